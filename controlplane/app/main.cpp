@@ -1,0 +1,151 @@
+// Wiring only: parse the command line and config, build the objects, run.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+
+#include "api/api_service.h"
+#include "api/routes.h"
+#include "config/config.h"
+#include "crypto/api_key.h"
+#include "http/cpprest_server.h"
+#include "openapi_document.h"
+#include "service/trunk_service.h"
+#include "store/redis_api_key_store.h"
+#include "store/redis_consistency.h"
+#include "store/redis_trunk_store.h"
+#include "util/clock.h"
+
+namespace {
+
+using namespace mv;
+
+std::optional<config::Config> load_or_report(const std::string& path) {
+  auto loaded = config::load_config_file(path);
+  for (const auto& error : loaded.errors) std::cerr << "config error: " << error << "\n";
+  return loaded.config;
+}
+
+int serve(const config::Config& config) {
+  auto log = spdlog::stdout_logger_mt("controlplane");
+  log->set_level(spdlog::level::from_str(config.log_level));
+  log->flush_on(spdlog::level::info);
+
+  http::CpprestServer::configure_thread_pool(config.http.threads);
+  store::RedisPool redis(config.redis, config.redis_pool_size);
+  store::RedisTrunkStore trunk_store(redis);
+  store::RedisApiKeyStore key_store(redis);
+  util::SystemClock clock;
+  service::TrunkService trunks(trunk_store, clock);
+  api::ApiService api(api::build_router(trunks, std::string(kOpenApiYaml)), key_store, log);
+  http::CpprestServer server(config.http.address, config.http.port, api, log);
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  server.start();
+  log->info("listening on http://{}:{}", config.http.address, config.http.port);
+  int received = 0;
+  sigwait(&signals, &received);
+  log->info("signal {} received, stopping", received);
+  server.stop();
+  return 0;
+}
+
+int create_key(const config::Config& config, const std::string& customer, const std::string& role) {
+  store::RedisPool redis(config.redis, 1);
+  store::RedisApiKeyStore keys(redis);
+  auto key = crypto::generate_api_key();
+  util::SystemClock clock;
+  keys.add({key.key_id, customer, role, key.secret_sha256_hex, clock.now_unix_ns()});
+  std::cout << key.token << "\n";
+  std::cerr << "key id " << key.key_id << " for " << customer << " (" << role
+            << "); the key is shown only once\n";
+  return 0;
+}
+
+int list_keys(const config::Config& config) {
+  store::RedisPool redis(config.redis, 1);
+  store::RedisApiKeyStore keys(redis);
+  for (const auto& record : keys.list()) {
+    std::cout << record.key_id << "\t" << record.customer_id << "\t" << record.role << "\t"
+              << model::format_rfc3339(record.created_ns) << "\n";
+  }
+  return 0;
+}
+
+int revoke_key(const config::Config& config, const std::string& key_id) {
+  store::RedisPool redis(config.redis, 1);
+  store::RedisApiKeyStore keys(redis);
+  if (!keys.revoke(key_id)) {
+    std::cerr << "no key with id " << key_id << "\n";
+    return 1;
+  }
+  std::cout << "revoked " << key_id << "\n";
+  return 0;
+}
+
+int fsck(const config::Config& config) {
+  store::RedisPool redis(config.redis, 1);
+  auto problems = store::check_trunk_consistency(redis);
+  for (const auto& problem : problems) std::cout << problem << "\n";
+  std::cout << (problems.empty() ? "consistent\n" : "INCONSISTENT\n");
+  return problems.empty() ? 0 : 1;
+}
+
+bool is_customer_id(const std::string& id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"MiniVoice Edge control plane: the trunk API and its Redis store"};
+  app.require_subcommand(1);
+  std::string config_path = "config/dev.yaml";
+  app.add_option("-c,--config", config_path, "YAML config file")->capture_default_str();
+
+  auto* serve_cmd = app.add_subcommand("serve", "serve the HTTP API");
+  auto* check_cmd = app.add_subcommand("check-config", "validate the config file and exit");
+  auto* fsck_cmd = app.add_subcommand("fsck", "check trunk indexes in Redis; exit 1 when inconsistent");
+  auto* keys_cmd = app.add_subcommand("keys", "manage API keys");
+  keys_cmd->require_subcommand(1);
+  std::string customer, role = "customer", key_id;
+  auto* create_cmd = keys_cmd->add_subcommand("create", "create a key and print it once");
+  create_cmd->add_option("--customer", customer, "customer id, e.g. cust_123")->required();
+  create_cmd->add_option("--role", role, "customer or admin")
+      ->check(CLI::IsMember({"customer", "admin"}))
+      ->capture_default_str();
+  auto* list_cmd = keys_cmd->add_subcommand("list", "list key ids, customers and roles");
+  auto* revoke_cmd = keys_cmd->add_subcommand("revoke", "revoke a key by its id");
+  revoke_cmd->add_option("key_id", key_id, "key id as shown by keys list")->required();
+  CLI11_PARSE(app, argc, argv);
+
+  auto config = load_or_report(config_path);
+  if (!config) return 2;
+  try {
+    if (*check_cmd) return 0;
+    if (*serve_cmd) return serve(*config);
+    if (*fsck_cmd) return fsck(*config);
+    if (*create_cmd) {
+      if (!is_customer_id(customer)) {
+        std::cerr << "--customer: letters, digits, '_' and '-' only, at most 64\n";
+        return 2;
+      }
+      return create_key(*config, customer, role);
+    }
+    if (*list_cmd) return list_keys(*config);
+    if (*revoke_cmd) return revoke_key(*config, key_id);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

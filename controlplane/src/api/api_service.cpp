@@ -1,0 +1,109 @@
+#include "api/api_service.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "api/auth.h"
+#include "crypto/api_key.h"
+#include "model/trunk_validation.h"
+#include "store/store_unavailable.h"
+
+namespace mv::api {
+namespace {
+
+using model::ApiError;
+using model::ErrorCode;
+
+bool is_json_media_type(const std::optional<std::string>& content_type) {
+  if (!content_type) return false;
+  std::string media = content_type->substr(0, content_type->find(';'));
+  media.erase(std::remove(media.begin(), media.end(), ' '), media.end());
+  std::transform(media.begin(), media.end(), media.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return media == "application/json";
+}
+
+// A client's X-Request-Id is kept only when it is short and plain, so it is safe in logs.
+std::string request_id_for(const HttpRequest& request) {
+  auto given = request.header("x-request-id");
+  bool usable = given && !given->empty() && given->size() <= 64 &&
+                std::all_of(given->begin(), given->end(), [](char c) {
+                  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+                });
+  return usable ? *given : crypto::random_hex(8);
+}
+
+}  // namespace
+
+HttpResponse json_response(int status, std::string body) {
+  return {status, {{"Content-Type", "application/json; charset=utf-8"}}, std::move(body)};
+}
+
+HttpResponse error_response(const ApiError& error) {
+  auto response = json_response(model::http_status(error.code), model::error_body(error));
+  if (error.code == ErrorCode::unauthorized) {
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  }
+  return response;
+}
+
+ApiService::ApiService(Router router, store::ApiKeyStore& keys, std::shared_ptr<spdlog::logger> log)
+    : router_(std::move(router)), keys_(keys), log_(std::move(log)) {}
+
+HttpResponse ApiService::dispatch(const HttpRequest& request,
+                                  std::optional<Principal>& principal) const {
+  auto match = router_.match(request.method, request.path);
+  if (!match.route) {
+    if (match.allowed_methods.empty()) return error_response({ErrorCode::not_found, "no such resource"});
+    auto response = error_response(
+        {ErrorCode::method_not_allowed, request.method.substr(0, 16) + " is not allowed here"});
+    std::string allow;
+    for (const auto& method : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + method;
+    response.headers.emplace_back("Allow", allow);
+    return response;
+  }
+  const Route& route = *match.route;
+  if (request.body_over_limit || request.body.size() > model::kMaxBodyBytes) {
+    return error_response({ErrorCode::payload_too_large, "request body is larger than 64 KiB"});
+  }
+  if (route.needs_auth) {
+    principal = authenticate(request.header("authorization"), keys_);
+    if (!principal) {
+      return error_response({ErrorCode::unauthorized, "a valid Bearer API key is required"});
+    }
+  }
+  if (route.takes_json_body && !is_json_media_type(request.header("content-type"))) {
+    return error_response(
+        {ErrorCode::unsupported_media_type, "Content-Type must be application/json"});
+  }
+  return route.handler(RequestContext{request, std::move(match.path_params), principal});
+}
+
+HttpResponse ApiService::handle(const HttpRequest& request) const {
+  auto started = std::chrono::steady_clock::now();
+  auto request_id = request_id_for(request);
+  std::optional<Principal> principal;
+  HttpResponse response;
+  try {
+    response = dispatch(request, principal);
+  } catch (const store::StoreUnavailable& e) {
+    log_->warn("request_id={} storage unavailable: {}", request_id, e.what());
+    response = error_response(
+        {ErrorCode::service_unavailable, "storage is unavailable; retry shortly"});
+    response.headers.emplace_back("Retry-After", "1");
+  } catch (const std::exception& e) {
+    log_->error("request_id={} internal error: {}", request_id, e.what());
+    response = error_response({ErrorCode::internal_error, "internal error"});
+  }
+  response.headers.emplace_back("X-Request-Id", request_id);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+
+  auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
+  log_->info("request_id={} method={} path={} status={} customer={} ms={:.2f}", request_id,
+             request.method.substr(0, 16), request.path.substr(0, 200), response.status,
+             principal ? principal->customer_id : "-", elapsed.count());
+  return response;
+}
+
+}  // namespace mv::api

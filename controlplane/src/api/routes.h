@@ -1,0 +1,14 @@
+#pragma once
+
+#include <string>
+
+#include "api/router.h"
+#include "service/trunk_service.h"
+
+namespace mv::api {
+
+// Every route the daemon serves, in one table. schemas/openapi.yaml must list the same set (a
+// unit test compares them).
+Router build_router(service::TrunkService& trunks, std::string openapi_yaml);
+
+}  // namespace mv::api

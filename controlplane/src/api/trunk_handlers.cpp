@@ -1,0 +1,105 @@
+#include "api/trunk_handlers.h"
+
+#include <charconv>
+
+#include "api/api_service.h"
+#include "model/sip_syntax.h"
+
+namespace mv::api {
+namespace {
+
+using model::ApiError;
+using model::ErrorCode;
+
+ApiError invalid(std::string message) { return {ErrorCode::invalid_request, std::move(message)}; }
+
+HttpResponse trunk_response(int status, const model::Trunk& trunk) {
+  return json_response(status, model::trunk_to_json(trunk).dump());
+}
+
+// The service's outcome as HTTP: the trunk with `status`, or the error.
+HttpResponse respond(int status, const service::Outcome<model::Trunk>& outcome) {
+  if (const auto* error = std::get_if<ApiError>(&outcome)) return error_response(*error);
+  return trunk_response(status, std::get<model::Trunk>(outcome));
+}
+
+const std::string& customer_of(const RequestContext& context) {
+  return context.principal->customer_id;
+}
+
+}  // namespace
+
+std::variant<store::TrunkListQuery, ApiError> parse_list_query(std::string_view raw) {
+  auto pairs = parse_query(raw);
+  if (!pairs) return invalid("query string has a malformed percent escape");
+  store::TrunkListQuery query;
+  for (const auto& [name, value] : *pairs) {
+    if (name == "limit") {
+      std::size_t limit = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+      if (value.empty() || ec != std::errc{} || end != value.data() + value.size() || limit < 1 ||
+          limit > 1000) {
+        return invalid("limit: must be an integer from 1 to 1000");
+      }
+      query.limit = limit;
+    } else if (name == "starting_after") {
+      if (!model::is_trunk_id(value)) return invalid("starting_after: must be a trunk id");
+      query.starting_after = value;
+    } else if (name == "is_active") {
+      if (value != "true" && value != "false") return invalid("is_active: must be true or false");
+      query.is_active = value == "true";
+    } else if (name == "gateway_name") {
+      if (value.size() > 64 || !model::is_gateway_name(value)) {
+        return invalid("gateway_name: is not a valid gateway name");
+      }
+      query.gateway_name = value;
+    } else {
+      return invalid("unknown query parameter; use limit, starting_after, is_active or gateway_name");
+    }
+  }
+  return query;
+}
+
+HttpResponse create_trunk(service::TrunkService& trunks, const RequestContext& context) {
+  auto body = model::parse_trunk_patch(context.request.body);
+  if (const auto* error = std::get_if<ApiError>(&body)) return error_response(*error);
+  auto outcome = trunks.create(customer_of(context), std::get<model::TrunkPatch>(body));
+  auto response = respond(201, outcome);
+  if (const auto* trunk = std::get_if<model::Trunk>(&outcome)) {
+    response.headers.emplace_back("Location", "/v1/trunks/" + trunk->id);
+  }
+  return response;
+}
+
+HttpResponse list_trunks(service::TrunkService& trunks, const RequestContext& context) {
+  auto parsed = parse_list_query(context.request.query);
+  if (const auto* error = std::get_if<ApiError>(&parsed)) return error_response(*error);
+  auto query = std::get<store::TrunkListQuery>(std::move(parsed));
+  query.customer_id = customer_of(context);
+  auto page = trunks.list(query);
+  nlohmann::ordered_json data = nlohmann::ordered_json::array();
+  for (const auto& trunk : page.trunks) data.push_back(model::trunk_to_json(trunk));
+  nlohmann::ordered_json body = {{"data", std::move(data)},
+                                 {"count", page.total},
+                                 {"has_more", page.has_more}};
+  return json_response(200, body.dump());
+}
+
+HttpResponse get_trunk(service::TrunkService& trunks, const RequestContext& context) {
+  return respond(200, trunks.get(customer_of(context), context.path_params.at("id")));
+}
+
+HttpResponse update_trunk(service::TrunkService& trunks, const RequestContext& context) {
+  auto body = model::parse_trunk_patch(context.request.body);
+  if (const auto* error = std::get_if<ApiError>(&body)) return error_response(*error);
+  return respond(200, trunks.update(customer_of(context), context.path_params.at("id"),
+                                    std::get<model::TrunkPatch>(body)));
+}
+
+HttpResponse delete_trunk(service::TrunkService& trunks, const RequestContext& context) {
+  auto outcome = trunks.remove(customer_of(context), context.path_params.at("id"));
+  if (const auto* error = std::get_if<ApiError>(&outcome)) return error_response(*error);
+  return HttpResponse{204, {}, {}};
+}
+
+}  // namespace mv::api

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <variant>
+
+#include "api/router.h"
+#include "service/trunk_service.h"
+#include "store/trunk_store.h"
+
+// Thin handlers: HTTP in, service call, HTTP out.
+namespace mv::api {
+
+HttpResponse create_trunk(service::TrunkService& trunks, const RequestContext& context);
+HttpResponse list_trunks(service::TrunkService& trunks, const RequestContext& context);
+HttpResponse get_trunk(service::TrunkService& trunks, const RequestContext& context);
+HttpResponse update_trunk(service::TrunkService& trunks, const RequestContext& context);
+HttpResponse delete_trunk(service::TrunkService& trunks, const RequestContext& context);
+
+// GET /v1/trunks query parameters: limit (1..1000, default 100), starting_after, is_active,
+// gateway_name. Unknown parameters are refused so a typo does not silently list everything.
+std::variant<store::TrunkListQuery, model::ApiError> parse_list_query(std::string_view query);
+
+}  // namespace mv::api

@@ -1,0 +1,152 @@
+#include "config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace mv::config {
+namespace {
+
+class Reader {
+ public:
+  std::vector<std::string> errors;
+
+  // Reports keys of `node` that are not in `known`.
+  void only_keys(const YAML::Node& node, const std::string& path, const std::set<std::string>& known) {
+    if (!node) return;
+    if (!node.IsMap()) {
+      errors.push_back(path_or_root(path) + ": must be a mapping");
+      return;
+    }
+    for (const auto& entry : node) {
+      auto key = entry.first.as<std::string>();
+      if (!known.contains(key)) errors.push_back(join(path, key) + ": unknown key");
+    }
+  }
+
+  void integer(const YAML::Node& node, const std::string& path, long min, long max, auto& out) {
+    if (!node) return;
+    try {
+      auto value = node.as<long>();
+      if (value < min || value > max) throw YAML::Exception(YAML::Mark(), "range");
+      out = static_cast<std::remove_reference_t<decltype(out)>>(value);
+    } catch (const YAML::Exception&) {
+      errors.push_back(path + ": must be an integer from " + std::to_string(min) + " to " +
+                       std::to_string(max));
+    }
+  }
+
+  void text(const YAML::Node& node, const std::string& path, std::string& out) {
+    if (!node) return;
+    if (!node.IsScalar() || node.Scalar().empty()) {
+      errors.push_back(path + ": must be a non-empty string");
+      return;
+    }
+    out = node.Scalar();
+  }
+
+  static std::string join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+  static std::string path_or_root(const std::string& path) { return path.empty() ? "(top level)" : path; }
+};
+
+void read_listen(Reader& reader, const YAML::Node& node, HttpConfig& http) {
+  if (!node) return;
+  std::string listen;
+  reader.text(node, "http.listen", listen);
+  auto colon = listen.rfind(':');
+  long port = 0;
+  try {
+    port = colon == std::string::npos ? 0 : std::stol(listen.substr(colon + 1));
+  } catch (const std::exception&) {
+    port = 0;
+  }
+  if (listen.empty()) return;
+  if (colon == std::string::npos || colon == 0 || port < 1 || port > 65535) {
+    reader.errors.push_back("http.listen: must be address:port, e.g. 127.0.0.1:8080");
+    return;
+  }
+  http.address = listen.substr(0, colon);
+  http.port = static_cast<int>(port);
+}
+
+}  // namespace
+
+ConfigLoad parse_config(std::string_view yaml_text) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::Exception& e) {
+    return {std::nullopt, {"config is not valid YAML: " + e.msg + " at line " +
+                           std::to_string(e.mark.line + 1)}};
+  }
+  Config config;
+  Reader reader;
+  if (root.IsNull()) return {config, {}};
+  reader.only_keys(root, "", {"http", "redis", "kamailio", "log_level"});
+  if (!reader.errors.empty() && !root.IsMap()) return {std::nullopt, reader.errors};
+
+  const auto http = root["http"];
+  reader.only_keys(http, "http", {"listen", "threads"});
+  if (http && http.IsMap()) {
+    read_listen(reader, http["listen"], config.http);
+    reader.integer(http["threads"], "http.threads", 1, 256, config.http.threads);
+  }
+
+  const auto redis = root["redis"];
+  reader.only_keys(redis, "redis",
+                   {"host", "port", "db", "pool_size", "connect_timeout_ms", "command_timeout_ms"});
+  if (redis && redis.IsMap()) {
+    reader.text(redis["host"], "redis.host", config.redis.host);
+    reader.integer(redis["port"], "redis.port", 1, 65535, config.redis.port);
+    reader.integer(redis["db"], "redis.db", 0, 15, config.redis.db);
+    reader.integer(redis["pool_size"], "redis.pool_size", 1, 256, config.redis_pool_size);
+    long connect_ms = config.redis.connect_timeout.count();
+    long command_ms = config.redis.command_timeout.count();
+    reader.integer(redis["connect_timeout_ms"], "redis.connect_timeout_ms", 10, 10000, connect_ms);
+    reader.integer(redis["command_timeout_ms"], "redis.command_timeout_ms", 10, 10000, command_ms);
+    config.redis.connect_timeout = std::chrono::milliseconds(connect_ms);
+    config.redis.command_timeout = std::chrono::milliseconds(command_ms);
+  }
+
+  const auto kamailio = root["kamailio"];
+  reader.only_keys(kamailio, "kamailio", {"rpc_endpoints"});
+  if (kamailio && kamailio.IsMap() && kamailio["rpc_endpoints"]) {
+    const auto endpoints = kamailio["rpc_endpoints"];
+    if (!endpoints.IsSequence()) {
+      reader.errors.push_back("kamailio.rpc_endpoints: must be a list of http:// URLs");
+    } else {
+      for (std::size_t i = 0; i < endpoints.size(); ++i) {
+        std::string url;
+        auto path = "kamailio.rpc_endpoints[" + std::to_string(i) + "]";
+        reader.text(endpoints[i], path, url);
+        if (!url.empty() && !url.starts_with("http://")) {
+          reader.errors.push_back(path + ": must be an http:// URL");
+        }
+        if (!url.empty()) config.kamailio_rpc_endpoints.push_back(url);
+      }
+    }
+  }
+
+  reader.text(root["log_level"], "log_level", config.log_level);
+  static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (!kLevels.contains(config.log_level)) {
+    reader.errors.push_back("log_level: must be one of trace, debug, info, warn, error, critical, off");
+  }
+
+  if (!reader.errors.empty()) return {std::nullopt, reader.errors};
+  return {config, {}};
+}
+
+ConfigLoad load_config_file(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return {std::nullopt, {"cannot read config file " + path}};
+  std::stringstream text;
+  text << file.rdbuf();
+  return parse_config(text.str());
+}
+
+}  // namespace mv::config

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/redis_client.h"
+
+namespace mv::config {
+
+struct HttpConfig {
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  // Handlers block on Redis, so the pool is sized for concurrent requests, not for cores.
+  std::size_t threads = 16;
+};
+
+struct Config {
+  HttpConfig http;
+  store::RedisEndpoint redis;
+  std::size_t redis_pool_size = 16;
+  std::vector<std::string> kamailio_rpc_endpoints;  // JSON-RPC URLs, one per edge node
+  std::string log_level = "info";
+};
+
+struct ConfigLoad {
+  std::optional<Config> config;
+  std::vector<std::string> errors;  // every problem at once, each naming its key
+};
+
+ConfigLoad parse_config(std::string_view yaml_text);
+ConfigLoad load_config_file(const std::string& path);
+
+}  // namespace mv::config

@@ -1,0 +1,224 @@
+#include "model/trunk_validation.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+#include <vector>
+
+#include "model/ip_network.h"
+#include "model/sip_syntax.h"
+
+namespace mv::model {
+namespace {
+
+using json = nlohmann::json;
+
+struct StringFieldRule {
+  std::string_view name;
+  std::size_t max_length;
+  bool nullable;
+};
+
+constexpr std::array<StringFieldRule, 8> kStringFields{{
+    {"name", 128, false},
+    {"proxy", 255, false},
+    {"username", 64, true},
+    {"password", 128, true},
+    {"realm", 253, true},
+    {"from_domain", 253, true},
+    {"inbound_ip", 49, true},
+    {"gateway_name", 64, true},
+}};
+
+constexpr std::array<std::string_view, 4> kReadOnlyFields{"id", "customer_id", "created_at",
+                                                          "updated_at"};
+
+const StringFieldRule* find_rule(std::string_view field) {
+  auto it = std::find_if(kStringFields.begin(), kStringFields.end(),
+                         [&](const auto& rule) { return rule.name == field; });
+  return it == kStringFields.end() ? nullptr : &*it;
+}
+
+ApiError invalid(std::string message) { return {ErrorCode::invalid_request, std::move(message)}; }
+
+std::string field_error(std::string_view field, std::string_view reason) {
+  return std::string(field) + ": " + std::string(reason);
+}
+
+// A key name is repeated in a message only when it is short and plain.
+std::string describe_key(std::string_view key) {
+  bool plain = !key.empty() && key.size() <= 40 && std::all_of(key.begin(), key.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+  return plain ? "'" + std::string(key) + "'" : "(name not shown)";
+}
+
+bool has_control_or_quote(std::string_view value, bool allow_inner_space) {
+  return std::any_of(value.begin(), value.end(), [&](char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c == ' ') return !allow_inner_space;
+    return c < 0x20 || c == 0x7f || c == '"' || c == '\'' || c == '\\';
+  });
+}
+
+std::string_view check_value(std::string_view field, std::string_view value) {
+  if (field == "proxy") {
+    auto parsed = parse_sip_proxy(value);
+    return parsed.proxy ? std::string_view{} : std::string_view{"must be host[:port] or a sip:/sips: URI"};
+  }
+  if (field == "username") {
+    return is_sip_user(value) ? "" : "may only contain letters, digits and -_.!~*()&=+$";
+  }
+  if (field == "password") {
+    bool printable = std::all_of(value.begin(), value.end(),
+                                 [](char c) { return c > 0x20 && c < 0x7f; });
+    return printable ? "" : "must be printable ASCII without spaces, quotes or backslashes";
+  }
+  if (field == "realm") return is_realm(value) ? "" : "may only contain letters, digits and -._!*+~";
+  if (field == "from_domain") {
+    return is_sip_host(value) ? "" : "must be a DNS name, an IPv4 address or a bracketed IPv6 address";
+  }
+  if (field == "gateway_name") {
+    return is_gateway_name(value) ? "" : "may only contain letters, digits, '.', '_' and '-'";
+  }
+  return "";
+}
+
+FieldCheck check_inbound_ip(std::string_view value) {
+  auto parsed = parse_ip_network(value);
+  if (!parsed.network) return {std::nullopt, field_error("inbound_ip", parsed.error)};
+  const auto& net = *parsed.network;
+  bool v4 = net.family == IpNetwork::Family::v4;
+  if (net.prefix < (v4 ? 16 : 32)) {
+    return {std::nullopt, field_error("inbound_ip", v4 ? "IPv4 prefixes wider than /16 are not accepted"
+                                                       : "IPv6 prefixes wider than /32 are not accepted")};
+  }
+  auto first = net.first_hex();
+  bool unspecified = first == std::string(first.size(), '0');
+  bool multicast = v4 ? net.address[0] >= 224 : net.address[0] == 0xff;
+  if (unspecified || multicast) {
+    return {std::nullopt, field_error("inbound_ip", "must be a unicast source address")};
+  }
+  return {net.to_string(), {}};
+}
+
+// Rejects a JSON document with duplicate keys or nesting deeper than our bodies ever need.
+struct BodyShapeError {
+  std::string message;
+};
+
+json parse_strict(std::string_view body) {
+  std::vector<std::set<std::string>> open_objects;
+  json::parser_callback_t callback = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (depth > 16) throw BodyShapeError{"request body is nested too deeply"};
+    if (event == json::parse_event_t::object_start) open_objects.emplace_back();
+    if (event == json::parse_event_t::object_end && !open_objects.empty()) open_objects.pop_back();
+    if (event == json::parse_event_t::key && !open_objects.empty()) {
+      if (!open_objects.back().insert(parsed.get<std::string>()).second) {
+        throw BodyShapeError{"duplicate field " + describe_key(parsed.get<std::string>())};
+      }
+    }
+    return true;
+  };
+  return json::parse(body.begin(), body.end(), callback);
+}
+
+}  // namespace
+
+FieldCheck check_string_field(std::string_view field, std::string_view value) {
+  const auto* rule = find_rule(field);
+  if (rule == nullptr) return {std::nullopt, field_error(field, "is not a string field")};
+  if (value.empty()) return {std::nullopt, field_error(field, "must not be empty")};
+  if (value.size() > rule->max_length) {
+    return {std::nullopt,
+            field_error(field, "must be at most " + std::to_string(rule->max_length) + " bytes")};
+  }
+  bool allow_inner_space = field == "name";
+  if (has_control_or_quote(value, allow_inner_space) ||
+      (allow_inner_space && (value.front() == ' ' || value.back() == ' '))) {
+    return {std::nullopt, field_error(field, allow_inner_space
+                                                 ? "must not contain control characters, quotes, "
+                                                   "backslashes or leading/trailing spaces"
+                                                 : "must not contain control characters, spaces, "
+                                                   "quotes or backslashes")};
+  }
+  if (field == "inbound_ip") return check_inbound_ip(value);
+  if (auto reason = check_value(field, value); !reason.empty()) {
+    return {std::nullopt, field_error(field, reason)};
+  }
+  return {std::string(value), {}};
+}
+
+std::variant<TrunkPatch, ApiError> parse_trunk_patch(std::string_view body) {
+  if (body.empty()) return invalid("request body is empty; send a JSON object");
+  json document;
+  try {
+    document = parse_strict(body);
+  } catch (const BodyShapeError& e) {
+    return invalid(e.message);
+  } catch (const json::parse_error& e) {
+    return invalid("request body is not valid JSON (error at byte " + std::to_string(e.byte) + ")");
+  }
+  if (!document.is_object()) return invalid("request body must be a JSON object");
+
+  TrunkPatch patch;
+  for (const auto& [key, value] : document.items()) {
+    if (std::find(kReadOnlyFields.begin(), kReadOnlyFields.end(), key) != kReadOnlyFields.end() ||
+        key == "direction" || key == "registration_status") {
+      return invalid(field_error(key, "is read-only"));
+    }
+    if (key == "is_active") {
+      if (!value.is_boolean()) return invalid("is_active: must be a boolean");
+      patch.is_active = value.get<bool>();
+      continue;
+    }
+    const auto* rule = find_rule(key);
+    if (rule == nullptr) return invalid("unknown field " + describe_key(key));
+    if (value.is_null()) {
+      if (!rule->nullable) return invalid(field_error(key, "must not be null"));
+    } else if (!value.is_string()) {
+      return invalid(field_error(key, "must be a string"));
+    }
+
+    std::optional<std::string> checked;
+    if (!value.is_null()) {
+      auto check = check_string_field(key, value.get_ref<const std::string&>());
+      if (!check.value) return invalid(check.error);
+      checked = std::move(check.value);
+    }
+    if (key == "name") patch.name = checked;
+    if (key == "proxy") patch.proxy = checked;
+    if (key == "username") patch.username = checked;
+    if (key == "password") patch.password = checked;
+    if (key == "realm") patch.realm = checked;
+    if (key == "from_domain") patch.from_domain = checked;
+    if (key == "inbound_ip") patch.inbound_ip = checked;
+    if (key == "gateway_name") patch.gateway_name = checked;
+  }
+  return patch;
+}
+
+std::variant<Trunk, ApiError> apply_trunk_patch(Trunk trunk, const TrunkPatch& patch) {
+  if (patch.name) trunk.name = *patch.name;
+  if (patch.proxy) trunk.proxy = *patch.proxy;
+  if (patch.username) trunk.username = *patch.username;
+  if (patch.password) trunk.password = *patch.password;
+  if (patch.realm) trunk.realm = *patch.realm;
+  if (patch.from_domain) trunk.from_domain = *patch.from_domain;
+  if (patch.inbound_ip) trunk.inbound_ip = *patch.inbound_ip;
+  if (patch.gateway_name) trunk.gateway_name = *patch.gateway_name;
+  if (patch.is_active) trunk.is_active = *patch.is_active;
+
+  if (trunk.password && !trunk.username) {
+    return invalid("password: needs a username (digest credentials are a pair)");
+  }
+  return trunk;
+}
+
+std::variant<Trunk, ApiError> trunk_from_create(const TrunkPatch& patch) {
+  if (!patch.name) return invalid("name: is required");
+  if (!patch.proxy) return invalid("proxy: is required");
+  return apply_trunk_patch(Trunk{}, patch);
+}
+
+}  // namespace mv::model

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <variant>
+
+#include "model/api_error.h"
+#include "model/trunk.h"
+#include "model/trunk_validation.h"
+#include "store/trunk_store.h"
+#include "util/clock.h"
+
+namespace mv::service {
+
+template <typename T>
+using Outcome = std::variant<T, model::ApiError>;
+
+// The trunk operations a customer can perform, on validated input, with tenant isolation and the
+// retry rules for optimistic writes. No HTTP here.
+class TrunkService {
+ public:
+  TrunkService(store::TrunkStore& store, const util::Clock& clock) : store_(store), clock_(clock) {}
+
+  Outcome<model::Trunk> create(const std::string& customer_id, const model::TrunkPatch& body);
+  Outcome<model::Trunk> get(const std::string& customer_id, const std::string& trunk_id);
+  Outcome<model::Trunk> update(const std::string& customer_id, const std::string& trunk_id,
+                               const model::TrunkPatch& body);
+  Outcome<std::monostate> remove(const std::string& customer_id, const std::string& trunk_id);
+  store::TrunkPage list(const store::TrunkListQuery& query) { return store_.list(query); }
+
+ private:
+  // Strictly increasing within this process, so ids and updated_at never repeat here; Redis
+  // settles collisions between replicas (the create script refuses a taken id).
+  std::int64_t next_timestamp_ns(std::int64_t at_least = 0);
+
+  store::TrunkStore& store_;
+  const util::Clock& clock_;
+  std::atomic<std::int64_t> last_ns_{0};
+};
+
+}  // namespace mv::service

@@ -1,0 +1,104 @@
+#include "store/redis_consistency.h"
+
+#include <map>
+#include <set>
+
+#include "model/ip_network.h"
+#include "store/redis_keys.h"
+#include "store/redis_trunk_store.h"
+
+namespace mv::store {
+namespace {
+
+std::vector<std::string> scan_keys(RedisPool& pool, const std::string& pattern) {
+  std::vector<std::string> found;
+  std::string cursor = "0";
+  do {
+    auto reply = pool.command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+    cursor = reply.elements.at(0).text;
+    for (const auto& key : reply.elements.at(1).elements) found.push_back(key.text);
+  } while (cursor != "0");
+  return found;
+}
+
+std::map<std::string, std::string> as_map(const RedisReply& reply) {
+  std::map<std::string, std::string> fields;
+  for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    fields.emplace(reply.elements[i].text, reply.elements[i + 1].text);
+  }
+  return fields;
+}
+
+std::string customer_from_key(const std::string& key, const std::string& suffix) {
+  constexpr std::string_view kPrefix = "mv:customer:";
+  return key.substr(kPrefix.size(), key.size() - kPrefix.size() - suffix.size());
+}
+
+}  // namespace
+
+std::vector<std::string> check_trunk_consistency(RedisPool& pool) {
+  std::vector<std::string> problems;
+  std::map<std::string, model::Trunk> trunks;
+  for (const auto& key : scan_keys(pool, keys::trunk("*"))) {
+    auto trunk = trunk_from_fields(as_map(pool.command({"HGETALL", key})));
+    if (!trunk || keys::trunk(trunk->id) != key) {
+      problems.push_back(key + ": not a well-formed trunk");
+      continue;
+    }
+    trunks.emplace(trunk->id, *trunk);
+  }
+
+  std::set<std::string> expected_ranges;
+  for (const auto& [id, trunk] : trunks) {
+    if (pool.command({"ZSCORE", keys::customer_trunks(trunk.customer_id), id}).is_nil()) {
+      problems.push_back(id + ": missing from " + keys::customer_trunks(trunk.customer_id));
+    }
+    if (trunk.gateway_name) {
+      auto owner = pool.command({"HGET", keys::customer_gateway_names(trunk.customer_id),
+                                 *trunk.gateway_name});
+      if (owner.text != id) problems.push_back(id + ": gateway_name index does not point at it");
+    }
+    if (trunk.inbound_ip) {
+      auto net = model::parse_ip_network(*trunk.inbound_ip).network;
+      if (!net) {
+        problems.push_back(id + ": inbound_ip is not a network");
+        continue;
+      }
+      auto member = keys::inbound_range_member(*net, id);
+      expected_ranges.insert(member);
+      if (pool.command({"ZSCORE", std::string(keys::kInboundRanges), member}).is_nil()) {
+        problems.push_back(id + ": missing from " + std::string(keys::kInboundRanges));
+      }
+    }
+  }
+
+  for (const auto& key : scan_keys(pool, keys::customer_trunks("*"))) {
+    auto customer = customer_from_key(key, ":trunks");
+    for (const auto& member : pool.command({"ZRANGE", key, "0", "-1"}).elements) {
+      auto it = trunks.find(member.text);
+      if (it == trunks.end() || it->second.customer_id != customer) {
+        problems.push_back(key + ": dangling entry " + member.text);
+      }
+    }
+  }
+  for (const auto& key : scan_keys(pool, keys::customer_gateway_names("*"))) {
+    auto customer = customer_from_key(key, ":gateway_names");
+    auto entries = as_map(pool.command({"HGETALL", key}));
+    for (const auto& [gateway, id] : entries) {
+      auto it = trunks.find(id);
+      if (it == trunks.end() || it->second.customer_id != customer ||
+          it->second.gateway_name != gateway) {
+        problems.push_back(key + ": dangling entry for trunk " + id);
+      }
+    }
+  }
+  for (const auto& member :
+       pool.command({"ZRANGE", std::string(keys::kInboundRanges), "0", "-1"}).elements) {
+    if (!expected_ranges.contains(member.text)) {
+      problems.push_back(std::string(keys::kInboundRanges) + ": dangling entry " + member.text);
+    }
+  }
+  return problems;
+}
+
+}  // namespace mv::store

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "model/ip_network.h"
+
+// Every Redis key the daemon writes is built here; schemas/redis-keys.md documents each one and a
+// unit test holds the two together.
+namespace mv::store::keys {
+
+inline constexpr std::string_view kInboundRanges = "mv:inbound_ranges";
+inline constexpr std::string_view kApiKeyIds = "mv:apikeys";
+
+inline std::string trunk(std::string_view trunk_id) { return "mv:trunk:" + std::string(trunk_id); }
+
+inline std::string customer_trunks(std::string_view customer_id) {
+  return "mv:customer:" + std::string(customer_id) + ":trunks";
+}
+
+inline std::string customer_gateway_names(std::string_view customer_id) {
+  return "mv:customer:" + std::string(customer_id) + ":gateway_names";
+}
+
+inline std::string api_key(std::string_view key_id) { return "mv:apikey:" + std::string(key_id); }
+
+// Member of kInboundRanges: "<4|6>:<first hex>:<last hex>:<trunk id>". Hex is fixed width, so
+// lexicographic order is address order and the overlap check is two range reads.
+inline std::string family_tag(const model::IpNetwork& net) {
+  return net.family == model::IpNetwork::Family::v4 ? "4" : "6";
+}
+
+inline std::string inbound_range_member(const model::IpNetwork& net, std::string_view trunk_id) {
+  return family_tag(net) + ":" + net.first_hex() + ":" + net.last_hex() + ":" + std::string(trunk_id);
+}
+
+}  // namespace mv::store::keys

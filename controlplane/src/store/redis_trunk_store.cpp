@@ -1,0 +1,251 @@
+#include "store/redis_trunk_store.h"
+
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+
+#include "model/ip_network.h"
+#include "store/lua_scripts.h"
+#include "store/redis_keys.h"
+
+namespace mv::store {
+namespace {
+
+std::string sha1_hex(const std::string& text) {
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char byte : digest) {
+    hex.push_back(kDigits[byte >> 4]);
+    hex.push_back(kDigits[byte & 0x0f]);
+  }
+  return hex;
+}
+
+WriteResult to_write_result(const RedisReply& reply) {
+  static const std::map<std::string, WriteResult> kResults{
+      {"ok", WriteResult::ok},
+      {"id_taken", WriteResult::id_taken},
+      {"gateway_name_exists", WriteResult::gateway_name_exists},
+      {"inbound_ip_exists", WriteResult::inbound_ip_exists},
+      {"not_found", WriteResult::not_found},
+      {"conflict", WriteResult::conflict},
+  };
+  if (reply.type == RedisReply::Type::error) throw std::runtime_error("trunk script: " + reply.text);
+  auto it = kResults.find(reply.text);
+  if (it == kResults.end()) throw std::runtime_error("trunk script: unexpected reply");
+  return it->second;
+}
+
+std::map<std::string, std::string> to_field_map(const RedisReply& reply) {
+  std::map<std::string, std::string> fields;
+  for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    fields.emplace(reply.elements[i].text, reply.elements[i + 1].text);
+  }
+  return fields;
+}
+
+std::optional<std::int64_t> parse_int(const std::string& text) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// The inbound index entry of a trunk: family, first, last, member; all empty without inbound_ip.
+struct InboundEntry {
+  std::string family, first, last, member;
+};
+
+InboundEntry inbound_entry(const model::Trunk& trunk) {
+  if (!trunk.inbound_ip) return {};
+  auto net = model::parse_ip_network(*trunk.inbound_ip).network;
+  if (!net) throw std::runtime_error("stored inbound_ip is not a network");
+  return {keys::family_tag(*net), net->first_hex(), net->last_hex(),
+          keys::inbound_range_member(*net, trunk.id)};
+}
+
+RedisCommand trunk_keys(const model::Trunk& trunk) {
+  return {keys::trunk(trunk.id), keys::customer_trunks(trunk.customer_id),
+          keys::customer_gateway_names(trunk.customer_id), std::string(keys::kInboundRanges)};
+}
+
+void append(RedisCommand& to, const RedisCommand& more) { to.insert(to.end(), more.begin(), more.end()); }
+
+}  // namespace
+
+RedisCommand trunk_to_fields(const model::Trunk& trunk) {
+  RedisCommand fields{"id",          trunk.id,
+                      "customer_id", trunk.customer_id,
+                      "name",        trunk.name,
+                      "proxy",       trunk.proxy,
+                      "is_active",   trunk.is_active ? "1" : "0",
+                      "created_ns",  std::to_string(trunk.created_ns),
+                      "updated_ns",  std::to_string(trunk.updated_ns)};
+  auto optional_field = [&](const char* name, const std::optional<std::string>& value) {
+    if (value) append(fields, {name, *value});
+  };
+  optional_field("username", trunk.username);
+  optional_field("password", trunk.password);
+  optional_field("realm", trunk.realm);
+  optional_field("from_domain", trunk.from_domain);
+  optional_field("inbound_ip", trunk.inbound_ip);
+  optional_field("gateway_name", trunk.gateway_name);
+  return fields;
+}
+
+std::optional<model::Trunk> trunk_from_fields(const std::map<std::string, std::string>& fields) {
+  auto get = [&](const char* name) -> std::optional<std::string> {
+    auto it = fields.find(name);
+    return it == fields.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  auto id = get("id"), customer = get("customer_id"), name = get("name"), proxy = get("proxy");
+  auto created = get("created_ns"), updated = get("updated_ns"), active = get("is_active");
+  if (!id || !customer || !name || !proxy || !created || !updated || !active) return std::nullopt;
+  auto created_ns = parse_int(*created), updated_ns = parse_int(*updated);
+  if (!created_ns || !updated_ns) return std::nullopt;
+  return model::Trunk{*id,
+                      *customer,
+                      *name,
+                      *proxy,
+                      get("username"),
+                      get("password"),
+                      get("realm"),
+                      get("from_domain"),
+                      get("inbound_ip"),
+                      get("gateway_name"),
+                      *active == "1",
+                      *created_ns,
+                      *updated_ns};
+}
+
+RedisTrunkStore::RedisTrunkStore(RedisPool& pool) : pool_(pool) {
+  auto make = [](std::string_view body) {
+    std::string source = std::string(lua::kInboundConflict) + std::string(body);
+    return Script{source, sha1_hex(source)};
+  };
+  create_ = make(lua::kCreate);
+  update_ = make(lua::kUpdate);
+  delete_ = make(lua::kDelete);
+}
+
+RedisReply RedisTrunkStore::run(const Script& script, const RedisCommand& keys,
+                                const RedisCommand& args) {
+  RedisCommand command{"EVALSHA", script.sha1, std::to_string(keys.size())};
+  append(command, keys);
+  append(command, args);
+  auto connection = pool_.acquire();
+  auto reply = connection->command(command);
+  if (reply.type == RedisReply::Type::error && reply.text.starts_with("NOSCRIPT")) {
+    command[0] = "EVAL";
+    command[1] = script.source;
+    reply = connection->command(command);
+  }
+  return reply;
+}
+
+WriteResult RedisTrunkStore::create(const model::Trunk& trunk) {
+  auto inbound = inbound_entry(trunk);
+  RedisCommand args{trunk.id,    trunk.gateway_name.value_or(""), inbound.family, inbound.first,
+                    inbound.last, inbound.member};
+  append(args, trunk_to_fields(trunk));
+  return to_write_result(run(create_, trunk_keys(trunk), args));
+}
+
+WriteResult RedisTrunkStore::update(const model::Trunk& before, const model::Trunk& after) {
+  auto old_inbound = inbound_entry(before);
+  auto new_inbound = inbound_entry(after);
+  bool same_range = old_inbound.member == new_inbound.member;
+  RedisCommand args{after.id,
+                    std::to_string(before.updated_ns),
+                    before.gateway_name.value_or(""),
+                    after.gateway_name.value_or(""),
+                    same_range ? "" : old_inbound.member,
+                    same_range ? "" : new_inbound.family,
+                    new_inbound.first,
+                    new_inbound.last,
+                    same_range ? "" : new_inbound.member};
+  append(args, trunk_to_fields(after));
+  return to_write_result(run(update_, trunk_keys(after), args));
+}
+
+WriteResult RedisTrunkStore::remove(const model::Trunk& trunk) {
+  RedisCommand args{trunk.id, std::to_string(trunk.updated_ns), trunk.gateway_name.value_or(""),
+                    inbound_entry(trunk).member};
+  return to_write_result(run(delete_, trunk_keys(trunk), args));
+}
+
+std::optional<model::Trunk> RedisTrunkStore::find(const std::string& trunk_id) {
+  auto found = fetch({trunk_id});
+  if (found.empty()) return std::nullopt;
+  return found.front();
+}
+
+std::vector<model::Trunk> RedisTrunkStore::fetch(const std::vector<std::string>& trunk_ids) {
+  if (trunk_ids.empty()) return {};
+  std::vector<RedisCommand> commands;
+  commands.reserve(trunk_ids.size());
+  for (const auto& id : trunk_ids) commands.push_back({"HGETALL", keys::trunk(id)});
+  auto replies = pool_.acquire()->pipeline(commands);
+  std::vector<model::Trunk> trunks;
+  for (const auto& reply : replies) {
+    if (auto trunk = trunk_from_fields(to_field_map(reply))) trunks.push_back(std::move(*trunk));
+  }
+  return trunks;
+}
+
+TrunkPage RedisTrunkStore::list(const TrunkListQuery& query) {
+  auto index = keys::customer_trunks(query.customer_id);
+  auto after_cursor = [&](const std::string& id) {
+    return !query.starting_after || id > *query.starting_after;
+  };
+  auto matches = [&](const model::Trunk& trunk) {
+    return trunk.customer_id == query.customer_id &&
+           (!query.is_active || trunk.is_active == *query.is_active) &&
+           (!query.gateway_name || trunk.gateway_name == query.gateway_name);
+  };
+
+  TrunkPage page;
+  if (!query.is_active && !query.gateway_name) {
+    // The common case reads only the page: ZCARD for the total, a lex range for the ids.
+    std::string from = query.starting_after ? "(" + *query.starting_after : "-";
+    auto replies = pool_.acquire()->pipeline(
+        {{"ZCARD", index},
+         {"ZRANGEBYLEX", index, from, "+", "LIMIT", "0", std::to_string(query.limit + 1)}});
+    page.total = static_cast<std::size_t>(replies[0].integer);
+    std::vector<std::string> ids;
+    for (const auto& element : replies[1].elements) ids.push_back(element.text);
+    page.has_more = ids.size() > query.limit;
+    ids.resize(std::min(ids.size(), query.limit));
+    page.trunks = fetch(ids);
+    return page;
+  }
+
+  // Filtered: a customer has few trunks, so read them all and filter here.
+  std::vector<std::string> ids;
+  if (query.gateway_name) {
+    auto owner = pool_.command({"HGET", keys::customer_gateway_names(query.customer_id),
+                                *query.gateway_name});
+    if (!owner.is_nil()) ids.push_back(owner.text);
+  } else {
+    for (const auto& element : pool_.command({"ZRANGE", index, "0", "-1"}).elements) {
+      ids.push_back(element.text);
+    }
+  }
+  for (auto& trunk : fetch(ids)) {
+    if (!matches(trunk)) continue;
+    ++page.total;
+    if (!after_cursor(trunk.id)) continue;
+    if (page.trunks.size() == query.limit) {
+      page.has_more = true;
+      continue;
+    }
+    page.trunks.push_back(std::move(trunk));
+  }
+  return page;
+}
+
+}  // namespace mv::store

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "store/redis_client.h"
+#include "store/trunk_store.h"
+
+namespace mv::store {
+
+// Trunks in Redis: one hash per trunk plus the indexes in redis_keys.h, written by the Lua
+// scripts in lua_scripts.h. schemas/redis-keys.md documents the layout.
+class RedisTrunkStore final : public TrunkStore {
+ public:
+  explicit RedisTrunkStore(RedisPool& pool);
+
+  WriteResult create(const model::Trunk& trunk) override;
+  std::optional<model::Trunk> find(const std::string& trunk_id) override;
+  TrunkPage list(const TrunkListQuery& query) override;
+  WriteResult update(const model::Trunk& before, const model::Trunk& after) override;
+  WriteResult remove(const model::Trunk& trunk) override;
+
+ private:
+  struct Script {
+    std::string source;
+    std::string sha1;
+  };
+  RedisReply run(const Script& script, const RedisCommand& keys, const RedisCommand& args);
+  std::vector<model::Trunk> fetch(const std::vector<std::string>& trunk_ids);
+
+  RedisPool& pool_;
+  Script create_;
+  Script update_;
+  Script delete_;
+};
+
+// The hash fields of a trunk, and back. Exposed for the consistency checker and tests.
+RedisCommand trunk_to_fields(const model::Trunk& trunk);
+std::optional<model::Trunk> trunk_from_fields(const std::map<std::string, std::string>& fields);
+
+}  // namespace mv::store
