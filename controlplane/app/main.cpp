@@ -1,7 +1,7 @@
 // Wiring only: parse the command line and config, build the objects, run.
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <iostream>
@@ -114,7 +114,8 @@ int main(int argc, char** argv) {
 
   auto* serve_cmd = app.add_subcommand("serve", "serve the HTTP API");
   auto* check_cmd = app.add_subcommand("check-config", "validate the config file and exit");
-  auto* fsck_cmd = app.add_subcommand("fsck", "check trunk indexes in Redis; exit 1 when inconsistent");
+  auto* fsck_cmd =
+      app.add_subcommand("fsck", "check trunk indexes in Redis; exit 1 when inconsistent");
   auto* keys_cmd = app.add_subcommand("keys", "manage API keys");
   keys_cmd->require_subcommand(1);
   std::string customer, role = "customer", key_id;

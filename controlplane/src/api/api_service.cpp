@@ -44,6 +44,8 @@ HttpResponse error_response(const ApiError& error) {
   if (error.code == ErrorCode::unauthorized) {
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
   }
+  if (error.code == ErrorCode::service_unavailable)
+    response.headers.emplace_back("Retry-After", "1");
   return response;
 }
 
@@ -54,7 +56,8 @@ HttpResponse ApiService::dispatch(const HttpRequest& request,
                                   std::optional<Principal>& principal) const {
   auto match = router_.match(request.method, request.path);
   if (!match.route) {
-    if (match.allowed_methods.empty()) return error_response({ErrorCode::not_found, "no such resource"});
+    if (match.allowed_methods.empty())
+      return error_response({ErrorCode::not_found, "no such resource"});
     auto response = error_response(
         {ErrorCode::method_not_allowed, request.method.substr(0, 16) + " is not allowed here"});
     std::string allow;
@@ -88,9 +91,8 @@ HttpResponse ApiService::handle(const HttpRequest& request) const {
     response = dispatch(request, principal);
   } catch (const store::StoreUnavailable& e) {
     log_->warn("request_id={} storage unavailable: {}", request_id, e.what());
-    response = error_response(
-        {ErrorCode::service_unavailable, "storage is unavailable; retry shortly"});
-    response.headers.emplace_back("Retry-After", "1");
+    response =
+        error_response({ErrorCode::service_unavailable, "storage is unavailable; retry shortly"});
   } catch (const std::exception& e) {
     log_->error("request_id={} internal error: {}", request_id, e.what());
     response = error_response({ErrorCode::internal_error, "internal error"});
@@ -99,7 +101,8 @@ HttpResponse ApiService::handle(const HttpRequest& request) const {
   response.headers.emplace_back("Cache-Control", "no-store");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
 
-  auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
+  auto elapsed =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
   log_->info("request_id={} method={} path={} status={} customer={} ms={:.2f}", request_id,
              request.method.substr(0, 16), request.path.substr(0, 200), response.status,
              principal ? principal->customer_id : "-", elapsed.count());

@@ -30,7 +30,8 @@ std::optional<std::string> percent_decode(std::string_view text) {
 
 }  // namespace
 
-std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view query) {
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(
+    std::string_view query) {
   std::vector<std::pair<std::string, std::string>> pairs;
   while (!query.empty()) {
     auto amp = query.find('&');

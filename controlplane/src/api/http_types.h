@@ -13,8 +13,8 @@ namespace mv::api {
 
 struct HttpRequest {
   std::string method;
-  std::string path;   // percent-encoded, without the query
-  std::string query;  // raw, without '?'
+  std::string path;                                          // percent-encoded, without the query
+  std::string query;                                         // raw, without '?'
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   bool body_over_limit = false;  // the transport refused to read a body over the size limit

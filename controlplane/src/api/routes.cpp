@@ -16,12 +16,12 @@ Router build_router(service::TrunkService& trunks, std::string openapi_yaml) {
   router.add({"GET", "/v1/trunks/{id}", true, false, with(get_trunk)});
   router.add({"PATCH", "/v1/trunks/{id}", true, true, with(update_trunk)});
   router.add({"DELETE", "/v1/trunks/{id}", true, false, with(delete_trunk)});
-  router.add({"GET", "/v1/openapi.yaml", false, false, [yaml = std::move(openapi_yaml)](const auto&) {
-                return HttpResponse{200, {{"Content-Type", "application/yaml"}}, yaml};
-              }});
-  router.add({"GET", "/healthz", false, false, [](const auto&) {
-                return json_response(200, R"({"status":"ok"})");
-              }});
+  router.add(
+      {"GET", "/v1/openapi.yaml", false, false, [yaml = std::move(openapi_yaml)](const auto&) {
+         return HttpResponse{200, {{"Content-Type", "application/yaml"}}, yaml};
+       }});
+  router.add({"GET", "/healthz", false, false,
+              [](const auto&) { return json_response(200, R"({"status":"ok"})"); }});
   return router;
 }
 

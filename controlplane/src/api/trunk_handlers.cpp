@@ -54,7 +54,8 @@ std::variant<store::TrunkListQuery, ApiError> parse_list_query(std::string_view 
       }
       query.gateway_name = value;
     } else {
-      return invalid("unknown query parameter; use limit, starting_after, is_active or gateway_name");
+      return invalid(
+          "unknown query parameter; use limit, starting_after, is_active or gateway_name");
     }
   }
   return query;
@@ -79,9 +80,8 @@ HttpResponse list_trunks(service::TrunkService& trunks, const RequestContext& co
   auto page = trunks.list(query);
   nlohmann::ordered_json data = nlohmann::ordered_json::array();
   for (const auto& trunk : page.trunks) data.push_back(model::trunk_to_json(trunk));
-  nlohmann::ordered_json body = {{"data", std::move(data)},
-                                 {"count", page.total},
-                                 {"has_more", page.has_more}};
+  nlohmann::ordered_json body = {
+      {"data", std::move(data)}, {"count", page.total}, {"has_more", page.has_more}};
   return json_response(200, body.dump());
 }
 

@@ -14,7 +14,8 @@ class Reader {
   std::vector<std::string> errors;
 
   // Reports keys of `node` that are not in `known`.
-  void only_keys(const YAML::Node& node, const std::string& path, const std::set<std::string>& known) {
+  void only_keys(const YAML::Node& node, const std::string& path,
+                 const std::set<std::string>& known) {
     if (!node) return;
     if (!node.IsMap()) {
       errors.push_back(path_or_root(path) + ": must be a mapping");
@@ -50,7 +51,9 @@ class Reader {
   static std::string join(const std::string& path, const std::string& key) {
     return path.empty() ? key : path + "." + key;
   }
-  static std::string path_or_root(const std::string& path) { return path.empty() ? "(top level)" : path; }
+  static std::string path_or_root(const std::string& path) {
+    return path.empty() ? "(top level)" : path;
+  }
 };
 
 void read_listen(Reader& reader, const YAML::Node& node, HttpConfig& http) {
@@ -80,8 +83,8 @@ ConfigLoad parse_config(std::string_view yaml_text) {
   try {
     root = YAML::Load(std::string(yaml_text));
   } catch (const YAML::Exception& e) {
-    return {std::nullopt, {"config is not valid YAML: " + e.msg + " at line " +
-                           std::to_string(e.mark.line + 1)}};
+    return {std::nullopt,
+            {"config is not valid YAML: " + e.msg + " at line " + std::to_string(e.mark.line + 1)}};
   }
   Config config;
   Reader reader;
@@ -132,9 +135,11 @@ ConfigLoad parse_config(std::string_view yaml_text) {
   }
 
   reader.text(root["log_level"], "log_level", config.log_level);
-  static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+  static const std::set<std::string> kLevels{"trace", "debug",    "info", "warn",
+                                             "error", "critical", "off"};
   if (!kLevels.contains(config.log_level)) {
-    reader.errors.push_back("log_level: must be one of trace, debug, info, warn, error, critical, off");
+    reader.errors.push_back(
+        "log_level: must be one of trace, debug, info, warn, error, critical, off");
   }
 
   if (!reader.errors.empty()) return {std::nullopt, reader.errors};

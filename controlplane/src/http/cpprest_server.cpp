@@ -68,8 +68,8 @@ struct CpprestServer::Impl {
       send(request, api.handle(api_request));
       return;
     }
-    request.extract_vector()
-        .then([this, request, api_request](const pplx::task<std::vector<unsigned char>>& body) mutable {
+    request.extract_vector().then(
+        [this, request, api_request](const pplx::task<std::vector<unsigned char>>& body) mutable {
           try {
             auto bytes = body.get();
             api_request.body.assign(bytes.begin(), bytes.end());

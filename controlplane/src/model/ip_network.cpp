@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace mv::model {
@@ -24,8 +25,11 @@ std::array<std::uint8_t, 16> with_host_bits(const IpNetwork& net, bool fill) {
   for (std::size_t i = 0; i < net.byte_count(); ++i) {
     int bit_start = static_cast<int>(i) * 8;
     int keep = net.prefix - bit_start;
-    std::uint8_t mask = keep >= 8 ? 0xff : keep <= 0 ? 0x00 : static_cast<std::uint8_t>(0xff << (8 - keep));
-    bytes[i] = fill ? static_cast<std::uint8_t>(bytes[i] | ~mask) : static_cast<std::uint8_t>(bytes[i] & mask);
+    std::uint8_t mask = keep >= 8   ? 0xff
+                        : keep <= 0 ? 0x00
+                                    : static_cast<std::uint8_t>(0xff << (8 - keep));
+    bytes[i] = fill ? static_cast<std::uint8_t>(bytes[i] | ~mask)
+                    : static_cast<std::uint8_t>(bytes[i] & mask);
   }
   return bytes;
 }
@@ -33,7 +37,10 @@ std::array<std::uint8_t, 16> with_host_bits(const IpNetwork& net, bool fill) {
 }  // namespace
 
 std::optional<IpNetwork> parse_ip_address(std::string_view text) {
-  if (text.empty() || text.size() > 45) return std::nullopt;
+  // inet_pton stops at a NUL: refuse one rather than accept what comes before it.
+  if (text.empty() || text.size() > 45 || text.find('\0') != std::string_view::npos) {
+    return std::nullopt;
+  }
   std::string buf(text);
   IpNetwork net;
   if (buf.find(':') == std::string::npos) {
@@ -62,9 +69,12 @@ IpNetworkParse parse_ip_network(std::string_view text) {
 
   auto prefix_text = text.substr(slash + 1);
   int prefix = -1;
-  auto [end, ec] = std::from_chars(prefix_text.data(), prefix_text.data() + prefix_text.size(), prefix);
+  auto [end, ec] =
+      std::from_chars(prefix_text.data(), prefix_text.data() + prefix_text.size(), prefix);
   bool leading_zero = prefix_text.size() > 1 && prefix_text.front() == '0';
-  if (prefix_text.empty() || ec != std::errc{} || end != prefix_text.data() + prefix_text.size() ||
+  bool starts_with_digit =
+      !prefix_text.empty() && prefix_text.front() >= '0' && prefix_text.front() <= '9';
+  if (!starts_with_digit || ec != std::errc{} || end != prefix_text.data() + prefix_text.size() ||
       leading_zero || prefix < 0 || prefix > address->max_prefix()) {
     return {std::nullopt, "has an invalid prefix length"};
   }
@@ -85,9 +95,30 @@ std::string IpNetwork::to_string() const {
   return out;
 }
 
-std::string IpNetwork::first_hex() const { return to_hex(with_host_bits(*this, false), byte_count()); }
+std::string IpNetwork::first_hex() const {
+  return to_hex(with_host_bits(*this, false), byte_count());
+}
 
-std::string IpNetwork::last_hex() const { return to_hex(with_host_bits(*this, true), byte_count()); }
+std::string IpNetwork::last_hex() const {
+  return to_hex(with_host_bits(*this, true), byte_count());
+}
+
+bool IpNetwork::is_unicast() const {
+  auto first = first_hex();
+  bool unspecified = first == std::string(first.size(), '0');
+  bool multicast = family == Family::v4 ? address[0] >= 224 : address[0] == 0xff;
+  return !unspecified && !multicast;
+}
+
+bool IpNetwork::embeds_ipv4() const {
+  if (family != Family::v6) return false;
+  auto zero = [&](int from, int to) {
+    return std::all_of(address.begin() + from, address.begin() + to, [](auto b) { return b == 0; });
+  };
+  bool mapped = zero(0, 10) && address[10] == 0xff && address[11] == 0xff;
+  bool compatible = zero(0, 12) && !(zero(12, 15) && address[15] <= 1);  // but not :: or ::1
+  return mapped || compatible;
+}
 
 bool IpNetwork::overlaps(const IpNetwork& other) const {
   if (family != other.family) return false;

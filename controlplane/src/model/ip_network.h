@@ -25,6 +25,10 @@ struct IpNetwork {
   std::string first_hex() const;
   std::string last_hex() const;
   bool overlaps(const IpNetwork& other) const;
+  // Unspecified, multicast or IPv4 limited broadcast: never the source or target of a call.
+  bool is_unicast() const;
+  // ::ffff:a.b.c.d or the deprecated ::a.b.c.d: an IPv4 address in IPv6 clothing.
+  bool embeds_ipv4() const;
 };
 
 struct IpNetworkParse {
@@ -32,7 +36,8 @@ struct IpNetworkParse {
   std::string error;  // set when network is empty
 };
 
-// Parses "addr" or "addr/prefix"; rejects host bits set, zone ids and non-canonical forms.
+// Parses "addr" or "addr/prefix"; rejects host bits set, zone ids, signs and leading zeros in
+// the prefix. The result is canonical (to_string()), whatever the input's spelling.
 IpNetworkParse parse_ip_network(std::string_view text);
 
 // Parses a bare IPv4 or IPv6 literal (no brackets, no prefix).

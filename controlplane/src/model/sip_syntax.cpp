@@ -111,6 +111,10 @@ SipProxyParse parse_sip_proxy(std::string_view text) {
   if (!is_sip_host(host)) {
     return {std::nullopt, "host must be a DNS name, an IPv4 address or a bracketed IPv6 address"};
   }
+  auto literal = host.front() == '[' ? host.substr(1, host.size() - 2) : host;
+  if (auto ip = parse_ip_address(literal); ip && (!ip->is_unicast() || ip->embeds_ipv4())) {
+    return {std::nullopt, "host must be a unicast address"};
+  }
   proxy.host = lower(host);
   if (has_port) {
     proxy.port = parse_port(port_text);

@@ -1,9 +1,9 @@
 #include "model/trunk.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <fmt/format.h>
 
 namespace mv::model {
 namespace {

@@ -61,22 +61,52 @@ bool has_control_or_quote(std::string_view value, bool allow_inner_space) {
   });
 }
 
+// Code points that render as nothing or reorder text: C1 controls, no-break and zero-width
+// spaces, bidi controls, line/paragraph separators, BOM. The input is valid UTF-8 (the JSON
+// parser checked it).
+bool has_invisible_code_point(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    auto lead = static_cast<unsigned char>(text[i]);
+    int length = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+    if (i + static_cast<std::size_t>(length) > text.size()) return true;
+    char32_t cp = length == 1 ? lead : lead & (0xff >> (length + 1));
+    for (int k = 1; k < length; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3f);
+    if ((cp >= 0x80 && cp <= 0xa0) || (cp >= 0x200b && cp <= 0x200f) ||
+        (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff) {
+      return true;
+    }
+    i += static_cast<std::size_t>(length);
+  }
+  return false;
+}
+
+std::string lower_ascii(std::string_view value) {
+  std::string out(value);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
 std::string_view check_value(std::string_view field, std::string_view value) {
   if (field == "proxy") {
     auto parsed = parse_sip_proxy(value);
-    return parsed.proxy ? std::string_view{} : std::string_view{"must be host[:port] or a sip:/sips: URI"};
+    return parsed.proxy ? std::string_view{}
+                        : std::string_view{"must be host[:port] or a sip:/sips: URI"};
   }
   if (field == "username") {
     return is_sip_user(value) ? "" : "may only contain letters, digits and -_.!~*()&=+$";
   }
   if (field == "password") {
-    bool printable = std::all_of(value.begin(), value.end(),
-                                 [](char c) { return c > 0x20 && c < 0x7f; });
+    bool printable =
+        std::all_of(value.begin(), value.end(), [](char c) { return c > 0x20 && c < 0x7f; });
     return printable ? "" : "must be printable ASCII without spaces, quotes or backslashes";
   }
-  if (field == "realm") return is_realm(value) ? "" : "may only contain letters, digits and -._!*+~";
+  if (field == "realm")
+    return is_realm(value) ? "" : "may only contain letters, digits and -._!*+~";
   if (field == "from_domain") {
-    return is_sip_host(value) ? "" : "must be a DNS name, an IPv4 address or a bracketed IPv6 address";
+    return is_sip_host(value) ? ""
+                              : "must be a DNS name, an IPv4 address or a bracketed IPv6 address";
   }
   if (field == "gateway_name") {
     return is_gateway_name(value) ? "" : "may only contain letters, digits, '.', '_' and '-'";
@@ -90,14 +120,17 @@ FieldCheck check_inbound_ip(std::string_view value) {
   const auto& net = *parsed.network;
   bool v4 = net.family == IpNetwork::Family::v4;
   if (net.prefix < (v4 ? 16 : 32)) {
-    return {std::nullopt, field_error("inbound_ip", v4 ? "IPv4 prefixes wider than /16 are not accepted"
-                                                       : "IPv6 prefixes wider than /32 are not accepted")};
+    return {std::nullopt,
+            field_error("inbound_ip", v4 ? "IPv4 prefixes wider than /16 are not accepted"
+                                         : "IPv6 prefixes wider than /32 are not accepted")};
   }
-  auto first = net.first_hex();
-  bool unspecified = first == std::string(first.size(), '0');
-  bool multicast = v4 ? net.address[0] >= 224 : net.address[0] == 0xff;
-  if (unspecified || multicast) {
+  if (!net.is_unicast()) {
     return {std::nullopt, field_error("inbound_ip", "must be a unicast source address")};
+  }
+  if (net.embeds_ipv4()) {
+    // Otherwise "::ffff:10.0.0.1" would slip past both the prefix rule and the overlap index.
+    return {std::nullopt,
+            field_error("inbound_ip", "IPv4-mapped IPv6 is not accepted; use the IPv4 form")};
   }
   return {net.to_string(), {}};
 }
@@ -136,16 +169,21 @@ FieldCheck check_string_field(std::string_view field, std::string_view value) {
   bool allow_inner_space = field == "name";
   if (has_control_or_quote(value, allow_inner_space) ||
       (allow_inner_space && (value.front() == ' ' || value.back() == ' '))) {
-    return {std::nullopt, field_error(field, allow_inner_space
-                                                 ? "must not contain control characters, quotes, "
+    return {std::nullopt,
+            field_error(field, allow_inner_space ? "must not contain control characters, quotes, "
                                                    "backslashes or leading/trailing spaces"
                                                  : "must not contain control characters, spaces, "
                                                    "quotes or backslashes")};
+  }
+  if (field == "name" && has_invisible_code_point(value)) {
+    return {std::nullopt, field_error(field, "must not contain invisible or control characters")};
   }
   if (field == "inbound_ip") return check_inbound_ip(value);
   if (auto reason = check_value(field, value); !reason.empty()) {
     return {std::nullopt, field_error(field, reason)};
   }
+  // Host names, URI schemes and transports are case-insensitive: store one spelling.
+  if (field == "proxy" || field == "from_domain") return {lower_ascii(value), {}};
   return {std::string(value), {}};
 }
 

@@ -21,8 +21,10 @@ std::optional<ApiError> write_error(WriteResult result) {
     case WriteResult::inbound_ip_exists:
       return ApiError{ErrorCode::inbound_ip_exists,
                       "inbound_ip overlaps the inbound_ip of an existing trunk"};
-    case WriteResult::not_found: return not_found();
-    default: return std::nullopt;
+    case WriteResult::not_found:
+      return not_found();
+    default:
+      return std::nullopt;
   }
 }
 
@@ -76,6 +78,7 @@ Outcome<model::Trunk> TrunkService::update(const std::string& customer_id,
     auto patched = model::apply_trunk_patch(before, body);
     if (auto* error = std::get_if<ApiError>(&patched)) return *error;
     auto after = std::get<model::Trunk>(std::move(patched));
+    if (after == before) return before;  // nothing changed: no write, updated_at stays
     // updated_at is shown in milliseconds: move it by at least one.
     after.updated_ns = next_timestamp_ns(before.updated_ns + kOneMillisecond);
     auto result = store_.update(before, after);

@@ -20,7 +20,8 @@ std::optional<ApiKeyRecord> to_record(const std::string& key_id, const RedisRepl
   } catch (const std::exception&) {
     created = 0;
   }
-  return ApiKeyRecord{key_id, fields["customer_id"], fields["role"], fields["secret_sha256"], created};
+  return ApiKeyRecord{key_id, fields["customer_id"], fields["role"], fields["secret_sha256"],
+                      created};
 }
 
 }  // namespace
@@ -30,13 +31,13 @@ std::optional<ApiKeyRecord> RedisApiKeyStore::find(const std::string& key_id) {
 }
 
 void RedisApiKeyStore::add(const ApiKeyRecord& record) {
-  pool_.acquire()->pipeline({{"MULTI"},
-                             {"HSET", keys::api_key(record.key_id), "customer_id",
-                              record.customer_id, "role", record.role, "secret_sha256",
-                              record.secret_sha256_hex, "created_ns",
-                              std::to_string(record.created_ns)},
-                             {"SADD", std::string(keys::kApiKeyIds), record.key_id},
-                             {"EXEC"}});
+  pool_.acquire()->pipeline(
+      {{"MULTI"},
+       {"HSET", keys::api_key(record.key_id), "customer_id", record.customer_id, "role",
+        record.role, "secret_sha256", record.secret_sha256_hex, "created_ns",
+        std::to_string(record.created_ns)},
+       {"SADD", std::string(keys::kApiKeyIds), record.key_id},
+       {"EXEC"}});
 }
 
 std::vector<ApiKeyRecord> RedisApiKeyStore::list() {

@@ -15,17 +15,30 @@ timeval to_timeval(std::chrono::milliseconds ms) {
 RedisReply copy_reply(const redisReply* raw) {
   RedisReply reply;
   switch (raw->type) {
-    case REDIS_REPLY_STRING: reply.type = RedisReply::Type::string; break;
-    case REDIS_REPLY_STATUS: reply.type = RedisReply::Type::status; break;
-    case REDIS_REPLY_ERROR: reply.type = RedisReply::Type::error; break;
-    case REDIS_REPLY_INTEGER: reply.type = RedisReply::Type::integer; break;
-    case REDIS_REPLY_ARRAY: reply.type = RedisReply::Type::array; break;
-    default: reply.type = RedisReply::Type::nil; break;
+    case REDIS_REPLY_STRING:
+      reply.type = RedisReply::Type::string;
+      break;
+    case REDIS_REPLY_STATUS:
+      reply.type = RedisReply::Type::status;
+      break;
+    case REDIS_REPLY_ERROR:
+      reply.type = RedisReply::Type::error;
+      break;
+    case REDIS_REPLY_INTEGER:
+      reply.type = RedisReply::Type::integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      reply.type = RedisReply::Type::array;
+      break;
+    default:
+      reply.type = RedisReply::Type::nil;
+      break;
   }
   if (raw->str != nullptr) reply.text.assign(raw->str, raw->len);
   reply.integer = raw->integer;
   reply.elements.reserve(raw->elements);
-  for (std::size_t i = 0; i < raw->elements; ++i) reply.elements.push_back(copy_reply(raw->element[i]));
+  for (std::size_t i = 0; i < raw->elements; ++i)
+    reply.elements.push_back(copy_reply(raw->element[i]));
   return reply;
 }
 
@@ -35,7 +48,9 @@ struct ReplyDeleter {
 
 }  // namespace
 
-void RedisConnection::ContextDeleter::operator()(redisContext* context) const { redisFree(context); }
+void RedisConnection::ContextDeleter::operator()(redisContext* context) const {
+  redisFree(context);
+}
 
 RedisConnection::RedisConnection(const RedisEndpoint& endpoint)
     : context_(redisConnectWithTimeout(endpoint.host.c_str(), endpoint.port,
@@ -88,6 +103,13 @@ std::vector<RedisReply> RedisConnection::pipeline(const std::vector<RedisCommand
     }
     std::unique_ptr<void, ReplyDeleter> owned(raw);
     replies.push_back(copy_reply(static_cast<const redisReply*>(raw)));
+  }
+  // An error reply (LOADING, READONLY, OOM, MISCONF, WRONGTYPE...) means Redis cannot serve us
+  // now. NOSCRIPT is the one expected error: the caller answers it by sending the script.
+  for (const auto& reply : replies) {
+    if (reply.type == RedisReply::Type::error && !reply.text.starts_with("NOSCRIPT")) {
+      throw StoreUnavailable("Redis answered with an error: " + reply.text.substr(0, 80));
+    }
   }
   return replies;
 }

@@ -34,7 +34,8 @@ struct RedisReply {
 using RedisCommand = std::vector<std::string>;
 
 // One hiredis connection. Any I/O error or timeout throws StoreUnavailable and leaves the
-// connection broken(); the pool then drops it and the next lease reconnects.
+// connection broken(); the pool then drops it and the next lease reconnects. An error reply
+// other than NOSCRIPT also throws StoreUnavailable (the connection stays usable).
 class RedisConnection {
  public:
   explicit RedisConnection(const RedisEndpoint& endpoint);

@@ -1,6 +1,7 @@
 #include "store/redis_consistency.h"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "model/ip_network.h"
@@ -54,8 +55,8 @@ std::vector<std::string> check_trunk_consistency(RedisPool& pool) {
       problems.push_back(id + ": missing from " + keys::customer_trunks(trunk.customer_id));
     }
     if (trunk.gateway_name) {
-      auto owner = pool.command({"HGET", keys::customer_gateway_names(trunk.customer_id),
-                                 *trunk.gateway_name});
+      auto owner = pool.command(
+          {"HGET", keys::customer_gateway_names(trunk.customer_id), *trunk.gateway_name});
       if (owner.text != id) problems.push_back(id + ": gateway_name index does not point at it");
     }
     if (trunk.inbound_ip) {
@@ -92,11 +93,26 @@ std::vector<std::string> check_trunk_consistency(RedisPool& pool) {
       }
     }
   }
+  // Members sort by family, then first address: each must end before the next one starts.
+  struct Range {
+    std::string family, first, last;
+  };
+  auto parse_range = [](const std::string& member) {
+    auto a = member.find(':'), b = member.find(':', a + 1), c = member.find(':', b + 1);
+    return Range{member.substr(0, a), member.substr(a + 1, b - a - 1),
+                 member.substr(b + 1, c - b - 1)};
+  };
+  std::optional<Range> previous;
   for (const auto& member :
        pool.command({"ZRANGE", std::string(keys::kInboundRanges), "0", "-1"}).elements) {
     if (!expected_ranges.contains(member.text)) {
       problems.push_back(std::string(keys::kInboundRanges) + ": dangling entry " + member.text);
     }
+    auto range = parse_range(member.text);
+    if (previous && previous->family == range.family && range.first <= previous->last) {
+      problems.push_back(std::string(keys::kInboundRanges) + ": overlapping entry " + member.text);
+    }
+    previous = range;
   }
   return problems;
 }

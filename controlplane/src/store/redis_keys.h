@@ -31,7 +31,8 @@ inline std::string family_tag(const model::IpNetwork& net) {
 }
 
 inline std::string inbound_range_member(const model::IpNetwork& net, std::string_view trunk_id) {
-  return family_tag(net) + ":" + net.first_hex() + ":" + net.last_hex() + ":" + std::string(trunk_id);
+  return family_tag(net) + ":" + net.first_hex() + ":" + net.last_hex() + ":" +
+         std::string(trunk_id);
 }
 
 }  // namespace mv::store::keys

@@ -34,7 +34,8 @@ WriteResult to_write_result(const RedisReply& reply) {
       {"not_found", WriteResult::not_found},
       {"conflict", WriteResult::conflict},
   };
-  if (reply.type == RedisReply::Type::error) throw std::runtime_error("trunk script: " + reply.text);
+  if (reply.type == RedisReply::Type::error)
+    throw std::runtime_error("trunk script: " + reply.text);
   auto it = kResults.find(reply.text);
   if (it == kResults.end()) throw std::runtime_error("trunk script: unexpected reply");
   return it->second;
@@ -73,7 +74,9 @@ RedisCommand trunk_keys(const model::Trunk& trunk) {
           keys::customer_gateway_names(trunk.customer_id), std::string(keys::kInboundRanges)};
 }
 
-void append(RedisCommand& to, const RedisCommand& more) { to.insert(to.end(), more.begin(), more.end()); }
+void append(RedisCommand& to, const RedisCommand& more) {
+  to.insert(to.end(), more.begin(), more.end());
+}
 
 }  // namespace
 
@@ -149,8 +152,9 @@ RedisReply RedisTrunkStore::run(const Script& script, const RedisCommand& keys,
 
 WriteResult RedisTrunkStore::create(const model::Trunk& trunk) {
   auto inbound = inbound_entry(trunk);
-  RedisCommand args{trunk.id,    trunk.gateway_name.value_or(""), inbound.family, inbound.first,
-                    inbound.last, inbound.member};
+  RedisCommand args{trunk.id,       trunk.gateway_name.value_or(""),
+                    inbound.family, inbound.first,
+                    inbound.last,   inbound.member};
   append(args, trunk_to_fields(trunk));
   return to_write_result(run(create_, trunk_keys(trunk), args));
 }
@@ -227,8 +231,8 @@ TrunkPage RedisTrunkStore::list(const TrunkListQuery& query) {
   // Filtered: a customer has few trunks, so read them all and filter here.
   std::vector<std::string> ids;
   if (query.gateway_name) {
-    auto owner = pool_.command({"HGET", keys::customer_gateway_names(query.customer_id),
-                                *query.gateway_name});
+    auto owner = pool_.command(
+        {"HGET", keys::customer_gateway_names(query.customer_id), *query.gateway_name});
     if (!owner.is_nil()) ids.push_back(owner.text);
   } else {
     for (const auto& element : pool_.command({"ZRANGE", index, "0", "-1"}).elements) {
