@@ -1,0 +1,164 @@
+#include <boost/test/unit_test.hpp>
+
+#include "store/redis_consistency.h"
+#include "store/redis_trunk_store.h"
+#include "support/printers.h"
+#include "support/stack.h"
+
+namespace mv::store {
+
+BOOST_AUTO_TEST_SUITE(redis_trunk_store)
+
+// The store against a real Redis, no daemon.
+struct StoreFixture {
+  test::RedisServer redis;
+  RedisPool pool{{"127.0.0.1", redis.port(), 0}, 4};
+  RedisTrunkStore store{pool};
+  std::int64_t next_ns = 1'780'056'000'000'000'000;
+
+  model::Trunk trunk(const std::string& customer, std::optional<std::string> inbound = {},
+                     std::optional<std::string> gateway = {}) {
+    model::Trunk t;
+    t.created_ns = t.updated_ns = ++next_ns;
+    t.id = model::format_trunk_id(t.created_ns);
+    t.customer_id = customer;
+    t.name = "n";
+    t.proxy = "p.example";
+    t.username = "u";
+    t.password = "pw";
+    t.inbound_ip = std::move(inbound);
+    t.gateway_name = std::move(gateway);
+    return t;
+  }
+};
+
+// Verifies a trunk reads back exactly as written, password included (Kamailio will need it).
+BOOST_FIXTURE_TEST_CASE(round_trip, StoreFixture) {
+  auto t = trunk("c1", "10.1.0.0/24", "gw");
+  t.realm = "r.example";
+  t.from_domain = "f.example";
+  t.is_active = false;
+  BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
+  auto found = store.find(t.id);
+  BOOST_REQUIRE(found.has_value());
+  BOOST_TEST(*found == t);
+  BOOST_TEST(!store.find("trunk_20000101T000000.000000000").has_value());
+}
+
+// Verifies the overlap rules: containment either way and equality conflict; neighbours do not.
+BOOST_FIXTURE_TEST_CASE(inbound_overlap_matrix, StoreFixture) {
+  BOOST_TEST_REQUIRE(store.create(trunk("c1", "10.2.4.0/24")) == WriteResult::ok);
+  BOOST_TEST_REQUIRE(store.create(trunk("c1", "2001:db8:1::/48")) == WriteResult::ok);
+  struct Case {
+    const char* network;
+    WriteResult expected;
+  };
+  for (auto [network, expected] : std::vector<Case>{
+           {"10.2.4.0/24", WriteResult::inbound_ip_exists},
+           {"10.2.4.255", WriteResult::inbound_ip_exists},
+           {"10.2.4.0", WriteResult::inbound_ip_exists},
+           {"10.2.0.0/16", WriteResult::inbound_ip_exists},
+           {"10.2.4.128/25", WriteResult::inbound_ip_exists},
+           {"2001:db8:1:2::7", WriteResult::inbound_ip_exists},
+           {"2001:db8::/32", WriteResult::inbound_ip_exists},
+           {"10.2.3.255", WriteResult::ok},
+           {"10.2.5.0/24", WriteResult::ok},
+           {"2001:db8:2::/48", WriteResult::ok},
+       }) {
+    BOOST_TEST_CONTEXT(network) { BOOST_TEST(store.create(trunk("c2", network)) == expected); }
+  }
+}
+
+// Verifies an update moves the trunk's index entries and may keep its own range.
+BOOST_FIXTURE_TEST_CASE(update_moves_indexes, StoreFixture) {
+  auto before = trunk("c1", "10.3.0.0/24", "old");
+  BOOST_TEST_REQUIRE(store.create(before) == WriteResult::ok);
+  auto same_range = before;
+  same_range.name = "renamed";
+  same_range.updated_ns = before.updated_ns + 1;
+  BOOST_TEST(store.update(before, same_range) == WriteResult::ok);
+  auto moved = same_range;
+  moved.inbound_ip = "10.3.0.128/25";  // overlaps only its own old range
+  moved.gateway_name = "new";
+  moved.updated_ns += 1;
+  BOOST_TEST(store.update(same_range, moved) == WriteResult::ok);
+  BOOST_TEST(store.create(trunk("c1", "10.3.0.0/25", "old")) == WriteResult::ok);
+  BOOST_TEST(store.create(trunk("c1", {}, "new")) == WriteResult::gateway_name_exists);
+  BOOST_TEST(check_trunk_consistency(pool).empty());
+}
+
+// Verifies a write based on a stale read is refused as a conflict and changes nothing.
+BOOST_FIXTURE_TEST_CASE(stale_writes_conflict, StoreFixture) {
+  auto original = trunk("c1");
+  BOOST_TEST_REQUIRE(store.create(original) == WriteResult::ok);
+  auto first = original;
+  first.name = "first";
+  first.updated_ns += 1;
+  BOOST_TEST(store.update(original, first) == WriteResult::ok);
+  auto stale = original;
+  stale.name = "stale";
+  stale.updated_ns += 2;
+  BOOST_TEST(store.update(original, stale) == WriteResult::conflict);
+  BOOST_TEST(store.remove(original) == WriteResult::conflict);
+  BOOST_TEST(store.find(original.id)->name == "first");
+  BOOST_TEST(store.remove(first) == WriteResult::ok);
+  BOOST_TEST(store.remove(first) == WriteResult::not_found);
+}
+
+// Verifies delete removes every index entry, leaving Redis empty of trunk keys.
+BOOST_FIXTURE_TEST_CASE(delete_clears_indexes, StoreFixture) {
+  auto t = trunk("c1", "10.4.0.0/24", "gw");
+  BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
+  BOOST_TEST(store.remove(t) == WriteResult::ok);
+  BOOST_TEST(redis.cli({"KEYS", "mv:*"}) == "\n");
+}
+
+// Verifies the list order, cursor, total and has_more on more than one page.
+BOOST_FIXTURE_TEST_CASE(list_pages_in_creation_order, StoreFixture) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    auto t = trunk("c1");
+    ids.push_back(t.id);
+    BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
+  }
+  BOOST_TEST_REQUIRE(store.create(trunk("c2")) == WriteResult::ok);
+  auto first = store.list({"c1", 2, {}, {}, {}});
+  BOOST_TEST(first.total == 5u);
+  BOOST_TEST(first.has_more);
+  BOOST_TEST_REQUIRE(first.trunks.size() == 2u);
+  BOOST_TEST(first.trunks[1].id == ids[1]);
+  auto last = store.list({"c1", 10, ids[2], {}, {}});
+  BOOST_TEST(!last.has_more);
+  BOOST_TEST_REQUIRE(last.trunks.size() == 2u);
+  BOOST_TEST(last.trunks[0].id == ids[3]);
+}
+
+// Verifies the consistency checker reports each kind of damage (so a clean report means something).
+BOOST_FIXTURE_TEST_CASE(consistency_checker_finds_damage, StoreFixture) {
+  auto t = trunk("c1", "10.5.0.0/24", "gw");
+  BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
+  BOOST_TEST(check_trunk_consistency(pool).empty());
+
+  redis.cli({"ZADD", "mv:customer:c1:trunks", "0", "trunk_20000101T000000.000000000"});
+  redis.cli({"HSET", "mv:customer:c9:gateway_names", "ghost", t.id});
+  redis.cli(
+      {"ZADD", "mv:inbound_ranges", "0", "4:0a060000:0a0600ff:trunk_20000101T000000.000000000"});
+  redis.cli({"ZREM", "mv:inbound_ranges", "4:0a050000:0a0500ff:" + t.id});
+  redis.cli(
+      {"ZADD", "mv:inbound_ranges", "0", "4:0a060080:0a060080:trunk_20000101T000000.000000001"});
+  auto problems = check_trunk_consistency(pool);
+  BOOST_TEST(problems.size() == 6u);
+  auto mentions = [&](const std::string& text) {
+    return std::any_of(problems.begin(), problems.end(),
+                       [&](const auto& p) { return p.find(text) != std::string::npos; });
+  };
+  BOOST_TEST(mentions("mv:customer:c1:trunks: dangling entry"));
+  BOOST_TEST(mentions("mv:customer:c9:gateway_names: dangling entry"));
+  BOOST_TEST(mentions("mv:inbound_ranges: dangling entry"));
+  BOOST_TEST(mentions(t.id + ": missing from mv:inbound_ranges"));
+  BOOST_TEST(mentions("mv:inbound_ranges: overlapping entry 4:0a060080"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace mv::store

@@ -1,0 +1,117 @@
+#pragma once
+
+#include <deque>
+#include <map>
+#include <stdexcept>
+
+#include "store/api_key_store.h"
+#include "store/store_unavailable.h"
+#include "store/trunk_store.h"
+#include "support/printers.h"
+#include "util/clock.h"
+
+namespace mv::test {
+
+// A clock that moves only when told to.
+class ManualClock final : public util::Clock {
+ public:
+  explicit ManualClock(std::int64_t now_ns) : now_ns_(now_ns) {}
+  std::int64_t now_unix_ns() const override { return now_ns_; }
+  void advance_ns(std::int64_t ns) { now_ns_ += ns; }
+
+ private:
+  std::int64_t now_ns_;
+};
+
+// Trunks in a map. Enforces gateway_name per customer and optimistic updates; scripted results
+// can be queued to exercise the service's retry paths.
+class FakeTrunkStore final : public store::TrunkStore {
+ public:
+  std::map<std::string, model::Trunk> trunks;
+  std::deque<store::WriteResult> scripted;  // returned (and consumed) before any real write
+  bool unavailable = false;
+  int writes = 0;
+
+  store::WriteResult create(const model::Trunk& trunk) override {
+    check_available();
+    ++writes;
+    if (auto result = next_scripted()) return *result;
+    if (trunks.contains(trunk.id)) return store::WriteResult::id_taken;
+    if (gateway_taken(trunk)) return store::WriteResult::gateway_name_exists;
+    trunks[trunk.id] = trunk;
+    return store::WriteResult::ok;
+  }
+  std::optional<model::Trunk> find(const std::string& id) override {
+    check_available();
+    auto it = trunks.find(id);
+    return it == trunks.end() ? std::nullopt : std::optional(it->second);
+  }
+  store::TrunkPage list(const store::TrunkListQuery& query) override {
+    check_available();
+    store::TrunkPage page;
+    for (const auto& [id, trunk] : trunks) {
+      if (trunk.customer_id != query.customer_id) continue;
+      ++page.total;
+      if (page.trunks.size() < query.limit) page.trunks.push_back(trunk);
+    }
+    return page;
+  }
+  store::WriteResult update(const model::Trunk& before, const model::Trunk& after) override {
+    check_available();
+    ++writes;
+    if (auto result = next_scripted()) return *result;
+    auto it = trunks.find(before.id);
+    if (it == trunks.end()) return store::WriteResult::not_found;
+    if (it->second.updated_ns != before.updated_ns) return store::WriteResult::conflict;
+    if (gateway_taken(after)) return store::WriteResult::gateway_name_exists;
+    it->second = after;
+    return store::WriteResult::ok;
+  }
+  store::WriteResult remove(const model::Trunk& trunk) override {
+    check_available();
+    ++writes;
+    if (auto result = next_scripted()) return *result;
+    return trunks.erase(trunk.id) == 1 ? store::WriteResult::ok : store::WriteResult::not_found;
+  }
+
+ private:
+  void check_available() const {
+    if (unavailable) throw store::StoreUnavailable("fake store is down");
+  }
+  std::optional<store::WriteResult> next_scripted() {
+    if (scripted.empty()) return std::nullopt;
+    auto result = scripted.front();
+    scripted.pop_front();
+    return result;
+  }
+  bool gateway_taken(const model::Trunk& trunk) const {
+    for (const auto& [id, other] : trunks) {
+      if (id != trunk.id && other.customer_id == trunk.customer_id && trunk.gateway_name &&
+          other.gateway_name == trunk.gateway_name) {
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+class FakeApiKeyStore final : public store::ApiKeyStore {
+ public:
+  std::map<std::string, store::ApiKeyRecord> records;
+  bool unavailable = false;
+
+  std::optional<store::ApiKeyRecord> find(const std::string& key_id) override {
+    if (unavailable) throw store::StoreUnavailable("fake key store is down");
+    auto it = records.find(key_id);
+    return it == records.end() ? std::nullopt : std::optional(it->second);
+  }
+  void add(const store::ApiKeyRecord& record) override { records[record.key_id] = record; }
+  std::vector<store::ApiKeyRecord> list() override {
+    std::vector<store::ApiKeyRecord> out;
+    for (const auto& [id, record] : records) out.push_back(record);
+    return out;
+  }
+  bool revoke(const std::string& key_id) override { return records.erase(key_id) == 1; }
+};
+
+}  // namespace mv::test

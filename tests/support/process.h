@@ -1,0 +1,52 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mv::test {
+
+// A child process the test owns: started with its output in a log file, killed when dropped.
+class ChildProcess {
+ public:
+  ChildProcess() = default;
+  ChildProcess(const std::vector<std::string>& argv, const std::string& log_path);
+  ChildProcess(ChildProcess&& other) noexcept;
+  ChildProcess& operator=(ChildProcess&& other) noexcept;
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  ~ChildProcess();
+
+  pid_t pid() const { return pid_; }
+  bool running();
+  // Sends `signal` and waits for the exit; SIGKILL after `grace`. Returns the wait status.
+  int stop(int signal, std::chrono::milliseconds grace = std::chrono::seconds(5));
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// Runs a command to completion and returns its standard output; throws on a non-zero exit.
+std::string run_and_capture(const std::vector<std::string>& argv);
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int free_tcp_port();
+
+// A fresh directory under /tmp, removed with its contents when dropped.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Polls `ready` every 20 ms until it is true or `limit` passes.
+bool wait_until(const std::function<bool()>& ready, std::chrono::milliseconds limit);
+
+}  // namespace mv::test

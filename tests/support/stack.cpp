@@ -1,0 +1,84 @@
+#include "support/stack.h"
+
+#include <signal.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace mv::test {
+
+std::string controlplane_binary() { return MV_CONTROLPLANE_BINARY; }
+
+RedisServer::RedisServer() : port_(free_tcp_port()) { start(); }
+
+RedisServer::~RedisServer() { stop(); }
+
+void RedisServer::start() {
+  process_ = ChildProcess(
+      {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_.path(),
+       "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no"},
+      dir_.path() + "/redis.log");
+  bool up = wait_until(
+      [&] {
+        try {
+          return cli({"PING"}).starts_with("PONG");
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      std::chrono::seconds(10));
+  if (!up) throw std::runtime_error("redis-server did not start on port " + std::to_string(port_));
+}
+
+void RedisServer::stop() { process_.stop(SIGTERM); }
+
+std::string RedisServer::cli(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv{"redis-cli", "-h", "127.0.0.1", "-p", std::to_string(port_)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_and_capture(argv);
+}
+
+ControlPlane::ControlPlane(const RedisServer& redis, const std::string& extra_yaml)
+    : port_(free_tcp_port()),
+      config_path_(dir_.path() + "/controlplane.yaml"),
+      log_path_(dir_.path() + "/controlplane.log") {
+  std::ofstream(config_path_) << "http:\n  listen: 127.0.0.1:" << port_ << "\n  threads: 16\n"
+                              << "redis:\n  port: " << redis.port()
+                              << "\n  pool_size: 16\n  command_timeout_ms: 300\n"
+                              << extra_yaml;
+  process_ = ChildProcess({controlplane_binary(), "-c", config_path_, "serve"}, log_path_);
+  bool up = wait_until([&] { return http_request(port_, "GET", "/healthz").status == 200; },
+                       std::chrono::seconds(15));
+  if (!up) throw std::runtime_error("controlplane did not start: " + log_text());
+}
+
+ControlPlane::~ControlPlane() { process_.stop(SIGTERM); }
+
+std::string ControlPlane::log_text() const {
+  std::ifstream file(log_path_);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+std::string ControlPlane::run_command(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv{controlplane_binary(), "-c", config_path_};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_and_capture(argv);
+}
+
+std::string ControlPlane::create_key(const std::string& customer) const {
+  auto out = run_command({"keys", "create", "--customer", customer});
+  return out.substr(0, out.find('\n'));
+}
+
+HttpResult ControlPlane::call(const std::string& method, const std::string& target,
+                              const std::string& key, const std::string& body) const {
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!key.empty()) headers.emplace_back("Authorization", "Bearer " + key);
+  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+  return http_request(port_, method, target, headers, body);
+}
+
+}  // namespace mv::test

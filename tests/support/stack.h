@@ -1,0 +1,59 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/http_client.h"
+#include "support/process.h"
+
+namespace mv::test {
+
+// A real redis-server on a free loopback port, with its own directory. AOF with fsync always, so
+// a stop/start in a test keeps what it acknowledged.
+class RedisServer {
+ public:
+  RedisServer();
+  ~RedisServer();
+  int port() const { return port_; }
+  void stop();
+  void start();
+  // A redis-cli one-liner against this server, e.g. cli({"DBSIZE"}).
+  std::string cli(const std::vector<std::string>& args) const;
+
+ private:
+  TempDir dir_;
+  int port_;
+  ChildProcess process_;
+};
+
+// The real controlplane binary (built by CMake) serving against `redis`.
+class ControlPlane {
+ public:
+  explicit ControlPlane(const RedisServer& redis, const std::string& extra_yaml = "");
+  ~ControlPlane();
+
+  int port() const { return port_; }
+  const std::string& config_path() const { return config_path_; }
+  const std::string& log_path() const { return log_path_; }
+  std::string log_text() const;
+
+  // Runs `controlplane -c <config> <args...>` to completion; returns its standard output.
+  std::string run_command(const std::vector<std::string>& args) const;
+  // A fresh API key for `customer` (the token, as printed once by `keys create`).
+  std::string create_key(const std::string& customer) const;
+
+  HttpResult call(const std::string& method, const std::string& target, const std::string& key,
+                  const std::string& body = {}) const;
+
+ private:
+  TempDir dir_;
+  int port_;
+  std::string config_path_;
+  std::string log_path_;
+  ChildProcess process_;
+};
+
+std::string controlplane_binary();
+
+}  // namespace mv::test

@@ -1,0 +1,193 @@
+#include <boost/test/unit_test.hpp>
+
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <sstream>
+
+#include "api/api_service.h"
+#include "api/routes.h"
+#include "crypto/api_key.h"
+#include "support/fakes.h"
+
+namespace mv::api {
+
+BOOST_AUTO_TEST_SUITE(api_service)
+
+// The whole API over fakes: routes, wrapper, service; logs captured in `log_text`.
+struct ApiFixture {
+  test::FakeTrunkStore trunks;
+  test::FakeApiKeyStore keys;
+  test::ManualClock clock{1'780'056'000'000'000'000};
+  service::TrunkService service{trunks, clock};
+  std::ostringstream log_text;
+  ApiService api{build_router(service, "openapi: 3.1.0\n"), keys,
+                 std::make_shared<spdlog::logger>(
+                     "test", std::make_shared<spdlog::sinks::ostream_sink_st>(log_text))};
+  std::string token;
+
+  ApiFixture() {
+    auto key = crypto::generate_api_key();
+    keys.add({key.key_id, "cust_123", "customer", key.secret_sha256_hex, 0});
+    token = key.token;
+  }
+
+  HttpResponse call(const std::string& method, const std::string& path,
+                    const std::string& body = "",
+                    std::vector<std::pair<std::string, std::string>> headers = {}) {
+    HttpRequest request{method, path, "", std::move(headers), body};
+    if (!request.header("authorization"))
+      request.headers.emplace_back("authorization", "Bearer " + token);
+    if (!request.header("content-type"))
+      request.headers.emplace_back("content-type", "application/json");
+    return api.handle(request);
+  }
+};
+
+std::optional<std::string> header(const HttpResponse& response, const std::string& name) {
+  for (const auto& [key, value] : response.headers) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+std::string code_of(const HttpResponse& response) {
+  return nlohmann::json::parse(response.body)["error"]["code"];
+}
+
+// Verifies the seed's create body gives 201, a Location header and the trunk.
+BOOST_FIXTURE_TEST_CASE(create_answers_201_with_location, ApiFixture) {
+  auto response =
+      call("POST", "/v1/trunks", R"({"name":"primary-outbound","proxy":"sip.example.net"})");
+  BOOST_TEST(response.status == 201);
+  auto body = nlohmann::json::parse(response.body);
+  BOOST_TEST(header(response, "Location").value_or("") ==
+             "/v1/trunks/" + body["id"].get<std::string>());
+  BOOST_TEST(body["customer_id"] == "cust_123");
+}
+
+// Verifies missing, malformed, unknown and non-Bearer credentials all give 401 + WWW-Authenticate.
+BOOST_FIXTURE_TEST_CASE(bad_credentials_are_401, ApiFixture) {
+  auto other = crypto::generate_api_key().token;
+  std::vector<std::string> refused{"",
+                                   "Bearer",
+                                   "Bearer ",
+                                   "Basic dXNlcjpwYXNz",
+                                   "Bearer " + other,
+                                   "Bearer " + token + "x",
+                                   "Token " + token};
+  for (const auto& authorization : refused) {
+    BOOST_TEST_CONTEXT(authorization) {
+      auto response = call("GET", "/v1/trunks", "", {{"authorization", authorization}});
+      BOOST_TEST(response.status == 401);
+      BOOST_TEST(code_of(response) == "unauthorized");
+      BOOST_TEST(header(response, "WWW-Authenticate").value_or("") == "Bearer");
+    }
+  }
+  BOOST_TEST(call("GET", "/v1/trunks", "", {{"authorization", "bearer " + token}}).status == 200);
+}
+
+// Verifies a key whose stored hash does not match is refused (the secret is what is checked).
+BOOST_FIXTURE_TEST_CASE(wrong_secret_for_known_key_id_is_401, ApiFixture) {
+  auto parts = crypto::split_api_key(token);
+  auto forged = "mv_live_" + parts->key_id + "_" + std::string(48, 'a');
+  BOOST_TEST(call("GET", "/v1/trunks", "", {{"authorization", "Bearer " + forged}}).status == 401);
+}
+
+// Verifies POST/PATCH without a JSON content type get 415.
+BOOST_FIXTURE_TEST_CASE(non_json_content_type_is_415, ApiFixture) {
+  auto response = call("POST", "/v1/trunks", R"({"name":"a","proxy":"b.example"})",
+                       {{"content-type", "text/plain"}});
+  BOOST_TEST(response.status == 415);
+  BOOST_TEST(code_of(response) == "unsupported_media_type");
+  auto with_charset = call("POST", "/v1/trunks", R"({"name":"a","proxy":"b.example"})",
+                           {{"content-type", "Application/JSON; charset=utf-8"}});
+  BOOST_TEST(with_charset.status == 201);
+}
+
+// Verifies an oversized body is 413, whether announced or actually read.
+BOOST_FIXTURE_TEST_CASE(oversized_body_is_413, ApiFixture) {
+  auto big = call("POST", "/v1/trunks", std::string(70 * 1024, ' '));
+  BOOST_TEST(big.status == 413);
+  BOOST_TEST(code_of(big) == "payload_too_large");
+  HttpRequest announced{"POST", "/v1/trunks", "", {{"authorization", "Bearer " + token}}, ""};
+  announced.body_over_limit = true;
+  BOOST_TEST(api.handle(announced).status == 413);
+}
+
+// Verifies unknown paths are 404 and wrong methods 405 with Allow, both in the JSON error shape.
+BOOST_FIXTURE_TEST_CASE(unknown_route_and_method, ApiFixture) {
+  auto missing = call("GET", "/v1/nothing");
+  BOOST_TEST(missing.status == 404);
+  BOOST_TEST(code_of(missing) == "not_found");
+  auto wrong = call("PUT", "/v1/trunks/trunk_20260529T120000.000000000");
+  BOOST_TEST(wrong.status == 405);
+  BOOST_TEST(code_of(wrong) == "method_not_allowed");
+  BOOST_TEST(header(wrong, "Allow").value_or("") == "GET, PATCH, DELETE");
+}
+
+// Verifies storage failures become 503 with Retry-After, never a crash or a 500.
+BOOST_FIXTURE_TEST_CASE(storage_down_is_503, ApiFixture) {
+  trunks.unavailable = true;
+  auto response = call("GET", "/v1/trunks");
+  BOOST_TEST(response.status == 503);
+  BOOST_TEST(code_of(response) == "service_unavailable");
+  BOOST_TEST(header(response, "Retry-After").value_or("") == "1");
+  keys.unavailable = true;
+  BOOST_TEST(call("GET", "/v1/trunks").status == 503);
+}
+
+// Verifies every answer carries the security headers and a request id; a safe client id is kept.
+BOOST_FIXTURE_TEST_CASE(security_headers_and_request_id, ApiFixture) {
+  auto response = call("GET", "/v1/trunks", "", {{"x-request-id", "abc-123"}});
+  BOOST_TEST(header(response, "Cache-Control").value_or("") == "no-store");
+  BOOST_TEST(header(response, "X-Content-Type-Options").value_or("") == "nosniff");
+  BOOST_TEST(header(response, "X-Request-Id").value_or("") == "abc-123");
+  auto unsafe = call("GET", "/v1/trunks", "", {{"x-request-id", "a\r\nSet-Cookie: x"}});
+  BOOST_TEST(header(unsafe, "X-Request-Id").value_or("").find('\n') == std::string::npos);
+  BOOST_TEST(header(unsafe, "X-Request-Id").value_or("").size() == 16u);
+}
+
+// Verifies the password never reaches a response or a log line, on success or on error.
+BOOST_FIXTURE_TEST_CASE(password_never_in_response_or_log, ApiFixture) {
+  const std::string password = "Pw-1234567-unique";
+  auto created =
+      call("POST", "/v1/trunks",
+           R"({"name":"a","proxy":"b.example","username":"u","password":")" + password + R"("})");
+  BOOST_TEST(created.status == 201);
+  auto id = nlohmann::json::parse(created.body)["id"].get<std::string>();
+  auto bad = call("POST", "/v1/trunks",
+                  R"({"name":"a","proxy":"b.example","password":")" + password + R"(\n"})");
+  BOOST_TEST(bad.status == 400);
+  auto patched = call("PATCH", "/v1/trunks/" + id, R"({"password":")" + password + R"(x"})");
+  BOOST_TEST(patched.status == 200);
+  for (const auto* body : {&created.body, &bad.body, &patched.body}) {
+    BOOST_TEST(body->find(password) == std::string::npos);
+  }
+  BOOST_TEST(call("GET", "/v1/trunks/" + id).body.find(password) == std::string::npos);
+  BOOST_TEST(call("GET", "/v1/trunks").body.find(password) == std::string::npos);
+  BOOST_TEST(log_text.str().find(password) == std::string::npos);
+  BOOST_TEST(log_text.str().find("status=201") != std::string::npos);
+}
+
+// Verifies the OpenAPI document and health check need no key.
+BOOST_FIXTURE_TEST_CASE(public_routes_need_no_key, ApiFixture) {
+  HttpRequest doc{"GET", "/v1/openapi.yaml", "", {}, ""};
+  auto response = api.handle(doc);
+  BOOST_TEST(response.status == 200);
+  BOOST_TEST(response.body == "openapi: 3.1.0\n");
+  BOOST_TEST(api.handle(HttpRequest{"GET", "/healthz", "", {}, ""}).status == 200);
+}
+
+// Verifies every 503, also the one after endless write conflicts, tells the client when to retry.
+BOOST_FIXTURE_TEST_CASE(every_503_has_retry_after, ApiFixture) {
+  auto created = call("POST", "/v1/trunks", R"({"name":"a","proxy":"b.example"})");
+  auto id = nlohmann::json::parse(created.body)["id"].get<std::string>();
+  trunks.scripted.assign(100, store::WriteResult::conflict);
+  auto response = call("PATCH", "/v1/trunks/" + id, R"({"name":"b"})");
+  BOOST_TEST(response.status == 503);
+  BOOST_TEST(header(response, "Retry-After").value_or("") == "1");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace mv::api

@@ -1,0 +1,102 @@
+#include <boost/test/unit_test.hpp>
+
+#include "config/config.h"
+
+namespace mv::config {
+
+BOOST_AUTO_TEST_SUITE(config)
+
+bool mentions(const ConfigLoad& load, const std::string& text) {
+  for (const auto& error : load.errors) {
+    if (error.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// Verifies an empty file gives the documented defaults.
+BOOST_AUTO_TEST_CASE(empty_file_gives_defaults) {
+  auto load = parse_config("");
+  BOOST_REQUIRE(load.config.has_value());
+  BOOST_TEST(load.config->http.address == "127.0.0.1");
+  BOOST_TEST(load.config->http.port == 8080);
+  BOOST_TEST(load.config->redis.port == 6379);
+  BOOST_TEST(load.config->log_level == "info");
+}
+
+// Verifies every documented key is read.
+BOOST_AUTO_TEST_CASE(full_config_is_read) {
+  auto load = parse_config(R"(
+http:
+  listen: 0.0.0.0:9090
+  threads: 32
+redis:
+  host: 10.1.2.3
+  port: 6390
+  db: 2
+  pool_size: 8
+  connect_timeout_ms: 150
+  command_timeout_ms: 400
+kamailio:
+  rpc_endpoints: [http://127.0.0.1:5071/RPC, http://10.0.0.2:5071/RPC]
+log_level: debug
+)");
+  BOOST_REQUIRE_MESSAGE(load.config.has_value(), (load.errors.empty() ? "" : load.errors.front()));
+  const auto& c = *load.config;
+  BOOST_TEST(c.http.address == "0.0.0.0");
+  BOOST_TEST(c.http.port == 9090);
+  BOOST_TEST(c.http.threads == 32u);
+  BOOST_TEST(c.redis.host == "10.1.2.3");
+  BOOST_TEST(c.redis.port == 6390);
+  BOOST_TEST(c.redis.db == 2);
+  BOOST_TEST(c.redis_pool_size == 8u);
+  BOOST_TEST(c.redis.connect_timeout.count() == 150);
+  BOOST_TEST(c.redis.command_timeout.count() == 400);
+  BOOST_TEST(c.kamailio_rpc_endpoints.size() == 2u);
+  BOOST_TEST(c.log_level == "debug");
+}
+
+// Verifies an unknown key stops start-up with its full path named.
+BOOST_AUTO_TEST_CASE(unknown_keys_are_named) {
+  auto load = parse_config("redis:\n  prot: 6390\nlisten: 1\n");
+  BOOST_TEST(!load.config.has_value());
+  BOOST_TEST(mentions(load, "redis.prot: unknown key"));
+  BOOST_TEST(mentions(load, "listen: unknown key"));
+}
+
+// Verifies every bad value is reported at once, each naming its key.
+BOOST_AUTO_TEST_CASE(all_bad_values_reported_together) {
+  auto load = parse_config(
+      "http:\n  listen: nowhere\n  threads: 0\nredis:\n  port: 70000\n  db: x\n"
+      "kamailio:\n  rpc_endpoints: [ftp://x]\nlog_level: loud\n");
+  BOOST_TEST(!load.config.has_value());
+  BOOST_TEST(mentions(load, "http.listen"));
+  BOOST_TEST(mentions(load, "http.threads"));
+  BOOST_TEST(mentions(load, "redis.port"));
+  BOOST_TEST(mentions(load, "redis.db"));
+  BOOST_TEST(mentions(load, "kamailio.rpc_endpoints[0]"));
+  BOOST_TEST(mentions(load, "log_level"));
+  BOOST_TEST(load.errors.size() == 6u);
+}
+
+// Verifies broken YAML and a wrong top-level shape are refused with a message.
+BOOST_AUTO_TEST_CASE(malformed_yaml_is_refused) {
+  auto broken = parse_config("http: [unclosed");
+  BOOST_TEST(!broken.config.has_value());
+  BOOST_TEST(mentions(broken, "not valid YAML"));
+  auto list = parse_config("- a\n- b\n");
+  BOOST_TEST(!list.config.has_value());
+  auto section = parse_config("redis: 5\n");
+  BOOST_TEST(!section.config.has_value());
+  BOOST_TEST(mentions(section, "redis: must be a mapping"));
+}
+
+// Verifies a missing file is an error, not defaults.
+BOOST_AUTO_TEST_CASE(missing_file_is_an_error) {
+  auto load = load_config_file("/nonexistent/controlplane.yaml");
+  BOOST_TEST(!load.config.has_value());
+  BOOST_TEST(mentions(load, "cannot read config file"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace mv::config

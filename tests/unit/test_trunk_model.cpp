@@ -1,0 +1,90 @@
+#include <boost/test/unit_test.hpp>
+
+#include "model/trunk.h"
+
+namespace mv::model {
+
+BOOST_AUTO_TEST_SUITE(trunk_model)
+
+// 2026-05-29T12:00:00Z, the seed's example time.
+constexpr std::int64_t kSeedTimeNs = 1'780'056'000'000'000'000;
+
+Trunk seed_trunk() {
+  Trunk trunk;
+  trunk.id = format_trunk_id(kSeedTimeNs);
+  trunk.customer_id = "cust_123";
+  trunk.name = "primary-outbound";
+  trunk.proxy = "sip.example.net";
+  trunk.username = "user1";
+  trunk.password = "secret";
+  trunk.realm = "sip.example.net";
+  trunk.from_domain = "sip.example.net";
+  trunk.gateway_name = "primary";
+  trunk.created_ns = trunk.updated_ns = kSeedTimeNs;
+  return trunk;
+}
+
+// Verifies the id has the seed's form for the seed's time.
+BOOST_AUTO_TEST_CASE(trunk_id_matches_seed_form) {
+  BOOST_TEST(format_trunk_id(kSeedTimeNs) == "trunk_20260529T120000.000000000");
+  BOOST_TEST(format_trunk_id(kSeedTimeNs + 123'456'789) == "trunk_20260529T120000.123456789");
+  BOOST_TEST(is_trunk_id(format_trunk_id(kSeedTimeNs + 1)));
+}
+
+// Verifies is_trunk_id accepts only the exact id form (it guards Redis key construction).
+BOOST_AUTO_TEST_CASE(is_trunk_id_rejects_other_shapes) {
+  for (const char* bad :
+       {"", "trunk_123", "trunk_20260529T120000.00000000", "trunk_20260529T120000.0000000000",
+        "trunk_20260529X120000.000000000", "trunk_2026052aT120000.000000000",
+        "Trunk_20260529T120000.000000000", "trunk_20260529T120000.000000000:", "trunk_*"}) {
+    BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!is_trunk_id(bad)); }
+  }
+}
+
+// Verifies times render as RFC 3339 UTC with milliseconds and Z.
+BOOST_AUTO_TEST_CASE(rfc3339_utc_with_milliseconds) {
+  BOOST_TEST(format_rfc3339(kSeedTimeNs) == "2026-05-29T12:00:00.000Z");
+  BOOST_TEST(format_rfc3339(kSeedTimeNs + 999'999'999) == "2026-05-29T12:00:00.999Z");
+  BOOST_TEST(format_rfc3339(0) == "1970-01-01T00:00:00.000Z");
+}
+
+// Verifies the public view has the seed's fields in the seed's order and never the password.
+BOOST_AUTO_TEST_CASE(json_view_has_seed_fields_and_no_password) {
+  auto json = trunk_to_json(seed_trunk());
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : json.items()) keys.push_back(key);
+  std::vector<std::string> expected{"id",         "customer_id",  "name",
+                                    "direction",  "gateway_name", "proxy",
+                                    "username",   "realm",        "from_domain",
+                                    "inbound_ip", "is_active",    "registration_status",
+                                    "created_at", "updated_at"};
+  BOOST_TEST(keys == expected, boost::test_tools::per_element());
+  BOOST_TEST(json.dump().find("secret") == std::string::npos);
+  BOOST_TEST(!json.contains("password"));
+  BOOST_TEST(json["id"] == "trunk_20260529T120000.000000000");
+  BOOST_TEST(json["created_at"] == "2026-05-29T12:00:00.000Z");
+  BOOST_TEST(json["registration_status"] == "NOREG");
+}
+
+// Verifies direction is "outbound" without inbound_ip and "both" with one.
+BOOST_AUTO_TEST_CASE(direction_follows_inbound_ip) {
+  auto trunk = seed_trunk();
+  BOOST_TEST(trunk_to_json(trunk)["direction"] == "outbound");
+  trunk.inbound_ip = "203.0.113.0/24";
+  BOOST_TEST(trunk_to_json(trunk)["direction"] == "both");
+}
+
+// Verifies absent optional fields render as null, not as missing keys or empty strings.
+BOOST_AUTO_TEST_CASE(absent_optional_fields_are_null) {
+  Trunk trunk;
+  trunk.name = "n";
+  trunk.proxy = "p.example";
+  auto json = trunk_to_json(trunk);
+  for (const char* field : {"gateway_name", "username", "realm", "from_domain", "inbound_ip"}) {
+    BOOST_TEST_CONTEXT(field) { BOOST_TEST(json[field].is_null()); }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace mv::model
