@@ -148,6 +148,29 @@ BOOST_FIXTURE_TEST_CASE(mixed_writes_keep_indexes_consistent, RaceFixture) {
   }
 }
 
+// Verifies two daemon replicas on one Redis create 200 trunks at once with 200 distinct ids.
+BOOST_FIXTURE_TEST_CASE(two_replicas_never_share_an_id, RaceFixture) {
+  ControlPlane replica(redis);
+  auto key = daemon.create_key("cust_replicas");
+  std::vector<HttpResult> results(200);
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    threads.emplace_back([&, i] {
+      while (!go.load()) std::this_thread::yield();
+      const auto& target = i % 2 ? daemon : replica;
+      results[i] = target.call("POST", "/v1/trunks", key, R"({"name":"r","proxy":"p.example"})");
+    });
+  }
+  go = true;
+  for (auto& thread : threads) thread.join();
+  BOOST_TEST(count_status(results, 201) == 200);
+  std::set<std::string> ids;
+  for (const auto& result : results) ids.insert(json::parse(result.body)["id"].get<std::string>());
+  BOOST_TEST(ids.size() == 200u);
+  BOOST_TEST(json::parse(replica.call("GET", "/v1/trunks", key).body)["count"] == 200);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace mv::test

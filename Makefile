@@ -1,0 +1,39 @@
+# MiniVoice Edge. `make run` and `make test` do their own set-up on a fresh Debian 12 machine.
+.PHONY: all deps build build-test run stop test format bench clean
+
+BUILD_DIR ?= build
+TEST_BUILD_DIR ?= build-test
+JOBS ?= $(shell nproc)
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMV_BUILD_TESTS=OFF
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Tests build everything with AddressSanitizer + UndefinedBehaviorSanitizer.
+build-test: deps
+	cmake -S . -B $(TEST_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug -DMV_SANITIZE=ON
+	cmake --build $(TEST_BUILD_DIR) -j $(JOBS)
+
+run: build
+	@MV_BUILD_DIR=$(BUILD_DIR) scripts/dev-run.sh
+
+stop:
+	@scripts/dev-stop.sh
+
+test: build-test
+	cd $(TEST_BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+format:
+	find controlplane tests bench \( -name '*.cpp' -o -name '*.h' \) -print0 | xargs -0 clang-format -i
+
+bench: build
+	@MV_BENCH=1 scripts/install-deps.sh
+	bash bench/run.sh
+
+clean:
+	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR)

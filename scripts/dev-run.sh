@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Starts the dev stack in the foreground: the project's own redis-server (run/redis, port 6390,
+# no clash with a system Redis), a dev API key if none works yet, and the daemon. Ctrl-C (or
+# `make stop` from another shell) stops what it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+run_dir=run
+config=config/dev.yaml
+binary=${MV_BUILD_DIR:-build}/controlplane/controlplane
+redis_port=6390
+api_url=http://127.0.0.1:8080
+mkdir -p "$run_dir/redis"
+
+stop_all() { scripts/dev-stop.sh; }
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
+  redis-server config/redis-dev.conf --dir "$PWD/$run_dir/redis" --pidfile "$PWD/$run_dir/redis.pid" \
+    --logfile "$PWD/$run_dir/redis.log" --daemonize yes
+  for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+redis-cli -p "$redis_port" ping >/dev/null || { echo "redis did not start: see $run_dir/redis.log"; exit 1; }
+
+# The dev key is kept in run/ (Redis has only its hash); make a new one if it no longer works.
+key_file=$run_dir/dev-api-key
+key_id() { sed -E 's/^mv_live_([0-9a-f]{12})_.*/\1/' "$key_file"; }
+if [[ ! -s $key_file ]] || [[ $(redis-cli -p "$redis_port" EXISTS "mv:apikey:$(key_id)") != 1 ]]; then
+  "$binary" -c "$config" keys create --customer cust_dev > "$key_file" 2>/dev/null
+  chmod 600 "$key_file"
+fi
+
+"$binary" -c "$config" serve > "$run_dir/controlplane.log" 2>&1 &
+echo $! > "$run_dir/controlplane.pid"
+for _ in $(seq 50); do curl -fs "$api_url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -fs "$api_url/healthz" >/dev/null || { echo "controlplane did not start: see $run_dir/controlplane.log"; exit 1; }
+
+cat <<TXT
+MiniVoice Edge dev stack is up.
+  API:    $api_url   (OpenAPI: $api_url/v1/openapi.yaml)
+  Redis:  127.0.0.1:$redis_port
+  Logs:   $run_dir/controlplane.log
+  export MINIVOICE_API_KEY=$(cat "$key_file")
+Ctrl-C (or make stop) stops it.
+TXT
+wait "$(cat "$run_dir/controlplane.pid")"

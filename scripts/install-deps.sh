@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages this project needs, and only those that are missing.
+# Runs apt-get update first whenever something has to be installed.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake pkg-config clang-format
+  libcpprest-dev libhiredis-dev libyaml-cpp-dev libboost-test-dev
+  nlohmann-json3-dev libspdlog-dev libcli11-dev libssl-dev
+  # run and test
+  redis-server redis-tools curl
+)
+if [[ "${MV_BENCH:-0}" == 1 ]]; then packages+=(wrk); fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed"; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "installing: ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
