@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the dev stack in the foreground: the project's own redis-server (run/redis, port 6390,
-# no clash with a system Redis), a dev API key if none works yet, and the daemon. Ctrl-C (or
-# `make stop` from another shell) stops what it started.
+# no clash with a system Redis), Kamailio with kamailio-cfg/ (SIP 127.0.0.1:5060), a dev API key
+# if none works yet, and the daemon. Ctrl-C (or `make stop` from another shell) stops what it
+# started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,21 @@ if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
 fi
 redis-cli -p "$redis_port" ping >/dev/null || { echo "redis did not start: see $run_dir/redis.log"; exit 1; }
 
+# Kamailio reads its tables from Redis at start-up, so it comes after Redis and before the daemon.
+# An old instance would silently share the UDP port: refuse to start over one.
+if [[ -s $run_dir/kamailio.pid ]] && kill -0 "$(cat "$run_dir/kamailio.pid")" 2>/dev/null; then
+  echo "kamailio from an earlier make run is still running: make stop first"; exit 1
+fi
+kamailio -f kamailio-cfg/kamailio.cfg -Y "$PWD/$run_dir" -DD -E \
+  -M 16 -m 64 > "$run_dir/kamailio.log" 2>&1 &
+echo $! > "$run_dir/kamailio.pid"
+for _ in $(seq 50); do
+  curl -fs -X POST -d '{"jsonrpc":"2.0","method":"core.uptime","id":1}' http://127.0.0.1:5071/RPC \
+    >/dev/null 2>&1 && break
+  sleep 0.1
+done
+kill -0 "$(cat "$run_dir/kamailio.pid")" 2>/dev/null || { echo "kamailio did not start: see $run_dir/kamailio.log"; exit 1; }
+
 # The dev key is kept in run/ (Redis has only its hash); make a new one if it no longer works.
 key_file=$run_dir/dev-api-key
 key_id() { sed -E 's/^mv_live_([0-9a-f]{12})_.*/\1/' "$key_file"; }
@@ -39,8 +55,10 @@ curl -fs "$api_url/healthz" >/dev/null || { echo "controlplane did not start: se
 cat <<TXT
 MiniVoice Edge dev stack is up.
   API:    $api_url   (OpenAPI: $api_url/v1/openapi.yaml)
-  Redis:  127.0.0.1:$redis_port
-  Logs:   $run_dir/controlplane.log
+  SIP:    udp/tcp 127.0.0.1:5060 (inbound calls go to sip:127.0.0.1:5080)
+  Redis:  127.0.0.1:$redis_port (trunks in db 0, Kamailio's tables in db 1)
+  kamcmd: kamcmd -s tcp:127.0.0.1:5072 permissions.addressDump
+  Logs:   $run_dir/controlplane.log $run_dir/kamailio.log
   export MINIVOICE_API_KEY=$(cat "$key_file")
 Ctrl-C (or make stop) stops it.
 TXT

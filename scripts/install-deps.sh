@@ -10,6 +10,8 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libcli11-dev libssl-dev
   # run and test
   redis-server redis-tools curl
+  kamailio kamailio-redis-modules kamailio-json-modules kamailio-extra-modules
+  kamailio-utils-modules sip-tester
 )
 if [[ "${MV_BENCH:-0}" == 1 ]]; then packages+=(wrk); fi
 

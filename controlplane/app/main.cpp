@@ -10,7 +10,9 @@
 #include "api/routes.h"
 #include "config/config.h"
 #include "crypto/api_key.h"
+#include "edge/edge_reloader.h"
 #include "http/cpprest_server.h"
+#include "http/jsonrpc_http_client.h"
 #include "openapi_document.h"
 #include "service/trunk_service.h"
 #include "store/redis_api_key_store.h"
@@ -35,11 +37,16 @@ int serve(const config::Config& config) {
 
   http::CpprestServer::configure_thread_pool(config.http.threads);
   store::RedisPool redis(config.redis, config.redis_pool_size);
-  store::RedisTrunkStore trunk_store(redis);
+  store::RedisTrunkStore trunk_store(redis, config.kamailio.redis_db);
   store::RedisApiKeyStore key_store(redis);
+  auto kamailio_endpoint = config.redis;
+  kamailio_endpoint.db = config.kamailio.redis_db;
+  store::RedisPool kamailio_db(kamailio_endpoint, 1);
+  http::JsonRpcHttpClient rpc(config.kamailio.rpc_timeout);
+  edge::EdgeReloader edge(rpc, kamailio_db, config.kamailio.rpc_endpoints, {}, log);
   util::SystemClock clock;
-  service::TrunkService trunks(trunk_store, clock);
-  api::ApiService api(api::build_router(trunks, std::string(kOpenApiYaml)), key_store, log);
+  service::TrunkService trunks(trunk_store, clock, edge);
+  api::ApiService api(api::build_router(trunks, edge, std::string(kOpenApiYaml)), key_store, log);
   http::CpprestServer server(config.http.address, config.http.port, api, log);
 
   sigset_t signals;

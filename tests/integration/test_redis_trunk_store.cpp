@@ -13,7 +13,7 @@ BOOST_AUTO_TEST_SUITE(redis_trunk_store)
 struct StoreFixture {
   test::RedisServer redis;
   RedisPool pool{{"127.0.0.1", redis.port(), 0}, 4};
-  RedisTrunkStore store{pool};
+  RedisTrunkStore store{pool, 1};
   std::int64_t next_ns = 1'780'056'000'000'000'000;
 
   model::Trunk trunk(const std::string& customer, std::optional<std::string> inbound = {},
@@ -110,7 +110,9 @@ BOOST_FIXTURE_TEST_CASE(delete_clears_indexes, StoreFixture) {
   auto t = trunk("c1", "10.4.0.0/24", "gw");
   BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
   BOOST_TEST(store.remove(t) == WriteResult::ok);
-  BOOST_TEST(redis.cli({"KEYS", "mv:*"}) == "\n");
+  // Only the row-id counter stays (ids are never reused); Kamailio's database is empty again.
+  BOOST_TEST(redis.cli({"KEYS", "mv:*"}) == "mv:edge:address_last_row_id\n");
+  BOOST_TEST(redis.cli({"-n", "1", "DBSIZE"}) == "0\n");
 }
 
 // Verifies the list order, cursor, total and has_more on more than one page.
@@ -157,6 +159,65 @@ BOOST_FIXTURE_TEST_CASE(consistency_checker_finds_damage, StoreFixture) {
   BOOST_TEST(mentions("mv:inbound_ranges: dangling entry"));
   BOOST_TEST(mentions(t.id + ": missing from mv:inbound_ranges"));
   BOOST_TEST(mentions("mv:inbound_ranges: overlapping entry 4:0a060080"));
+}
+
+// Verifies an active trunk with inbound_ip has exactly its permissions row in Kamailio's
+// database, kept in step through deactivation, a new address and deletion.
+BOOST_FIXTURE_TEST_CASE(kamailio_address_row_follows_trunk, StoreFixture) {
+  auto row = [&](const std::string& field) {
+    auto value = redis.cli({"-n", "1", "HGET", "address:entry::1", field});
+    return value.substr(0, value.size() - 1);
+  };
+  auto t = trunk("cust_9", "10.7.0.0/24");
+  BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
+  BOOST_TEST(row("id") == "1");
+  BOOST_TEST(row("grp") == "1");
+  BOOST_TEST(row("ip_addr") == "10.7.0.0");
+  BOOST_TEST(row("mask") == "24");
+  BOOST_TEST(row("port") == "0");
+  BOOST_TEST(row("tag") == t.id + ",cust_9");
+
+  auto inactive = t;
+  inactive.is_active = false;
+  inactive.updated_ns += 1;
+  BOOST_TEST(store.update(t, inactive) == WriteResult::ok);
+  BOOST_TEST(redis.cli({"-n", "1", "DBSIZE"}) == "0\n");
+
+  auto moved = inactive;
+  moved.is_active = true;
+  moved.inbound_ip = "10.8.0.9";
+  moved.updated_ns += 1;
+  BOOST_TEST(store.update(inactive, moved) == WriteResult::ok);
+  BOOST_TEST(redis.cli({"-n", "1", "DBSIZE"}) == "1\n");
+  BOOST_TEST(redis.cli({"-n", "1", "HGET", "address:entry::2", "ip_addr"}) == "10.8.0.9\n");
+  BOOST_TEST(redis.cli({"-n", "1", "HGET", "address:entry::2", "mask"}) == "32\n");
+
+  BOOST_TEST(store.remove(moved) == WriteResult::ok);
+  BOOST_TEST(redis.cli({"-n", "1", "DBSIZE"}) == "0\n");
+}
+
+// Verifies Kamailio's address table never holds an exact multiple of 1,000 rows (db_redis would
+// drop the last 1,000 on load): a padding row appears at 1,000 and 2,000 trunks, and goes at 1,001.
+BOOST_FIXTURE_TEST_CASE(address_table_never_a_multiple_of_1000, StoreFixture) {
+  auto rows = [&] { return std::stoul(redis.cli({"-n", "1", "DBSIZE"})); };
+  std::vector<model::Trunk> trunks;
+  auto add = [&](int n) {
+    trunks.push_back(
+        trunk("c1", "10.9." + std::to_string(n / 250) + "." + std::to_string(n % 250)));
+    BOOST_TEST_REQUIRE(store.create(trunks.back()) == WriteResult::ok);
+  };
+  for (int n = 0; n < 999; ++n) add(n);
+  BOOST_TEST(rows() == 999u);
+  add(999);
+  BOOST_TEST(rows() == 1001u);
+  BOOST_TEST(redis.cli({"-n", "1", "HGET", "address:entry::1000000000", "grp"}) == "99\n");
+  add(1000);
+  BOOST_TEST(rows() == 1001u);
+  BOOST_TEST(redis.cli({"-n", "1", "EXISTS", "address:entry::1000000000"}) == "0\n");
+  BOOST_TEST(store.remove(trunks.back()) == WriteResult::ok);
+  BOOST_TEST(rows() == 1001u);
+  for (int n = 1000; n < 2000; ++n) add(n);
+  BOOST_TEST(rows() == 2001u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

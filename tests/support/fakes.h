@@ -4,6 +4,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "edge/edge_status.h"
+#include "service/trunk_service.h"
 #include "store/api_key_store.h"
 #include "store/store_unavailable.h"
 #include "store/trunk_store.h"
@@ -93,6 +95,20 @@ class FakeTrunkStore final : public store::TrunkStore {
     }
     return false;
   }
+};
+
+// Counts how often trunks changed.
+class CountingChangeListener final : public service::TrunkChangeListener {
+ public:
+  int changes = 0;
+  void trunks_changed() override { ++changes; }
+};
+
+// The edge as a fixed list of node states.
+class FakeEdgeStatus final : public edge::EdgeStatusSource {
+ public:
+  std::vector<edge::NodeStatus> nodes;
+  std::vector<edge::NodeStatus> status() const override { return nodes; }
 };
 
 class FakeApiKeyStore final : public store::ApiKeyStore {

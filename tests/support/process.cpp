@@ -75,6 +75,21 @@ int ChildProcess::stop(int signal, std::chrono::milliseconds grace) {
   return status;
 }
 
+int ChildProcess::wait_exit(std::chrono::milliseconds limit) {
+  if (pid_ <= 0) return -1;
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  while (waitpid(pid_, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      stop(SIGKILL);
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 std::string run_and_capture(const std::vector<std::string>& argv) {
   std::string command;
   for (const auto& arg : argv) {

@@ -24,6 +24,9 @@ class ChildProcess {
   bool running();
   // Sends `signal` and waits for the exit; SIGKILL after `grace`. Returns the wait status.
   int stop(int signal, std::chrono::milliseconds grace = std::chrono::seconds(5));
+  // Waits for the process to end by itself; kills it after `limit`. Returns its exit code, or
+  // -1 when it had to be killed.
+  int wait_exit(std::chrono::milliseconds limit);
 
  private:
   pid_t pid_ = -1;

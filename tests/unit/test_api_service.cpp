@@ -18,9 +18,11 @@ struct ApiFixture {
   test::FakeTrunkStore trunks;
   test::FakeApiKeyStore keys;
   test::ManualClock clock{1'780'056'000'000'000'000};
-  service::TrunkService service{trunks, clock};
+  test::CountingChangeListener changes;
+  service::TrunkService service{trunks, clock, changes};
   std::ostringstream log_text;
-  ApiService api{build_router(service, "openapi: 3.1.0\n"), keys,
+  test::FakeEdgeStatus edge;
+  ApiService api{build_router(service, edge, "openapi: 3.1.0\n"), keys,
                  std::make_shared<spdlog::logger>(
                      "test", std::make_shared<spdlog::sinks::ostream_sink_st>(log_text))};
   std::string token;
@@ -186,6 +188,24 @@ BOOST_FIXTURE_TEST_CASE(every_503_has_retry_after, ApiFixture) {
   auto response = call("PATCH", "/v1/trunks/" + id, R"({"name":"b"})");
   BOOST_TEST(response.status == 503);
   BOOST_TEST(header(response, "Retry-After").value_or("") == "1");
+}
+
+// Verifies the edge status needs an admin key: a customer key is 403 forbidden.
+BOOST_FIXTURE_TEST_CASE(edge_status_is_admin_only, ApiFixture) {
+  edge.nodes = {{"http://127.0.0.1:5071/RPC", "ok", 1'780'056'000'000'000'000, 3, 3, 2}};
+  auto refused = call("GET", "/v1/edge/status");
+  BOOST_TEST(refused.status == 403);
+  BOOST_TEST(code_of(refused) == "forbidden");
+
+  auto admin = crypto::generate_api_key();
+  keys.add({admin.key_id, "ops", "admin", admin.secret_sha256_hex, 0});
+  auto allowed = call("GET", "/v1/edge/status", "", {{"authorization", "Bearer " + admin.token}});
+  BOOST_TEST(allowed.status == 200);
+  auto node = nlohmann::json::parse(allowed.body)["nodes"][0];
+  BOOST_TEST(node["endpoint"] == "http://127.0.0.1:5071/RPC");
+  BOOST_TEST(node["in_sync"] == true);
+  BOOST_TEST(node["reloads"] == 2);
+  BOOST_TEST(node["last_reload_at"] == "2026-05-29T12:00:00.000Z");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -38,6 +38,8 @@ redis:
   command_timeout_ms: 400
 kamailio:
   rpc_endpoints: [http://127.0.0.1:5071/RPC, http://10.0.0.2:5071/RPC]
+  redis_db: 3
+  rpc_timeout_ms: 1500
 log_level: debug
 )");
   BOOST_REQUIRE_MESSAGE(load.config.has_value(), (load.errors.empty() ? "" : load.errors.front()));
@@ -51,7 +53,9 @@ log_level: debug
   BOOST_TEST(c.redis_pool_size == 8u);
   BOOST_TEST(c.redis.connect_timeout.count() == 150);
   BOOST_TEST(c.redis.command_timeout.count() == 400);
-  BOOST_TEST(c.kamailio_rpc_endpoints.size() == 2u);
+  BOOST_TEST(c.kamailio.rpc_endpoints.size() == 2u);
+  BOOST_TEST(c.kamailio.redis_db == 3);
+  BOOST_TEST(c.kamailio.rpc_timeout.count() == 1500);
   BOOST_TEST(c.log_level == "debug");
 }
 
@@ -95,6 +99,13 @@ BOOST_AUTO_TEST_CASE(missing_file_is_an_error) {
   auto load = load_config_file("/nonexistent/controlplane.yaml");
   BOOST_TEST(!load.config.has_value());
   BOOST_TEST(mentions(load, "cannot read config file"));
+}
+
+// Verifies Kamailio's database must not be the daemon's (db_redis scans all of it).
+BOOST_AUTO_TEST_CASE(kamailio_db_must_differ) {
+  auto load = parse_config("redis:\n  db: 1\nkamailio:\n  redis_db: 1\n");
+  BOOST_TEST(!load.config.has_value());
+  BOOST_TEST(mentions(load, "kamailio.redis_db: must differ from redis.db"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

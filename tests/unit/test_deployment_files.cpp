@@ -54,6 +54,9 @@ BOOST_AUTO_TEST_CASE(compose_matches_dev_setup) {
   };
   BOOST_TEST(published("redis", dev.redis.port));
   BOOST_TEST(published("controlplane", dev.http.port));
+  BOOST_TEST(services["kamailio"]["build"]["dockerfile"].as<std::string>() ==
+             "kamailio-cfg/Dockerfile");
+  BOOST_TEST(docker.kamailio.rpc_endpoints.at(0) == "http://kamailio:5071/RPC");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

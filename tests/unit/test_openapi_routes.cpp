@@ -16,8 +16,10 @@ BOOST_AUTO_TEST_SUITE(openapi_routes)
 BOOST_AUTO_TEST_CASE(document_and_route_table_agree) {
   test::FakeTrunkStore store;
   test::ManualClock clock{0};
-  service::TrunkService trunks(store, clock);
-  auto router = build_router(trunks, "");
+  test::CountingChangeListener changes;
+  service::TrunkService trunks(store, clock, changes);
+  test::FakeEdgeStatus edge;
+  auto router = build_router(trunks, edge, "");
 
   std::set<std::string> served;
   for (const auto& route : router.routes()) served.insert(route.method + " " + route.pattern);

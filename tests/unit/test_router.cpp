@@ -9,10 +9,10 @@ BOOST_AUTO_TEST_SUITE(router)
 Router sample_router() {
   Router router;
   auto ok = [](const RequestContext&) { return HttpResponse{}; };
-  router.add({"GET", "/v1/trunks", true, false, ok});
-  router.add({"POST", "/v1/trunks", true, true, ok});
-  router.add({"GET", "/v1/trunks/{id}", true, false, ok});
-  router.add({"DELETE", "/v1/trunks/{id}", true, false, ok});
+  router.add({"GET", "/v1/trunks", Access::customer, false, ok});
+  router.add({"POST", "/v1/trunks", Access::customer, true, ok});
+  router.add({"GET", "/v1/trunks/{id}", Access::customer, false, ok});
+  router.add({"DELETE", "/v1/trunks/{id}", Access::customer, false, ok});
   return router;
 }
 

@@ -15,7 +15,8 @@ using store::WriteResult;
 struct ServiceFixture {
   test::FakeTrunkStore store;
   test::ManualClock clock{1'780'056'000'000'000'000};
-  TrunkService service{store, clock};
+  test::CountingChangeListener changes;
+  TrunkService service{store, clock, changes};
 
   model::TrunkPatch body(const std::string& json) {
     return std::get<model::TrunkPatch>(model::parse_trunk_patch(json));
@@ -133,6 +134,20 @@ BOOST_FIXTURE_TEST_CASE(noop_patch_writes_nothing, ServiceFixture) {
   auto same = std::get<model::Trunk>(service.update("c", trunk.id, body(R"({"name":"a"})")));
   BOOST_TEST(same.updated_ns == trunk.updated_ns);
   BOOST_TEST(store.writes == writes);
+}
+
+// Verifies the edge is told about every successful write and about nothing else.
+BOOST_FIXTURE_TEST_CASE(successful_writes_notify_the_edge, ServiceFixture) {
+  auto trunk = create("c", R"({"name":"a","proxy":"p.example","gateway_name":"g"})");
+  BOOST_TEST(changes.changes == 1);
+  service.update("c", trunk.id, body(R"({"name":"b"})"));
+  BOOST_TEST(changes.changes == 2);
+  service.update("c", trunk.id, body(R"({"name":"b"})"));                               // no change
+  service.create("c", body(R"({"name":"a","proxy":"p.example","gateway_name":"g"})"));  // 409
+  service.get("c", trunk.id);
+  BOOST_TEST(changes.changes == 2);
+  service.remove("c", trunk.id);
+  BOOST_TEST(changes.changes == 3);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -69,10 +69,13 @@ HttpResponse ApiService::dispatch(const HttpRequest& request,
   if (request.body_over_limit || request.body.size() > model::kMaxBodyBytes) {
     return error_response({ErrorCode::payload_too_large, "request body is larger than 64 KiB"});
   }
-  if (route.needs_auth) {
+  if (route.access != Access::anyone) {
     principal = authenticate(request.header("authorization"), keys_);
     if (!principal) {
       return error_response({ErrorCode::unauthorized, "a valid Bearer API key is required"});
+    }
+    if (route.access == Access::admin && principal->role != "admin") {
+      return error_response({ErrorCode::forbidden, "this resource needs an admin key"});
     }
   }
   if (route.takes_json_body && !is_json_media_type(request.header("content-type"))) {

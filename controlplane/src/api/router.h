@@ -20,15 +20,18 @@ struct Principal {
 struct RequestContext {
   const HttpRequest& request;
   std::map<std::string, std::string> path_params;
-  std::optional<Principal> principal;  // set on every route that needs auth
+  std::optional<Principal> principal;  // set on every route but Access::anyone
 };
 
 using Handler = std::function<HttpResponse(const RequestContext&)>;
 
+// Who may call a route: anyone, any valid key, or only keys with the admin role.
+enum class Access { anyone, customer, admin };
+
 struct Route {
   std::string method;
   std::string pattern;  // segments; "{name}" captures one segment
-  bool needs_auth = true;
+  Access access = Access::customer;
   bool takes_json_body = false;
   Handler handler;
 };

@@ -3,12 +3,14 @@
 #include <string>
 
 #include "api/router.h"
+#include "edge/edge_status.h"
 #include "service/trunk_service.h"
 
 namespace mv::api {
 
 // Every route the daemon serves, in one table. schemas/openapi.yaml must list the same set (a
 // unit test compares them).
-Router build_router(service::TrunkService& trunks, std::string openapi_yaml);
+Router build_router(service::TrunkService& trunks, const edge::EdgeStatusSource& edge,
+                    std::string openapi_yaml);
 
 }  // namespace mv::api

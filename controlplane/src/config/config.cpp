@@ -116,7 +116,13 @@ ConfigLoad parse_config(std::string_view yaml_text) {
   }
 
   const auto kamailio = root["kamailio"];
-  reader.only_keys(kamailio, "kamailio", {"rpc_endpoints"});
+  reader.only_keys(kamailio, "kamailio", {"rpc_endpoints", "redis_db", "rpc_timeout_ms"});
+  if (kamailio && kamailio.IsMap()) {
+    reader.integer(kamailio["redis_db"], "kamailio.redis_db", 0, 15, config.kamailio.redis_db);
+    long timeout_ms = config.kamailio.rpc_timeout.count();
+    reader.integer(kamailio["rpc_timeout_ms"], "kamailio.rpc_timeout_ms", 100, 60000, timeout_ms);
+    config.kamailio.rpc_timeout = std::chrono::milliseconds(timeout_ms);
+  }
   if (kamailio && kamailio.IsMap() && kamailio["rpc_endpoints"]) {
     const auto endpoints = kamailio["rpc_endpoints"];
     if (!endpoints.IsSequence()) {
@@ -129,7 +135,7 @@ ConfigLoad parse_config(std::string_view yaml_text) {
         if (!url.empty() && !url.starts_with("http://")) {
           reader.errors.push_back(path + ": must be an http:// URL");
         }
-        if (!url.empty()) config.kamailio_rpc_endpoints.push_back(url);
+        if (!url.empty()) config.kamailio.rpc_endpoints.push_back(url);
       }
     }
   }
@@ -142,6 +148,10 @@ ConfigLoad parse_config(std::string_view yaml_text) {
         "log_level: must be one of trace, debug, info, warn, error, critical, off");
   }
 
+  if (config.kamailio.redis_db == config.redis.db) {
+    reader.errors.push_back(
+        "kamailio.redis_db: must differ from redis.db (Kamailio scans its whole database)");
+  }
   if (!reader.errors.empty()) return {std::nullopt, reader.errors};
   return {config, {}};
 }

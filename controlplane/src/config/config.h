@@ -17,11 +17,17 @@ struct HttpConfig {
   std::size_t threads = 16;
 };
 
+struct KamailioConfig {
+  std::vector<std::string> rpc_endpoints;  // JSON-RPC URLs, one per edge node
+  int redis_db = 1;  // Kamailio's own database on the same Redis (db_redis scans all of it)
+  std::chrono::milliseconds rpc_timeout{2000};
+};
+
 struct Config {
   HttpConfig http;
   store::RedisEndpoint redis;
   std::size_t redis_pool_size = 16;
-  std::vector<std::string> kamailio_rpc_endpoints;  // JSON-RPC URLs, one per edge node
+  KamailioConfig kamailio;
   std::string log_level = "info";
 };
 

@@ -10,6 +10,8 @@ int http_status(ErrorCode code) {
       return 400;
     case ErrorCode::unauthorized:
       return 401;
+    case ErrorCode::forbidden:
+      return 403;
     case ErrorCode::not_found:
       return 404;
     case ErrorCode::method_not_allowed:
@@ -36,6 +38,8 @@ std::string_view code_name(ErrorCode code) {
       return "invalid_request";
     case ErrorCode::unauthorized:
       return "unauthorized";
+    case ErrorCode::forbidden:
+      return "forbidden";
     case ErrorCode::not_found:
       return "not_found";
     case ErrorCode::method_not_allowed:

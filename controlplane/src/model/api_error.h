@@ -9,6 +9,7 @@ namespace mv::model {
 enum class ErrorCode {
   invalid_request,
   unauthorized,
+  forbidden,
   not_found,
   method_not_allowed,
   gateway_name_exists,

@@ -53,7 +53,10 @@ Outcome<model::Trunk> TrunkService::create(const std::string& customer_id,
     trunk.created_ns = trunk.updated_ns = next_timestamp_ns();
     trunk.id = model::format_trunk_id(trunk.created_ns);
     auto result = store_.create(trunk);
-    if (result == WriteResult::ok) return trunk;
+    if (result == WriteResult::ok) {
+      listener_.trunks_changed();
+      return trunk;
+    }
     if (auto error = write_error(result)) return *error;
   }
   return too_busy();
@@ -82,7 +85,10 @@ Outcome<model::Trunk> TrunkService::update(const std::string& customer_id,
     // updated_at is shown in milliseconds: move it by at least one.
     after.updated_ns = next_timestamp_ns(before.updated_ns + kOneMillisecond);
     auto result = store_.update(before, after);
-    if (result == WriteResult::ok) return after;
+    if (result == WriteResult::ok) {
+      listener_.trunks_changed();
+      return after;
+    }
     if (auto error = write_error(result)) return *error;
   }
   return too_busy();
@@ -94,7 +100,10 @@ Outcome<std::monostate> TrunkService::remove(const std::string& customer_id,
     auto current = get(customer_id, trunk_id);
     if (auto* error = std::get_if<ApiError>(&current)) return *error;
     auto result = store_.remove(std::get<model::Trunk>(current));
-    if (result == WriteResult::ok) return std::monostate{};
+    if (result == WriteResult::ok) {
+      listener_.trunks_changed();
+      return std::monostate{};
+    }
     if (auto error = write_error(result)) return *error;
   }
   return too_busy();

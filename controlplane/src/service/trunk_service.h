@@ -12,6 +12,13 @@
 
 namespace mv::service {
 
+// Told after every successful trunk write (the Kamailio edge must reload).
+class TrunkChangeListener {
+ public:
+  virtual ~TrunkChangeListener() = default;
+  virtual void trunks_changed() = 0;
+};
+
 template <typename T>
 using Outcome = std::variant<T, model::ApiError>;
 
@@ -19,7 +26,8 @@ using Outcome = std::variant<T, model::ApiError>;
 // retry rules for optimistic writes. No HTTP here.
 class TrunkService {
  public:
-  TrunkService(store::TrunkStore& store, const util::Clock& clock) : store_(store), clock_(clock) {}
+  TrunkService(store::TrunkStore& store, const util::Clock& clock, TrunkChangeListener& listener)
+      : store_(store), clock_(clock), listener_(listener) {}
 
   Outcome<model::Trunk> create(const std::string& customer_id, const model::TrunkPatch& body);
   Outcome<model::Trunk> get(const std::string& customer_id, const std::string& trunk_id);
@@ -35,6 +43,7 @@ class TrunkService {
 
   store::TrunkStore& store_;
   const util::Clock& clock_;
+  TrunkChangeListener& listener_;
   std::atomic<std::int64_t> last_ns_{0};
 };
 

@@ -11,6 +11,13 @@ namespace mv::store::keys {
 
 inline constexpr std::string_view kInboundRanges = "mv:inbound_ranges";
 inline constexpr std::string_view kApiKeyIds = "mv:apikeys";
+// Trunk id -> id of its row in Kamailio's `address` table, and the last row id handed out.
+inline constexpr std::string_view kEdgeAddressRowIds = "mv:edge:address_rows";
+inline constexpr std::string_view kEdgeAddressLastRowId = "mv:edge:address_last_row_id";
+// Kamailio's own database (db_redis layout "<table>:entry::<id>", see kamailio-cfg/).
+inline std::string kamailio_address_row(std::string_view row_id) {
+  return "address:entry::" + std::string(row_id);
+}
 
 inline std::string trunk(std::string_view trunk_id) { return "mv:trunk:" + std::string(trunk_id); }
 

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "model/edge_rows.h"
 #include "model/ip_network.h"
 #include "store/lua_scripts.h"
 #include "store/redis_keys.h"
@@ -70,8 +71,12 @@ InboundEntry inbound_entry(const model::Trunk& trunk) {
 }
 
 RedisCommand trunk_keys(const model::Trunk& trunk) {
-  return {keys::trunk(trunk.id), keys::customer_trunks(trunk.customer_id),
-          keys::customer_gateway_names(trunk.customer_id), std::string(keys::kInboundRanges)};
+  return {keys::trunk(trunk.id),
+          keys::customer_trunks(trunk.customer_id),
+          keys::customer_gateway_names(trunk.customer_id),
+          std::string(keys::kInboundRanges),
+          std::string(keys::kEdgeAddressRowIds),
+          std::string(keys::kEdgeAddressLastRowId)};
 }
 
 void append(RedisCommand& to, const RedisCommand& more) {
@@ -125,9 +130,10 @@ std::optional<model::Trunk> trunk_from_fields(const std::map<std::string, std::s
                       *updated_ns};
 }
 
-RedisTrunkStore::RedisTrunkStore(RedisPool& pool) : pool_(pool) {
+RedisTrunkStore::RedisTrunkStore(RedisPool& pool, int kamailio_db)
+    : pool_(pool), kamailio_db_(kamailio_db) {
   auto make = [](std::string_view body) {
-    std::string source = std::string(lua::kInboundConflict) + std::string(body);
+    std::string source = std::string(lua::kHelpers) + std::string(body);
     return Script{source, sha1_hex(source)};
   };
   create_ = make(lua::kCreate);
@@ -150,11 +156,23 @@ RedisReply RedisTrunkStore::run(const Script& script, const RedisCommand& keys,
   return reply;
 }
 
+RedisCommand RedisTrunkStore::common_args(const std::optional<model::Trunk>& trunk) const {
+  RedisCommand args{std::to_string(pool_.endpoint().db), std::to_string(kamailio_db_)};
+  auto row = trunk ? model::address_row_for(*trunk) : std::nullopt;
+  if (!row) {
+    append(args, {"", "", "", "", ""});
+  } else {
+    append(args, {std::to_string(row->group), row->ip_addr, std::to_string(row->mask),
+                  std::to_string(row->port), row->tag});
+  }
+  return args;
+}
+
 WriteResult RedisTrunkStore::create(const model::Trunk& trunk) {
   auto inbound = inbound_entry(trunk);
-  RedisCommand args{trunk.id,       trunk.gateway_name.value_or(""),
-                    inbound.family, inbound.first,
-                    inbound.last,   inbound.member};
+  auto args = common_args(trunk);
+  append(args, {trunk.id, trunk.gateway_name.value_or(""), inbound.family, inbound.first,
+                inbound.last, inbound.member});
   append(args, trunk_to_fields(trunk));
   return to_write_result(run(create_, trunk_keys(trunk), args));
 }
@@ -163,22 +181,19 @@ WriteResult RedisTrunkStore::update(const model::Trunk& before, const model::Tru
   auto old_inbound = inbound_entry(before);
   auto new_inbound = inbound_entry(after);
   bool same_range = old_inbound.member == new_inbound.member;
-  RedisCommand args{after.id,
-                    std::to_string(before.updated_ns),
-                    before.gateway_name.value_or(""),
-                    after.gateway_name.value_or(""),
-                    same_range ? "" : old_inbound.member,
-                    same_range ? "" : new_inbound.family,
-                    new_inbound.first,
-                    new_inbound.last,
-                    same_range ? "" : new_inbound.member};
+  auto args = common_args(after);
+  append(args, {after.id, std::to_string(before.updated_ns), before.gateway_name.value_or(""),
+                after.gateway_name.value_or(""), same_range ? "" : old_inbound.member,
+                same_range ? "" : new_inbound.family, new_inbound.first, new_inbound.last,
+                same_range ? "" : new_inbound.member});
   append(args, trunk_to_fields(after));
   return to_write_result(run(update_, trunk_keys(after), args));
 }
 
 WriteResult RedisTrunkStore::remove(const model::Trunk& trunk) {
-  RedisCommand args{trunk.id, std::to_string(trunk.updated_ns), trunk.gateway_name.value_or(""),
-                    inbound_entry(trunk).member};
+  auto args = common_args(std::nullopt);
+  append(args, {trunk.id, std::to_string(trunk.updated_ns), trunk.gateway_name.value_or(""),
+                inbound_entry(trunk).member});
   return to_write_result(run(delete_, trunk_keys(trunk), args));
 }
 

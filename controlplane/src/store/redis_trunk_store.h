@@ -12,7 +12,9 @@ namespace mv::store {
 // scripts in lua_scripts.h. schemas/redis-keys.md documents the layout.
 class RedisTrunkStore final : public TrunkStore {
  public:
-  explicit RedisTrunkStore(RedisPool& pool);
+  // `kamailio_db`: the database number Kamailio's db_redis reads (its rows are kept there, in
+  // step with the trunks, by the same scripts).
+  RedisTrunkStore(RedisPool& pool, int kamailio_db);
 
   WriteResult create(const model::Trunk& trunk) override;
   std::optional<model::Trunk> find(const std::string& trunk_id) override;
@@ -28,7 +30,11 @@ class RedisTrunkStore final : public TrunkStore {
   RedisReply run(const Script& script, const RedisCommand& keys, const RedisCommand& args);
   std::vector<model::Trunk> fetch(const std::vector<std::string>& trunk_ids);
 
+  // ARGV[1..7], shared by every script: databases and the trunk's Kamailio address row.
+  RedisCommand common_args(const std::optional<model::Trunk>& trunk) const;
+
   RedisPool& pool_;
+  int kamailio_db_;
   Script create_;
   Script update_;
   Script delete_;

@@ -1,0 +1,121 @@
+#include "edge/edge_reloader.h"
+
+#include "store/redis_keys.h"
+#include "store/store_unavailable.h"
+
+namespace mv::edge {
+namespace {
+
+std::int64_t now_unix_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+EdgeReloader::EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& kamailio_db,
+                           std::vector<std::string> endpoints, Timing timing,
+                           std::shared_ptr<spdlog::logger> log)
+    : rpc_(rpc), kamailio_db_(kamailio_db), timing_(timing), log_(std::move(log)) {
+  for (auto& endpoint : endpoints) nodes_.push_back(NodeStatus{std::move(endpoint)});
+  worker_ = std::thread([this] { run(); });
+}
+
+EdgeReloader::~EdgeReloader() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  worker_.join();
+}
+
+void EdgeReloader::trunks_changed() {
+  {
+    std::lock_guard lock(mutex_);
+    changed_ = true;
+  }
+  wake_.notify_all();
+}
+
+std::vector<NodeStatus> EdgeReloader::status() const {
+  std::lock_guard lock(mutex_);
+  return nodes_;
+}
+
+void EdgeReloader::run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, timing_.verify_every, [&] { return stopping_ || changed_; });
+    if (stopping_) break;
+    bool reload = changed_;
+    if (reload) {
+      // Let the rest of a burst of writes land, so it costs one reload.
+      wake_.wait_for(lock, timing_.settle, [&] { return stopping_; });
+      if (stopping_) break;
+      changed_ = false;
+    }
+    auto nodes = nodes_;
+    lock.unlock();
+    bool all_in_sync = true;
+    for (auto& node : nodes) all_in_sync &= sync_node(node, reload);
+    lock.lock();
+    nodes_ = std::move(nodes);
+    if (!all_in_sync && !stopping_) {
+      changed_ = true;
+      wake_.wait_for(lock, timing_.retry, [&] { return stopping_; });
+    }
+  }
+}
+
+bool EdgeReloader::sync_node(NodeStatus& node, bool reload) {
+  try {
+    node.expected_rows = expected_rows();
+    if (!reload) {
+      node.loaded_rows = loaded_rows(node.endpoint);
+      if (node.loaded_rows == node.expected_rows) return true;
+      log_->warn("edge {} has {} address rows loaded, Redis holds {}: reloading", node.endpoint,
+                 node.loaded_rows, node.expected_rows);
+    }
+    rpc_.call(node.endpoint, "permissions.addressReload");
+    ++node.reloads;
+    node.last_reload_unix_ns = now_unix_ns();
+    node.loaded_rows = loaded_rows(node.endpoint);
+    // Redis may have changed since it was counted; the next round settles that.
+    node.expected_rows = std::max(node.expected_rows, expected_rows());
+    bool in_sync = node.loaded_rows == expected_rows();
+    node.last_result = in_sync ? "ok" : "mismatch";
+    if (!in_sync) {
+      log_->error("edge {} loaded {} address rows, Redis holds {}", node.endpoint, node.loaded_rows,
+                  node.expected_rows);
+    }
+    return in_sync;
+  } catch (const kamailio::RpcError& e) {
+    node.last_result = e.what();
+  } catch (const store::StoreUnavailable& e) {
+    node.last_result = std::string("redis: ") + e.what();
+  }
+  log_->warn("edge {}: {}", node.endpoint, node.last_result);
+  return false;
+}
+
+std::size_t EdgeReloader::expected_rows() {
+  std::size_t rows = 0;
+  std::string cursor = "0";
+  do {
+    auto reply = kamailio_db_.command(
+        {"SCAN", cursor, "MATCH", store::keys::kamailio_address_row("*"), "COUNT", "1000"});
+    cursor = reply.elements.at(0).text;
+    rows += reply.elements.at(1).elements.size();
+  } while (cursor != "0");
+  return rows;
+}
+
+std::size_t EdgeReloader::loaded_rows(const std::string& endpoint) {
+  auto count = [](const nlohmann::json& result) { return result.is_array() ? result.size() : 0; };
+  return count(rpc_.call(endpoint, "permissions.addressDump")) +
+         count(rpc_.call(endpoint, "permissions.subnetDump"));
+}
+
+}  // namespace mv::edge

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace mv::kamailio {
+
+// The node could not be reached, or answered the call with a JSON-RPC error.
+class RpcError : public std::runtime_error {
+ public:
+  explicit RpcError(const std::string& what) : std::runtime_error(what) {}
+};
+
+// Kamailio's JSON-RPC (jsonrpcs over xhttp), one call at a time. `kamcmd` is the operator's view
+// of the same RPCs.
+class KamailioRpc {
+ public:
+  virtual ~KamailioRpc() = default;
+  // Returns the call's "result"; throws RpcError.
+  virtual nlohmann::json call(const std::string& endpoint, const std::string& method,
+                              const nlohmann::json& params = nlohmann::json::array()) = 0;
+};
+
+}  // namespace mv::kamailio

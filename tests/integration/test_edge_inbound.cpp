@@ -1,0 +1,139 @@
+#include <boost/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "support/sip_edge.h"
+#include "support/stack.h"
+
+namespace mv::test {
+
+BOOST_AUTO_TEST_SUITE(edge_inbound)
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+// Redis, a real Kamailio reading its tables from it, and the daemon writing them and telling
+// Kamailio to reload; sipp plays the carrier (UAC) and the application server (UAS).
+struct EdgeFixture {
+  RedisServer redis;
+  int app_port = free_tcp_port();
+  KamailioEdge kamailio{redis, app_port};
+  ControlPlane daemon{redis,
+                      "kamailio:\n  rpc_endpoints: [" + kamailio.rpc_url() + "]\n  redis_db: 1\n"};
+  std::string key = daemon.create_key("cust_edge");
+  std::string admin_key =
+      first_line(daemon.run_command({"keys", "create", "--customer", "ops", "--role", "admin"}));
+
+  static std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+  json create(const std::string& body) {
+    auto result = daemon.call("POST", "/v1/trunks", key, body);
+    BOOST_TEST_REQUIRE(result.status == 201);
+    return json::parse(result.body);
+  }
+
+  json edge_node() {
+    return json::parse(daemon.call("GET", "/v1/edge/status", admin_key).body)["nodes"][0];
+  }
+
+  // Waits until the node has loaded exactly what Redis holds, `rows` rows in all.
+  bool edge_has_rows(std::size_t rows) {
+    json node;
+    bool done = wait_until(
+        [&] {
+          node = edge_node();
+          return node["in_sync"] == true && node["loaded_rows"] == rows;
+        },
+        30s);
+    if (!done) BOOST_TEST_MESSAGE("edge never had " << rows << " rows: " << node.dump());
+    return done;
+  }
+
+  // One call from `source` that must reach the application server with this trunk's ids.
+  void expect_call_routed(const std::string& source, const json& trunk) {
+    auto uas =
+        Sipp::uas("uas-app-server-expects-trunk-headers.xml", app_port,
+                  {{"__TRUNK_ID__", trunk["id"]}, {"__CUSTOMER_ID__", trunk["customer_id"]}});
+    auto uac = Sipp::uac("uac-call-completes.xml", source, kamailio.sip_port());
+    int uac_exit = uac.finish();
+    int uas_exit = uas.finish(5s);
+    BOOST_TEST(uac_exit == 0, uac.log_text());
+    BOOST_TEST(uas_exit == 0, uas.log_text());
+  }
+
+  void expect_forbidden(const std::string& source) {
+    auto uac = Sipp::uac("uac-expect-403.xml", source, kamailio.sip_port());
+    BOOST_TEST(uac.finish() == 0, uac.log_text());
+  }
+};
+
+// Verifies a call from a trunk's inbound_ip reaches the application server with the trunk's ids
+// (forged X-MiniVoice headers removed), and any other source gets 403.
+BOOST_FIXTURE_TEST_CASE(inbound_call_carries_trunk_ids, EdgeFixture) {
+  auto trunk =
+      create(R"({"name":"carrier","proxy":"sip.carrier.example","inbound_ip":"127.0.0.2"})");
+  BOOST_TEST_REQUIRE(edge_has_rows(1));
+  expect_call_routed("127.0.0.2", trunk);
+  expect_forbidden("127.0.0.3");
+}
+
+// Verifies deactivating and deleting a trunk closes the edge to its carrier, and a CIDR admits
+// every address in it.
+BOOST_FIXTURE_TEST_CASE(deactivate_and_delete_close_the_door, EdgeFixture) {
+  auto trunk =
+      create(R"({"name":"carrier","proxy":"sip.carrier.example","inbound_ip":"127.0.3.0/24"})");
+  BOOST_TEST_REQUIRE(edge_has_rows(1));
+  expect_call_routed("127.0.3.77", trunk);
+  std::string path = "/v1/trunks/" + trunk["id"].get<std::string>();
+
+  BOOST_TEST(daemon.call("PATCH", path, key, R"({"is_active":false})").status == 200);
+  BOOST_TEST_REQUIRE(edge_has_rows(0));
+  expect_forbidden("127.0.3.77");
+
+  BOOST_TEST(daemon.call("PATCH", path, key, R"({"is_active":true})").status == 200);
+  BOOST_TEST_REQUIRE(edge_has_rows(1));
+  BOOST_TEST(daemon.call("DELETE", path, key).status == 204);
+  BOOST_TEST_REQUIRE(edge_has_rows(0));
+  expect_forbidden("127.0.3.77");
+}
+
+// Verifies a burst of 1,000 creates ends with all 1,000 loaded (the table size db_redis would
+// otherwise load as zero), calls from the first, a middle and the last trunk routing, and only
+// a handful of reloads.
+BOOST_FIXTURE_TEST_CASE(burst_of_1000_creates, EdgeFixture) {
+  auto reloads_before = edge_node()["reloads"].get<int>();
+  std::vector<json> trunks(1000);
+  std::atomic<int> next{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 8; ++w) {
+    writers.emplace_back([&] {
+      for (int n = next++; n < 1000; n = next++) {
+        auto ip = "127.1." + std::to_string(n / 250) + "." + std::to_string(n % 250 + 1);
+        auto result = daemon.call(
+            "POST", "/v1/trunks", key,
+            R"({"name":"bulk","proxy":"sip.carrier.example","inbound_ip":")" + ip + "\"}");
+        if (result.status == 201) trunks[n] = json::parse(result.body);
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  for (const auto& trunk : trunks) BOOST_TEST_REQUIRE(trunk.is_object());
+
+  // 1,000 trunk rows plus the padding row that keeps the table off a multiple of 1,000.
+  BOOST_TEST_REQUIRE(edge_has_rows(1001));
+  auto reloads = edge_node()["reloads"].get<int>() - reloads_before;
+  BOOST_TEST(reloads >= 1);
+  BOOST_TEST(reloads <= 50);
+  BOOST_TEST_MESSAGE("reloads for 1,000 creates: " << reloads);
+
+  expect_call_routed("127.1.0.1", trunks[0]);
+  expect_call_routed("127.1.1.168", trunks[417]);
+  expect_call_routed("127.1.3.250", trunks[999]);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace mv::test

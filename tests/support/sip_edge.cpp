@@ -1,0 +1,102 @@
+#include "support/sip_edge.h"
+
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace mv::test {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+KamailioEdge::KamailioEdge(const RedisServer& redis, int app_port)
+    : sip_port_(free_tcp_port()), rpc_port_(free_tcp_port()) {
+  std::filesystem::copy_file(std::string(MV_SOURCE_DIR) + "/kamailio-cfg/kamailio.cfg",
+                             dir_.path() + "/kamailio.cfg");
+  std::ofstream(dir_.path() + "/kamailio-local.cfg")
+      << "#!define MV_SIP_LISTEN_UDP udp:127.0.0.1:" << sip_port_ << "\n"
+      << "#!define MV_SIP_LISTEN_TCP tcp:127.0.0.1:" << sip_port_ << "\n"
+      << "#!define MV_RPC_LISTEN tcp:127.0.0.1:" << rpc_port_ << "\n"
+      << "#!define MV_CTL_SOCKET \"unix:" << dir_.path() << "/kamailio_ctl\"\n"
+      << "#!define MV_REDIS_URL \"redis://127.0.0.1:" << redis.port() << "/1\"\n"
+      << "#!define MV_APP_SERVER \"sip:127.0.0.1:" << app_port << "\"\n"
+      << "#!define MV_CHILDREN 2\n";
+  process_ = ChildProcess(
+      {"kamailio", "-f", dir_.path() + "/kamailio.cfg", "-P", dir_.path() + "/kamailio.pid", "-Y",
+       dir_.path(), "-DD", "-E", "-M", "16", "-m", "64"},
+      dir_.path() + "/kamailio.log");
+  bool up = wait_until(
+      [&] {
+        try {
+          return rpc("core.uptime").contains("uptime");
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      std::chrono::seconds(15));
+  if (!up) throw std::runtime_error("kamailio did not start: " + log_text());
+}
+
+KamailioEdge::~KamailioEdge() { process_.stop(SIGTERM); }
+
+nlohmann::json KamailioEdge::rpc(const std::string& method) const {
+  auto reply = http_request(rpc_port_, "POST", "/RPC", {{"Content-Type", "application/json"}},
+                            R"({"jsonrpc":"2.0","id":1,"method":")" + method + "\"}");
+  auto json = nlohmann::json::parse(reply.body);
+  return json.contains("result") ? json["result"] : json;
+}
+
+std::string KamailioEdge::log_text() const { return read_file(dir_.path() + "/kamailio.log"); }
+
+Sipp Sipp::uas(const std::string& scenario, int port,
+               const std::vector<std::pair<std::string, std::string>>& replacements) {
+  Sipp sipp;
+  sipp.dir_ = std::make_unique<TempDir>();
+  auto text = read_file(std::string(MV_SOURCE_DIR) + "/tests/sip/" + scenario);
+  for (const auto& [name, value] : replacements) {
+    for (auto at = text.find(name); at != std::string::npos; at = text.find(name, at)) {
+      text.replace(at, name.size(), value);
+    }
+  }
+  auto path = sipp.dir_->path() + "/" + scenario;
+  std::ofstream(path) << text;
+  sipp.process_ = ChildProcess({"sipp", "-sf", path, "-i", "127.0.0.1", "-p", std::to_string(port),
+                                "-m", "1", "-cp", std::to_string(free_tcp_port()), "-nostdin",
+                                "-trace_err", "-error_file", sipp.dir_->path() + "/errors.log"},
+                               sipp.dir_->path() + "/sipp.log");
+  // sipp needs a moment to bind before the first INVITE can reach it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  return sipp;
+}
+
+Sipp Sipp::uac(const std::string& scenario, const std::string& local_ip, int edge_port) {
+  Sipp sipp;
+  sipp.dir_ = std::make_unique<TempDir>();
+  sipp.process_ =
+      ChildProcess({"sipp", "127.0.0.1:" + std::to_string(edge_port), "-sf",
+                    std::string(MV_SOURCE_DIR) + "/tests/sip/" + scenario, "-i", local_ip, "-p",
+                    std::to_string(free_tcp_port()), "-m", "1", "-cp",
+                    std::to_string(free_tcp_port()), "-timeout", "15s", "-timeout_error",
+                    "-nostdin", "-trace_err", "-error_file", sipp.dir_->path() + "/errors.log"},
+                   sipp.dir_->path() + "/sipp.log");
+  return sipp;
+}
+
+int Sipp::finish(std::chrono::milliseconds limit) { return process_.wait_exit(limit); }
+
+std::string Sipp::log_text() const {
+  return read_file(dir_->path() + "/sipp.log") + read_file(dir_->path() + "/errors.log");
+}
+
+}  // namespace mv::test

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/process.h"
+#include "support/stack.h"
+
+namespace mv::test {
+
+// A real Kamailio running kamailio-cfg/kamailio.cfg with a generated kamailio-local.cfg: free
+// loopback ports, its tables in database 1 of `redis`, inbound calls relayed to `app_port`.
+class KamailioEdge {
+ public:
+  KamailioEdge(const RedisServer& redis, int app_port);
+  ~KamailioEdge();
+
+  int sip_port() const { return sip_port_; }
+  std::string rpc_url() const { return "http://127.0.0.1:" + std::to_string(rpc_port_) + "/RPC"; }
+  // A JSON-RPC call; returns "result" (or the whole reply when there is none).
+  nlohmann::json rpc(const std::string& method) const;
+  std::string log_text() const;
+
+ private:
+  TempDir dir_;
+  int sip_port_;
+  int rpc_port_;
+  ChildProcess process_;
+};
+
+// sipp playing one side of a call with a scenario from tests/sip/. Every instance gets its own
+// control port; the exit code says whether the scenario held.
+class Sipp {
+ public:
+  // A UAS listening on 127.0.0.1:port. `replacements` fill __NAME__ placeholders.
+  static Sipp uas(const std::string& scenario, int port,
+                  const std::vector<std::pair<std::string, std::string>>& replacements = {});
+  // A UAC sending one call from local_ip to the edge.
+  static Sipp uac(const std::string& scenario, const std::string& local_ip, int edge_port);
+
+  // Exit code: 0 when the scenario passed.
+  int finish(std::chrono::milliseconds limit = std::chrono::seconds(20));
+  std::string log_text() const;
+
+ private:
+  Sipp() = default;
+  std::unique_ptr<TempDir> dir_;
+  ChildProcess process_;
+};
+
+}  // namespace mv::test
