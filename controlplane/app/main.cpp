@@ -43,7 +43,7 @@ int serve(const config::Config& config) {
   kamailio_endpoint.db = config.kamailio.redis_db;
   store::RedisPool kamailio_db(kamailio_endpoint, 1);
   http::JsonRpcHttpClient rpc(config.kamailio.rpc_timeout);
-  edge::EdgeReloader edge(rpc, kamailio_db, config.kamailio.rpc_endpoints, {}, log);
+  edge::EdgeReloader edge(rpc, redis, kamailio_db, config.kamailio.rpc_endpoints, {}, log);
   util::SystemClock clock;
   service::TrunkService trunks(trunk_store, clock, edge);
   api::ApiService api(api::build_router(trunks, edge, std::string(kOpenApiYaml)), key_store, log);

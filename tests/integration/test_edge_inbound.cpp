@@ -35,6 +35,10 @@ struct EdgeFixture {
     return json::parse(result.body);
   }
 
+  std::string sync_state(const std::string& path) {
+    return json::parse(daemon.call("GET", path, key).body)["sync"]["state"];
+  }
+
   json edge_node() {
     return json::parse(daemon.call("GET", "/v1/edge/status", admin_key).body)["nodes"][0];
   }
@@ -76,8 +80,24 @@ BOOST_FIXTURE_TEST_CASE(inbound_call_carries_trunk_ids, EdgeFixture) {
   auto trunk =
       create(R"({"name":"carrier","proxy":"sip.carrier.example","inbound_ip":"127.0.0.2"})");
   BOOST_TEST_REQUIRE(edge_has_rows(1));
+  auto path = "/v1/trunks/" + trunk["id"].get<std::string>();
+  BOOST_TEST(wait_until([&] { return sync_state(path) == "applied"; }, 10s));
   expect_call_routed("127.0.0.2", trunk);
   expect_forbidden("127.0.0.3");
+}
+
+// Verifies a trunk shows sync "error" while its edge node is down and "applied" once the node is
+// back and has loaded it.
+BOOST_FIXTURE_TEST_CASE(sync_state_reports_an_unreachable_edge, EdgeFixture) {
+  BOOST_TEST_REQUIRE(edge_has_rows(0));
+  kamailio.stop();
+  auto trunk =
+      create(R"({"name":"carrier","proxy":"sip.carrier.example","inbound_ip":"127.0.7.1"})");
+  auto path = "/v1/trunks/" + trunk["id"].get<std::string>();
+  BOOST_TEST(wait_until([&] { return sync_state(path) == "error"; }, 10s));
+  kamailio.start();
+  BOOST_TEST(wait_until([&] { return sync_state(path) == "applied"; }, 15s));
+  expect_call_routed("127.0.7.1", trunk);
 }
 
 // Verifies deactivating and deleting a trunk closes the edge to its carrier, and a CIDR admits
@@ -132,6 +152,39 @@ BOOST_FIXTURE_TEST_CASE(burst_of_1000_creates, EdgeFixture) {
   expect_call_routed("127.1.0.1", trunks[0]);
   expect_call_routed("127.1.1.168", trunks[417]);
   expect_call_routed("127.1.3.250", trunks[999]);
+}
+
+// Verifies calls on existing trunks complete while Redis is down (Kamailio routes from memory),
+// writes get 503 meanwhile, and changes reach the edge again once Redis is back.
+BOOST_FIXTURE_TEST_CASE(redis_down_calls_still_complete, EdgeFixture) {
+  auto trunk =
+      create(R"({"name":"carrier","proxy":"sip.carrier.example","inbound_ip":"127.0.4.1"})");
+  BOOST_TEST_REQUIRE(edge_has_rows(1));
+
+  redis.stop();
+  expect_call_routed("127.0.4.1", trunk);
+  auto refused = daemon.call("POST", "/v1/trunks", key, R"({"name":"x","proxy":"p.example"})");
+  BOOST_TEST(refused.status == 503);
+
+  redis.start();
+  BOOST_TEST_REQUIRE(
+      wait_until([&] { return daemon.call("GET", "/v1/trunks", key).status == 200; }, 10s));
+  auto second =
+      create(R"({"name":"carrier2","proxy":"sip.carrier.example","inbound_ip":"127.0.4.2"})");
+  BOOST_TEST_REQUIRE(edge_has_rows(2));
+  expect_call_routed("127.0.4.2", second);
+  expect_call_routed("127.0.4.1", trunk);
+}
+
+// Verifies a restarted Kamailio routes every trunk again and the control plane sees it in sync.
+BOOST_FIXTURE_TEST_CASE(kamailio_restart_routes_everything, EdgeFixture) {
+  auto first = create(R"({"name":"a","proxy":"sip.carrier.example","inbound_ip":"127.0.5.1"})");
+  auto second = create(R"({"name":"b","proxy":"sip.carrier.example","inbound_ip":"127.0.6.0/24"})");
+  BOOST_TEST_REQUIRE(edge_has_rows(2));
+  kamailio.restart();
+  BOOST_TEST_REQUIRE(edge_has_rows(2));
+  expect_call_routed("127.0.5.1", first);
+  expect_call_routed("127.0.6.200", second);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

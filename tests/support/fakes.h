@@ -33,13 +33,15 @@ class FakeTrunkStore final : public store::TrunkStore {
   std::deque<store::WriteResult> scripted;  // returned (and consumed) before any real write
   bool unavailable = false;
   int writes = 0;
+  std::int64_t generation = 0;
 
-  store::WriteResult create(const model::Trunk& trunk) override {
+  store::WriteResult create(model::Trunk& trunk) override {
     check_available();
     ++writes;
     if (auto result = next_scripted()) return *result;
     if (trunks.contains(trunk.id)) return store::WriteResult::id_taken;
     if (gateway_taken(trunk)) return store::WriteResult::gateway_name_exists;
+    trunk.edge_generation = ++generation;
     trunks[trunk.id] = trunk;
     return store::WriteResult::ok;
   }
@@ -58,7 +60,7 @@ class FakeTrunkStore final : public store::TrunkStore {
     }
     return page;
   }
-  store::WriteResult update(const model::Trunk& before, const model::Trunk& after) override {
+  store::WriteResult update(const model::Trunk& before, model::Trunk& after) override {
     check_available();
     ++writes;
     if (auto result = next_scripted()) return *result;
@@ -66,9 +68,12 @@ class FakeTrunkStore final : public store::TrunkStore {
     if (it == trunks.end()) return store::WriteResult::not_found;
     if (it->second.updated_ns != before.updated_ns) return store::WriteResult::conflict;
     if (gateway_taken(after)) return store::WriteResult::gateway_name_exists;
+    after.edge_generation = ++generation;
     it->second = after;
     return store::WriteResult::ok;
   }
+  model::EdgeProgress progress;
+  model::EdgeProgress edge_progress() override { return progress; }
   store::WriteResult remove(const model::Trunk& trunk) override {
     check_available();
     ++writes;

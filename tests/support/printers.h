@@ -12,7 +12,7 @@ inline std::ostream& operator<<(std::ostream& out, ErrorCode code) {
   return out << code_name(code);
 }
 inline std::ostream& operator<<(std::ostream& out, const Trunk& trunk) {
-  return out << trunk_to_json(trunk).dump() << (trunk.password ? " (with password)" : "");
+  return out << trunk_to_json(trunk, {}).dump() << (trunk.password ? " (with password)" : "");
 }
 }  // namespace mv::model
 

@@ -32,10 +32,20 @@ KamailioEdge::KamailioEdge(const RedisServer& redis, int app_port)
       << "#!define MV_REDIS_URL \"redis://127.0.0.1:" << redis.port() << "/1\"\n"
       << "#!define MV_APP_SERVER \"sip:127.0.0.1:" << app_port << "\"\n"
       << "#!define MV_CHILDREN 2\n";
-  process_ = ChildProcess(
-      {"kamailio", "-f", dir_.path() + "/kamailio.cfg", "-P", dir_.path() + "/kamailio.pid", "-Y",
-       dir_.path(), "-DD", "-E", "-M", "16", "-m", "64"},
-      dir_.path() + "/kamailio.log");
+  start();
+}
+
+void KamailioEdge::restart() {
+  stop();
+  start();
+}
+
+void KamailioEdge::stop() { process_.stop(SIGTERM); }
+
+void KamailioEdge::start() {
+  process_ = ChildProcess({"kamailio", "-f", dir_.path() + "/kamailio.cfg", "-Y", dir_.path(),
+                           "-DD", "-E", "-M", "16", "-m", "64"},
+                          dir_.path() + "/kamailio.log");
   bool up = wait_until(
       [&] {
         try {

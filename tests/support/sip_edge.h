@@ -19,6 +19,11 @@ class KamailioEdge {
   ~KamailioEdge();
 
   int sip_port() const { return sip_port_; }
+  // Stops the process (waiting for it to be gone, so no old instance keeps the port) and starts
+  // a new one with the same config.
+  void restart();
+  void stop();
+  void start();
   std::string rpc_url() const { return "http://127.0.0.1:" + std::to_string(rpc_port_) + "/RPC"; }
   // A JSON-RPC call; returns "result" (or the whole reply when there is none).
   nlohmann::json rpc(const std::string& method) const;

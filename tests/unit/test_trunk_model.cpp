@@ -50,14 +50,14 @@ BOOST_AUTO_TEST_CASE(rfc3339_utc_with_milliseconds) {
 
 // Verifies the public view has the seed's fields in the seed's order and never the password.
 BOOST_AUTO_TEST_CASE(json_view_has_seed_fields_and_no_password) {
-  auto json = trunk_to_json(seed_trunk());
+  auto json = trunk_to_json(seed_trunk(), {});
   std::vector<std::string> keys;
   for (const auto& [key, value] : json.items()) keys.push_back(key);
   std::vector<std::string> expected{"id",         "customer_id",  "name",
                                     "direction",  "gateway_name", "proxy",
                                     "username",   "realm",        "from_domain",
                                     "inbound_ip", "is_active",    "registration_status",
-                                    "created_at", "updated_at"};
+                                    "created_at", "updated_at",   "sync"};
   BOOST_TEST(keys == expected, boost::test_tools::per_element());
   BOOST_TEST(json.dump().find("secret") == std::string::npos);
   BOOST_TEST(!json.contains("password"));
@@ -69,9 +69,9 @@ BOOST_AUTO_TEST_CASE(json_view_has_seed_fields_and_no_password) {
 // Verifies direction is "outbound" without inbound_ip and "both" with one.
 BOOST_AUTO_TEST_CASE(direction_follows_inbound_ip) {
   auto trunk = seed_trunk();
-  BOOST_TEST(trunk_to_json(trunk)["direction"] == "outbound");
+  BOOST_TEST(trunk_to_json(trunk, {})["direction"] == "outbound");
   trunk.inbound_ip = "203.0.113.0/24";
-  BOOST_TEST(trunk_to_json(trunk)["direction"] == "both");
+  BOOST_TEST(trunk_to_json(trunk, {})["direction"] == "both");
 }
 
 // Verifies absent optional fields render as null, not as missing keys or empty strings.
@@ -79,10 +79,24 @@ BOOST_AUTO_TEST_CASE(absent_optional_fields_are_null) {
   Trunk trunk;
   trunk.name = "n";
   trunk.proxy = "p.example";
-  auto json = trunk_to_json(trunk);
+  auto json = trunk_to_json(trunk, {});
   for (const char* field : {"gateway_name", "username", "realm", "from_domain", "inbound_ip"}) {
     BOOST_TEST_CONTEXT(field) { BOOST_TEST(json[field].is_null()); }
   }
+}
+
+// Verifies the sync state: applied once the edge has loaded the trunk's write, else pending, or
+// error (with the reason) while the last reload failed.
+BOOST_AUTO_TEST_CASE(sync_state_follows_edge_progress) {
+  auto trunk = seed_trunk();
+  trunk.edge_generation = 7;
+  BOOST_TEST(sync_state(trunk, {7, std::nullopt}) == "applied");
+  BOOST_TEST(sync_state(trunk, {9, std::string("down")}) == "applied");
+  BOOST_TEST(sync_state(trunk, {6, std::nullopt}) == "pending");
+  auto json = trunk_to_json(trunk, {6, std::string("edge-1: timeout")});
+  BOOST_TEST(json["sync"]["state"] == "error");
+  BOOST_TEST(json["sync"]["error"] == "edge-1: timeout");
+  BOOST_TEST(!trunk_to_json(trunk, {7, std::nullopt})["sync"].contains("error"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

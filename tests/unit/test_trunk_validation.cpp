@@ -76,7 +76,7 @@ std::string show(const std::optional<std::optional<std::string>>& value) {
 
 // All stored fields, password included, as one comparable line.
 std::string describe(const Trunk& trunk) {
-  return trunk_to_json(trunk).dump() + " password=" + show(trunk.password);
+  return trunk_to_json(trunk, {}).dump() + " password=" + show(trunk.password);
 }
 
 TrunkPatch must_parse(std::string_view body) {

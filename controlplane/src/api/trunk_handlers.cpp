@@ -13,14 +13,12 @@ using model::ErrorCode;
 
 ApiError invalid(std::string message) { return {ErrorCode::invalid_request, std::move(message)}; }
 
-HttpResponse trunk_response(int status, const model::Trunk& trunk) {
-  return json_response(status, model::trunk_to_json(trunk).dump());
-}
-
 // The service's outcome as HTTP: the trunk with `status`, or the error.
-HttpResponse respond(int status, const service::Outcome<model::Trunk>& outcome) {
+HttpResponse respond(service::TrunkService& trunks, int status,
+                     const service::Outcome<model::Trunk>& outcome) {
   if (const auto* error = std::get_if<ApiError>(&outcome)) return error_response(*error);
-  return trunk_response(status, std::get<model::Trunk>(outcome));
+  auto body = model::trunk_to_json(std::get<model::Trunk>(outcome), trunks.edge_progress());
+  return json_response(status, body.dump());
 }
 
 const std::string& customer_of(const RequestContext& context) {
@@ -65,7 +63,7 @@ HttpResponse create_trunk(service::TrunkService& trunks, const RequestContext& c
   auto body = model::parse_trunk_patch(context.request.body);
   if (const auto* error = std::get_if<ApiError>(&body)) return error_response(*error);
   auto outcome = trunks.create(customer_of(context), std::get<model::TrunkPatch>(body));
-  auto response = respond(201, outcome);
+  auto response = respond(trunks, 201, outcome);
   if (const auto* trunk = std::get_if<model::Trunk>(&outcome)) {
     response.headers.emplace_back("Location", "/v1/trunks/" + trunk->id);
   }
@@ -78,22 +76,24 @@ HttpResponse list_trunks(service::TrunkService& trunks, const RequestContext& co
   auto query = std::get<store::TrunkListQuery>(std::move(parsed));
   query.customer_id = customer_of(context);
   auto page = trunks.list(query);
+  auto edge = trunks.edge_progress();
   nlohmann::ordered_json data = nlohmann::ordered_json::array();
-  for (const auto& trunk : page.trunks) data.push_back(model::trunk_to_json(trunk));
+  for (const auto& trunk : page.trunks) data.push_back(model::trunk_to_json(trunk, edge));
   nlohmann::ordered_json body = {
       {"data", std::move(data)}, {"count", page.total}, {"has_more", page.has_more}};
   return json_response(200, body.dump());
 }
 
 HttpResponse get_trunk(service::TrunkService& trunks, const RequestContext& context) {
-  return respond(200, trunks.get(customer_of(context), context.path_params.at("id")));
+  return respond(trunks, 200, trunks.get(customer_of(context), context.path_params.at("id")));
 }
 
 HttpResponse update_trunk(service::TrunkService& trunks, const RequestContext& context) {
   auto body = model::parse_trunk_patch(context.request.body);
   if (const auto* error = std::get_if<ApiError>(&body)) return error_response(*error);
-  return respond(200, trunks.update(customer_of(context), context.path_params.at("id"),
-                                    std::get<model::TrunkPatch>(body)));
+  return respond(trunks, 200,
+                 trunks.update(customer_of(context), context.path_params.at("id"),
+                               std::get<model::TrunkPatch>(body)));
 }
 
 HttpResponse delete_trunk(service::TrunkService& trunks, const RequestContext& context) {

@@ -1,5 +1,7 @@
 #include "edge/edge_reloader.h"
 
+#include <optional>
+
 #include "store/redis_keys.h"
 #include "store/store_unavailable.h"
 
@@ -14,10 +16,14 @@ std::int64_t now_unix_ns() {
 
 }  // namespace
 
-EdgeReloader::EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& kamailio_db,
-                           std::vector<std::string> endpoints, Timing timing,
-                           std::shared_ptr<spdlog::logger> log)
-    : rpc_(rpc), kamailio_db_(kamailio_db), timing_(timing), log_(std::move(log)) {
+EdgeReloader::EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_db,
+                           store::RedisPool& kamailio_db, std::vector<std::string> endpoints,
+                           Timing timing, std::shared_ptr<spdlog::logger> log)
+    : rpc_(rpc),
+      daemon_db_(daemon_db),
+      kamailio_db_(kamailio_db),
+      timing_(timing),
+      log_(std::move(log)) {
   for (auto& endpoint : endpoints) nodes_.push_back(NodeStatus{std::move(endpoint)});
   worker_ = std::thread([this] { run(); });
 }
@@ -58,8 +64,18 @@ void EdgeReloader::run() {
     }
     auto nodes = nodes_;
     lock.unlock();
+    // Read before reloading: every write up to this generation is in Redis already.
+    std::optional<std::int64_t> generation;
+    try {
+      if (reload)
+        generation = std::stoll(
+            "0" + daemon_db_.command({"GET", std::string(store::keys::kEdgeGeneration)}).text);
+    } catch (const store::StoreUnavailable& e) {
+      log_->warn("edge: cannot read the write generation: {}", e.what());
+    }
     bool all_in_sync = true;
     for (auto& node : nodes) all_in_sync &= sync_node(node, reload);
+    if (generation && !nodes.empty()) record_progress(all_in_sync ? *generation : -1, nodes);
     lock.lock();
     nodes_ = std::move(nodes);
     if (!all_in_sync && !stopping_) {
@@ -98,6 +114,29 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool reload) {
   }
   log_->warn("edge {}: {}", node.endpoint, node.last_result);
   return false;
+}
+
+void EdgeReloader::record_progress(std::int64_t generation, const std::vector<NodeStatus>& nodes) {
+  // Replicas may record out of order: the applied generation only ever grows.
+  static const std::string kRaise =
+      "local current = tonumber(redis.call('GET', KEYS[1]) or '0') "
+      "if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end "
+      "redis.call('DEL', KEYS[2]) return 1";
+  try {
+    if (generation >= 0) {
+      daemon_db_.command({"EVAL", kRaise, "2", std::string(store::keys::kEdgeAppliedGeneration),
+                          std::string(store::keys::kEdgeLastError), std::to_string(generation)});
+      return;
+    }
+    std::string errors;
+    for (const auto& node : nodes) {
+      if (node.last_result != "ok")
+        errors += (errors.empty() ? "" : "; ") + node.endpoint + ": " + node.last_result;
+    }
+    daemon_db_.command({"SET", std::string(store::keys::kEdgeLastError), errors});
+  } catch (const store::StoreUnavailable& e) {
+    log_->warn("edge: cannot record reload progress: {}", e.what());
+  }
 }
 
 std::size_t EdgeReloader::expected_rows() {

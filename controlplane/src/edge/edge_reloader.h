@@ -31,8 +31,9 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
     std::chrono::milliseconds verify_every{10000};
   };
 
-  EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& kamailio_db,
-               std::vector<std::string> endpoints, Timing timing,
+  // `daemon_db`: where the trunks and the edge generations live; `kamailio_db`: Kamailio's rows.
+  EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_db,
+               store::RedisPool& kamailio_db, std::vector<std::string> endpoints, Timing timing,
                std::shared_ptr<spdlog::logger> log);
   ~EdgeReloader() override;
 
@@ -44,9 +45,12 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   // Reloads (or, when `reload` is false, only checks) one node; true when it matches Redis.
   bool sync_node(NodeStatus& node, bool reload);
   std::size_t expected_rows();
+  // After a reload round: every write up to `generation` is loaded on every node, or the error.
+  void record_progress(std::int64_t generation, const std::vector<NodeStatus>& nodes);
   std::size_t loaded_rows(const std::string& endpoint);
 
   kamailio::KamailioRpc& rpc_;
+  store::RedisPool& daemon_db_;
   store::RedisPool& kamailio_db_;
   Timing timing_;
   std::shared_ptr<spdlog::logger> log_;

@@ -26,7 +26,14 @@ UtcParts split_utc(std::int64_t unix_ns) {
 
 }  // namespace
 
-nlohmann::ordered_json trunk_to_json(const Trunk& trunk) {
+std::string sync_state(const Trunk& trunk, const EdgeProgress& edge) {
+  if (trunk.edge_generation <= edge.applied_generation) return "applied";
+  return edge.last_error ? "error" : "pending";
+}
+
+nlohmann::ordered_json trunk_to_json(const Trunk& trunk, const EdgeProgress& edge) {
+  nlohmann::ordered_json sync = {{"state", sync_state(trunk, edge)}};
+  if (sync["state"] == "error") sync["error"] = *edge.last_error;
   return {
       {"id", trunk.id},
       {"customer_id", trunk.customer_id},
@@ -43,6 +50,7 @@ nlohmann::ordered_json trunk_to_json(const Trunk& trunk) {
       {"registration_status", "NOREG"},
       {"created_at", format_rfc3339(trunk.created_ns)},
       {"updated_at", format_rfc3339(trunk.updated_ns)},
+      {"sync", std::move(sync)},
   };
 }
 

@@ -23,6 +23,7 @@ struct Trunk {
   bool is_active = true;
   std::int64_t created_ns = 0;
   std::int64_t updated_ns = 0;
+  std::int64_t edge_generation = 0;  // set by the store on every write
 
   // "both" when the carrier also sends us calls from inbound_ip, else "outbound".
   std::string direction() const { return inbound_ip ? "both" : "outbound"; }
@@ -30,8 +31,19 @@ struct Trunk {
   bool operator==(const Trunk&) const = default;
 };
 
+// How far the Kamailio edge has got: the highest edge generation every node has loaded, and the
+// last reload error while there is one.
+struct EdgeProgress {
+  std::int64_t applied_generation = 0;
+  std::optional<std::string> last_error;
+};
+
+// "applied" once every edge node has loaded the trunk's latest write; "error" while it has not
+// and the last reload failed; "pending" otherwise.
+std::string sync_state(const Trunk& trunk, const EdgeProgress& edge);
+
 // The public view of a trunk, in the seed's field order. The password is never part of it.
-nlohmann::ordered_json trunk_to_json(const Trunk& trunk);
+nlohmann::ordered_json trunk_to_json(const Trunk& trunk, const EdgeProgress& edge);
 
 // "trunk_YYYYMMDDTHHMMSS.NNNNNNNNN" for a UTC time in nanoseconds.
 std::string format_trunk_id(std::int64_t unix_ns);

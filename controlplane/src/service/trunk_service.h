@@ -35,6 +35,7 @@ class TrunkService {
                                const model::TrunkPatch& body);
   Outcome<std::monostate> remove(const std::string& customer_id, const std::string& trunk_id);
   store::TrunkPage list(const store::TrunkListQuery& query) { return store_.list(query); }
+  model::EdgeProgress edge_progress() { return store_.edge_progress(); }
 
  private:
   // Strictly increasing within this process, so ids and updated_at never repeat here; Redis

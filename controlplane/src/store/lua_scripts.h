@@ -9,7 +9,8 @@
 //
 // KEYS (all scripts): 1 trunk hash, 2 customer's trunk ids (zset), 3 customer's gateway_name ->
 // trunk id (hash), 4 inbound ranges (zset, see redis_keys.h), 5 trunk id -> Kamailio address row
-// id (hash), 6 last address row id (counter).
+// id (hash), 6 last address row id (counter), 7 edge generation (counter: every write takes the
+// next value and the trunk keeps it, so the API can tell whether the edge has applied it).
 // ARGV (all scripts): 1 the daemon's database, 2 Kamailio's database, 3..7 the trunk's address
 // row: grp ('' for no row), ip_addr, mask, port, tag. Script arguments start at ARGV[8].
 namespace mv::store::lua {
@@ -77,7 +78,7 @@ end
 )lua";
 
 // ARGV: 8 trunk id, 9 gateway_name or '', 10 family or '', 11 first hex, 12 last hex,
-// 13 range member, 14.. hash field/value pairs.
+// 13 range member, 14.. hash field/value pairs. Returns 'ok:<edge generation>' or the refusal.
 inline constexpr std::string_view kCreate = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'id_taken' end
 if ARGV[9] ~= '' and redis.call('HEXISTS', KEYS[3], ARGV[9]) == 1 then
@@ -87,16 +88,19 @@ if ARGV[10] ~= '' and inbound_conflict(KEYS[4], ARGV[10], ARGV[11], ARGV[12], AR
   return 'inbound_ip_exists'
 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 14))
+local generation = redis.call('INCR', KEYS[7])
+redis.call('HSET', KEYS[1], 'edge_generation', generation)
 redis.call('ZADD', KEYS[2], 0, ARGV[8])
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[3], ARGV[9], ARGV[8]) end
 if ARGV[10] ~= '' then redis.call('ZADD', KEYS[4], 0, ARGV[13]) end
 sync_address_row(ARGV[8])
-return 'ok'
+return 'ok:' .. generation
 )lua";
 
 // ARGV: 8 trunk id, 9 expected updated_ns, 10 old gateway_name or '', 11 new gateway_name or '',
 // 12 old range member or '', 13 new family or '', 14 new first hex, 15 new last hex,
-// 16 new range member or '', 17.. hash field/value pairs.
+// 16 new range member or '', 17.. hash field/value pairs. Returns 'ok:<edge generation>' or the
+// refusal.
 inline constexpr std::string_view kUpdate = R"lua(
 local current = redis.call('HGET', KEYS[1], 'updated_ns')
 if not current then return 'not_found' end
@@ -110,12 +114,14 @@ if ARGV[13] ~= '' and inbound_conflict(KEYS[4], ARGV[13], ARGV[14], ARGV[15], AR
 end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], unpack(ARGV, 17))
+local generation = redis.call('INCR', KEYS[7])
+redis.call('HSET', KEYS[1], 'edge_generation', generation)
 if ARGV[10] ~= '' then redis.call('HDEL', KEYS[3], ARGV[10]) end
 if ARGV[11] ~= '' then redis.call('HSET', KEYS[3], ARGV[11], ARGV[8]) end
 if ARGV[12] ~= '' then redis.call('ZREM', KEYS[4], ARGV[12]) end
 if ARGV[16] ~= '' then redis.call('ZADD', KEYS[4], 0, ARGV[16]) end
 sync_address_row(ARGV[8])
-return 'ok'
+return 'ok:' .. generation
 )lua";
 
 // ARGV: 8 trunk id, 9 expected updated_ns, 10 gateway_name or '', 11 range member or ''.
@@ -125,6 +131,7 @@ local current = redis.call('HGET', KEYS[1], 'updated_ns')
 if not current then return 'not_found' end
 if current ~= ARGV[9] then return 'conflict' end
 redis.call('DEL', KEYS[1])
+redis.call('INCR', KEYS[7])
 redis.call('ZREM', KEYS[2], ARGV[8])
 if ARGV[10] ~= '' then redis.call('HDEL', KEYS[3], ARGV[10]) end
 if ARGV[11] ~= '' then redis.call('ZREM', KEYS[4], ARGV[11]) end

@@ -14,6 +14,11 @@ inline constexpr std::string_view kApiKeyIds = "mv:apikeys";
 // Trunk id -> id of its row in Kamailio's `address` table, and the last row id handed out.
 inline constexpr std::string_view kEdgeAddressRowIds = "mv:edge:address_rows";
 inline constexpr std::string_view kEdgeAddressLastRowId = "mv:edge:address_last_row_id";
+// Every trunk write takes the next generation; the reloader records the highest one every edge
+// node has loaded, and the last reload error while it has not.
+inline constexpr std::string_view kEdgeGeneration = "mv:edge:generation";
+inline constexpr std::string_view kEdgeAppliedGeneration = "mv:edge:applied_generation";
+inline constexpr std::string_view kEdgeLastError = "mv:edge:last_error";
 // Kamailio's own database (db_redis layout "<table>:entry::<id>", see kamailio-cfg/).
 inline std::string kamailio_address_row(std::string_view row_id) {
   return "address:entry::" + std::string(row_id);

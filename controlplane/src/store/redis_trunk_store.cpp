@@ -37,7 +37,7 @@ WriteResult to_write_result(const RedisReply& reply) {
   };
   if (reply.type == RedisReply::Type::error)
     throw std::runtime_error("trunk script: " + reply.text);
-  auto it = kResults.find(reply.text);
+  auto it = kResults.find(reply.text.substr(0, reply.text.find(':')));
   if (it == kResults.end()) throw std::runtime_error("trunk script: unexpected reply");
   return it->second;
 }
@@ -55,6 +55,12 @@ std::optional<std::int64_t> parse_int(const std::string& text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   return value;
+}
+
+// "ok:<generation>" from the create and update scripts: the generation, else nullopt.
+std::optional<std::int64_t> written_generation(const RedisReply& reply) {
+  if (!reply.text.starts_with("ok:")) return std::nullopt;
+  return parse_int(reply.text.substr(3));
 }
 
 // The inbound index entry of a trunk: family, first, last, member; all empty without inbound_ip.
@@ -76,7 +82,8 @@ RedisCommand trunk_keys(const model::Trunk& trunk) {
           keys::customer_gateway_names(trunk.customer_id),
           std::string(keys::kInboundRanges),
           std::string(keys::kEdgeAddressRowIds),
-          std::string(keys::kEdgeAddressLastRowId)};
+          std::string(keys::kEdgeAddressLastRowId),
+          std::string(keys::kEdgeGeneration)};
 }
 
 void append(RedisCommand& to, const RedisCommand& more) {
@@ -115,6 +122,7 @@ std::optional<model::Trunk> trunk_from_fields(const std::map<std::string, std::s
   if (!id || !customer || !name || !proxy || !created || !updated || !active) return std::nullopt;
   auto created_ns = parse_int(*created), updated_ns = parse_int(*updated);
   if (!created_ns || !updated_ns) return std::nullopt;
+  auto generation = get("edge_generation");
   return model::Trunk{*id,
                       *customer,
                       *name,
@@ -127,7 +135,8 @@ std::optional<model::Trunk> trunk_from_fields(const std::map<std::string, std::s
                       get("gateway_name"),
                       *active == "1",
                       *created_ns,
-                      *updated_ns};
+                      *updated_ns,
+                      generation ? parse_int(*generation).value_or(0) : 0};
 }
 
 RedisTrunkStore::RedisTrunkStore(RedisPool& pool, int kamailio_db)
@@ -168,16 +177,18 @@ RedisCommand RedisTrunkStore::common_args(const std::optional<model::Trunk>& tru
   return args;
 }
 
-WriteResult RedisTrunkStore::create(const model::Trunk& trunk) {
+WriteResult RedisTrunkStore::create(model::Trunk& trunk) {
   auto inbound = inbound_entry(trunk);
   auto args = common_args(trunk);
   append(args, {trunk.id, trunk.gateway_name.value_or(""), inbound.family, inbound.first,
                 inbound.last, inbound.member});
   append(args, trunk_to_fields(trunk));
-  return to_write_result(run(create_, trunk_keys(trunk), args));
+  auto reply = run(create_, trunk_keys(trunk), args);
+  trunk.edge_generation = written_generation(reply).value_or(trunk.edge_generation);
+  return to_write_result(reply);
 }
 
-WriteResult RedisTrunkStore::update(const model::Trunk& before, const model::Trunk& after) {
+WriteResult RedisTrunkStore::update(const model::Trunk& before, model::Trunk& after) {
   auto old_inbound = inbound_entry(before);
   auto new_inbound = inbound_entry(after);
   bool same_range = old_inbound.member == new_inbound.member;
@@ -187,7 +198,9 @@ WriteResult RedisTrunkStore::update(const model::Trunk& before, const model::Tru
                 same_range ? "" : new_inbound.family, new_inbound.first, new_inbound.last,
                 same_range ? "" : new_inbound.member});
   append(args, trunk_to_fields(after));
-  return to_write_result(run(update_, trunk_keys(after), args));
+  auto reply = run(update_, trunk_keys(after), args);
+  after.edge_generation = written_generation(reply).value_or(after.edge_generation);
+  return to_write_result(reply);
 }
 
 WriteResult RedisTrunkStore::remove(const model::Trunk& trunk) {
@@ -195,6 +208,15 @@ WriteResult RedisTrunkStore::remove(const model::Trunk& trunk) {
   append(args, {trunk.id, std::to_string(trunk.updated_ns), trunk.gateway_name.value_or(""),
                 inbound_entry(trunk).member});
   return to_write_result(run(delete_, trunk_keys(trunk), args));
+}
+
+model::EdgeProgress RedisTrunkStore::edge_progress() {
+  auto reply = pool_.command(
+      {"MGET", std::string(keys::kEdgeAppliedGeneration), std::string(keys::kEdgeLastError)});
+  model::EdgeProgress progress;
+  progress.applied_generation = parse_int(reply.elements.at(0).text).value_or(0);
+  if (!reply.elements.at(1).is_nil()) progress.last_error = reply.elements.at(1).text;
+  return progress;
 }
 
 std::optional<model::Trunk> RedisTrunkStore::find(const std::string& trunk_id) {

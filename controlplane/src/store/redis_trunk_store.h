@@ -16,11 +16,12 @@ class RedisTrunkStore final : public TrunkStore {
   // step with the trunks, by the same scripts).
   RedisTrunkStore(RedisPool& pool, int kamailio_db);
 
-  WriteResult create(const model::Trunk& trunk) override;
+  WriteResult create(model::Trunk& trunk) override;
   std::optional<model::Trunk> find(const std::string& trunk_id) override;
   TrunkPage list(const TrunkListQuery& query) override;
-  WriteResult update(const model::Trunk& before, const model::Trunk& after) override;
+  WriteResult update(const model::Trunk& before, model::Trunk& after) override;
   WriteResult remove(const model::Trunk& trunk) override;
+  model::EdgeProgress edge_progress() override;
 
  private:
   struct Script {

@@ -37,13 +37,15 @@ struct TrunkPage {
 class TrunkStore {
  public:
   virtual ~TrunkStore() = default;
-  virtual WriteResult create(const model::Trunk& trunk) = 0;
+  // create and update set the written trunk's edge_generation when they succeed.
+  virtual WriteResult create(model::Trunk& trunk) = 0;
   virtual std::optional<model::Trunk> find(const std::string& trunk_id) = 0;
   virtual TrunkPage list(const TrunkListQuery& query) = 0;
   // Replaces `before` by `after` only if the stored trunk is still `before` (same updated_ns).
-  virtual WriteResult update(const model::Trunk& before, const model::Trunk& after) = 0;
+  virtual WriteResult update(const model::Trunk& before, model::Trunk& after) = 0;
   // Removes `trunk` only if it is unchanged since it was read.
   virtual WriteResult remove(const model::Trunk& trunk) = 0;
+  virtual model::EdgeProgress edge_progress() = 0;
 };
 
 }  // namespace mv::store
