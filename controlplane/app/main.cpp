@@ -99,7 +99,10 @@ int revoke_key(const config::Config& config, const std::string& key_id) {
 
 int fsck(const config::Config& config) {
   store::RedisPool redis(config.redis, 1);
-  auto problems = store::check_trunk_consistency(redis);
+  auto kamailio_endpoint = config.redis;
+  kamailio_endpoint.db = config.kamailio.redis_db;
+  store::RedisPool kamailio_db(kamailio_endpoint, 1);
+  auto problems = store::check_trunk_consistency(redis, kamailio_db);
   for (const auto& problem : problems) std::cout << problem << "\n";
   std::cout << (problems.empty() ? "consistent\n" : "INCONSISTENT\n");
   return problems.empty() ? 0 : 1;

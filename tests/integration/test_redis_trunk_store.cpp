@@ -13,6 +13,7 @@ BOOST_AUTO_TEST_SUITE(redis_trunk_store)
 struct StoreFixture {
   test::RedisServer redis;
   RedisPool pool{{"127.0.0.1", redis.port(), 0}, 4};
+  RedisPool kamailio_db{{"127.0.0.1", redis.port(), 1}, 1};
   RedisTrunkStore store{pool, 1};
   std::int64_t next_ns = 1'780'056'000'000'000'000;
 
@@ -88,7 +89,7 @@ BOOST_FIXTURE_TEST_CASE(update_moves_indexes, StoreFixture) {
   BOOST_TEST(store.update(same_range, moved) == WriteResult::ok);
   BOOST_TEST(create(trunk("c1", "10.3.0.0/25", "old")) == WriteResult::ok);
   BOOST_TEST(create(trunk("c1", {}, "new")) == WriteResult::gateway_name_exists);
-  BOOST_TEST(check_trunk_consistency(pool).empty());
+  BOOST_TEST(check_trunk_consistency(pool, kamailio_db).empty());
 }
 
 // Verifies a write based on a stale read is refused as a conflict and changes nothing.
@@ -145,7 +146,7 @@ BOOST_FIXTURE_TEST_CASE(list_pages_in_creation_order, StoreFixture) {
 BOOST_FIXTURE_TEST_CASE(consistency_checker_finds_damage, StoreFixture) {
   auto t = trunk("c1", "10.5.0.0/24", "gw");
   BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
-  BOOST_TEST(check_trunk_consistency(pool).empty());
+  BOOST_TEST(check_trunk_consistency(pool, kamailio_db).empty());
 
   redis.cli({"ZADD", "mv:customer:c1:trunks", "0", "trunk_20000101T000000.000000000"});
   redis.cli({"HSET", "mv:customer:c9:gateway_names", "ghost", t.id});
@@ -154,8 +155,10 @@ BOOST_FIXTURE_TEST_CASE(consistency_checker_finds_damage, StoreFixture) {
   redis.cli({"ZREM", "mv:inbound_ranges", "4:0a050000:0a0500ff:" + t.id});
   redis.cli(
       {"ZADD", "mv:inbound_ranges", "0", "4:0a060080:0a060080:trunk_20000101T000000.000000001"});
-  auto problems = check_trunk_consistency(pool);
-  BOOST_TEST(problems.size() == 6u);
+  redis.cli({"-n", "1", "HSET", "address:entry::77", "id", "77", "grp", "1"});
+  redis.cli({"-n", "1", "HSET", "address:entry::1", "mask", "16"});
+  auto problems = check_trunk_consistency(pool, kamailio_db);
+  BOOST_TEST(problems.size() == 8u);
   auto mentions = [&](const std::string& text) {
     return std::any_of(problems.begin(), problems.end(),
                        [&](const auto& p) { return p.find(text) != std::string::npos; });
@@ -165,6 +168,8 @@ BOOST_FIXTURE_TEST_CASE(consistency_checker_finds_damage, StoreFixture) {
   BOOST_TEST(mentions("mv:inbound_ranges: dangling entry"));
   BOOST_TEST(mentions(t.id + ": missing from mv:inbound_ranges"));
   BOOST_TEST(mentions("mv:inbound_ranges: overlapping entry 4:0a060080"));
+  BOOST_TEST(mentions("address:entry::77: orphan address row"));
+  BOOST_TEST(mentions(t.id + ": address row differs from the trunk"));
 }
 
 // Verifies an active trunk with inbound_ip has exactly its permissions row in Kamailio's
@@ -224,6 +229,8 @@ BOOST_FIXTURE_TEST_CASE(address_table_never_a_multiple_of_1000, StoreFixture) {
   BOOST_TEST(rows() == 1001u);
   for (int n = 1000; n < 2000; ++n) add(n);
   BOOST_TEST(rows() == 2001u);
+  auto problems = check_trunk_consistency(pool, kamailio_db);
+  BOOST_TEST(problems.empty(), (problems.empty() ? "" : problems.front()));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

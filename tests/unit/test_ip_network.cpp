@@ -8,28 +8,14 @@
 #include <vector>
 
 #include "model/ip_network.h"
+#include "support/printable.h"
 
 namespace mv::model {
 namespace {
 
 using Family = IpNetwork::Family;
 
-// Renders a test input for BOOST_TEST_CONTEXT with control bytes escaped.
-std::string printable(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out.push_back(ch);
-    } else {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0x0f]);
-    }
-  }
-  return out + "\"";
-}
+using test::printable;
 
 IpNetwork must_parse(std::string_view text) {
   auto parsed = parse_ip_network(text);

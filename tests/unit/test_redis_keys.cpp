@@ -2,6 +2,8 @@
 
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "store/redis_keys.h"
 
@@ -19,10 +21,19 @@ std::string key_document() {
 // Verifies every key the code builds is documented, in backticks, exactly as built.
 BOOST_AUTO_TEST_CASE(every_key_is_documented) {
   auto document = key_document();
-  for (const auto& key :
-       {keys::trunk("<trunk_id>"), keys::customer_trunks("<customer_id>"),
-        keys::customer_gateway_names("<customer_id>"), std::string(keys::kInboundRanges),
-        keys::api_key("<key_id>"), std::string(keys::kApiKeyIds)}) {
+  std::vector<std::string> built{keys::trunk("<trunk_id>"),
+                                 keys::customer_trunks("<customer_id>"),
+                                 keys::customer_gateway_names("<customer_id>"),
+                                 std::string(keys::kInboundRanges),
+                                 keys::api_key("<key_id>"),
+                                 std::string(keys::kApiKeyIds),
+                                 std::string(keys::kEdgeAddressRowIds),
+                                 std::string(keys::kEdgeAddressLastRowId),
+                                 std::string(keys::kEdgeGeneration),
+                                 std::string(keys::kEdgeAppliedGeneration),
+                                 std::string(keys::kEdgeLastError),
+                                 keys::kamailio_address_row("<row_id>")};
+  for (const auto& key : built) {
     BOOST_TEST_CONTEXT(key) { BOOST_TEST(document.find("`" + key + "`") != std::string::npos); }
   }
 }

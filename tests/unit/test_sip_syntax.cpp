@@ -4,28 +4,14 @@
 #include <string_view>
 
 #include "model/sip_syntax.h"
+#include "support/printable.h"
 
 namespace mv::model {
 namespace {
 
 using namespace std::string_literals;
 
-// Renders a test input for BOOST_TEST_CONTEXT with control and non-ASCII bytes escaped.
-std::string printable(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out.push_back(ch);
-    } else {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0x0f]);
-    }
-  }
-  return out + "\"";
-}
+using test::printable;
 
 bool is_ascii_alnum(int c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

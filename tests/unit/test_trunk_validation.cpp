@@ -11,28 +11,14 @@
 #include "model/api_error.h"
 #include "model/trunk.h"
 #include "model/trunk_validation.h"
+#include "support/printable.h"
 
 namespace mv::model {
 namespace {
 
 using namespace std::string_literals;
 
-// Renders a test input for BOOST_TEST_CONTEXT with control and non-ASCII bytes escaped.
-std::string printable(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out.push_back(ch);
-    } else {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0x0f]);
-    }
-  }
-  return out + "\"";
-}
+using test::printable;
 
 bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;

@@ -11,6 +11,7 @@
 // trunk id (hash), 4 inbound ranges (zset, see redis_keys.h), 5 trunk id -> Kamailio address row
 // id (hash), 6 last address row id (counter), 7 edge generation (counter: every write takes the
 // next value and the trunk keeps it, so the API can tell whether the edge has applied it).
+// `{padding_row_id}` is replaced by keys::kPaddingAddressRowId before use.
 // ARGV (all scripts): 1 the daemon's database, 2 Kamailio's database, 3..7 the trunk's address
 // row: grp ('' for no row), ip_addr, mask, port, tag. Script arguments start at ARGV[8].
 namespace mv::store::lua {
@@ -36,7 +37,7 @@ local function inbound_conflict(ranges, fam, first, last, self_id)
   return false
 end
 
-local PADDING_ROW_ID = '1000000000'
+local PADDING_ROW_ID = '{padding_row_id}'
 
 -- Replaces one Kamailio row in a single step (DEL then HSET inside this script): a reload never
 -- sees a half-written row.

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "model/edge_rows.h"
 #include "model/ip_network.h"
 #include "store/redis_keys.h"
 #include "store/redis_trunk_store.h"
@@ -37,7 +38,57 @@ std::string customer_from_key(const std::string& key, const std::string& suffix)
 
 }  // namespace
 
-std::vector<std::string> check_trunk_consistency(RedisPool& pool) {
+// Each trunk's address row is there and says what the trunk calls for; nothing else is.
+void check_address_rows(RedisPool& pool, RedisPool& kamailio_db,
+                        const std::map<std::string, model::Trunk>& trunks,
+                        std::vector<std::string>& problems) {
+  auto row_ids = as_map(pool.command({"HGETALL", std::string(keys::kEdgeAddressRowIds)}));
+  std::set<std::string> owned_rows;
+  for (const auto& [trunk_id, row_id] : row_ids) {
+    owned_rows.insert(keys::kamailio_address_row(row_id));
+    if (!trunks.contains(trunk_id)) {
+      problems.push_back(std::string(keys::kEdgeAddressRowIds) + ": dangling entry " + trunk_id);
+    }
+  }
+  for (const auto& [id, trunk] : trunks) {
+    auto expected = model::address_row_for(trunk);
+    auto row_id = row_ids.find(id);
+    if (!expected) {
+      if (row_id != row_ids.end())
+        problems.push_back(id + ": has an address row it should not have");
+      continue;
+    }
+    if (row_id == row_ids.end()) {
+      problems.push_back(id + ": missing its address row");
+      continue;
+    }
+    auto row = as_map(kamailio_db.command({"HGETALL", keys::kamailio_address_row(row_id->second)}));
+    std::map<std::string, std::string> wanted{{"id", row_id->second},
+                                              {"grp", std::to_string(expected->group)},
+                                              {"ip_addr", expected->ip_addr},
+                                              {"mask", std::to_string(expected->mask)},
+                                              {"port", std::to_string(expected->port)},
+                                              {"tag", expected->tag}};
+    if (row != wanted) problems.push_back(id + ": address row differs from the trunk");
+  }
+  // Trunk rows, plus the padding row exactly when their number is a non-zero multiple of 1,000.
+  std::size_t padding = 0;
+  for (const auto& key : scan_keys(kamailio_db, keys::kamailio_address_row("*"))) {
+    if (owned_rows.contains(key)) continue;
+    if (key == keys::kamailio_address_row(keys::kPaddingAddressRowId)) {
+      ++padding;
+      continue;
+    }
+    problems.push_back(key + ": orphan address row");
+  }
+  bool padding_needed = !row_ids.empty() && row_ids.size() % 1000 == 0;
+  if ((padding == 1) != padding_needed) {
+    problems.push_back(std::string("address table: padding row ") +
+                       (padding_needed ? "missing" : "present without need"));
+  }
+}
+
+std::vector<std::string> check_trunk_consistency(RedisPool& pool, RedisPool& kamailio_db) {
   std::vector<std::string> problems;
   std::map<std::string, model::Trunk> trunks;
   for (const auto& key : scan_keys(pool, keys::trunk("*"))) {
@@ -114,6 +165,7 @@ std::vector<std::string> check_trunk_consistency(RedisPool& pool) {
     }
     previous = range;
   }
+  check_address_rows(pool, kamailio_db, trunks, problems);
   return problems;
 }
 

@@ -7,8 +7,9 @@
 
 namespace mv::store {
 
-// Checks that every trunk is in its indexes and every index entry points at a trunk that says
-// the same thing. Returns one line per problem; empty means consistent.
-std::vector<std::string> check_trunk_consistency(RedisPool& pool);
+// Checks that every trunk is in its indexes, every index entry points at a trunk that says the
+// same thing, and Kamailio's address table (in `kamailio_db`) holds exactly the rows the trunks
+// call for. Returns one line per problem; empty means consistent.
+std::vector<std::string> check_trunk_consistency(RedisPool& pool, RedisPool& kamailio_db);
 
 }  // namespace mv::store

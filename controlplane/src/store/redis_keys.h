@@ -20,6 +20,8 @@ inline constexpr std::string_view kEdgeGeneration = "mv:edge:generation";
 inline constexpr std::string_view kEdgeAppliedGeneration = "mv:edge:applied_generation";
 inline constexpr std::string_view kEdgeLastError = "mv:edge:last_error";
 // Kamailio's own database (db_redis layout "<table>:entry::<id>", see kamailio-cfg/).
+// The row kept against db_redis's batch bug (see lua_scripts.h), out of the range INCR reaches.
+inline constexpr std::string_view kPaddingAddressRowId = "1000000000";
 inline std::string kamailio_address_row(std::string_view row_id) {
   return "address:entry::" + std::string(row_id);
 }

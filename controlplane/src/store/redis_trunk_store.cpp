@@ -143,6 +143,8 @@ RedisTrunkStore::RedisTrunkStore(RedisPool& pool, int kamailio_db)
     : pool_(pool), kamailio_db_(kamailio_db) {
   auto make = [](std::string_view body) {
     std::string source = std::string(lua::kHelpers) + std::string(body);
+    constexpr std::string_view kPlaceholder = "{padding_row_id}";
+    source.replace(source.find(kPlaceholder), kPlaceholder.size(), keys::kPaddingAddressRowId);
     return Script{source, sha1_hex(source)};
   };
   create_ = make(lua::kCreate);
