@@ -63,7 +63,7 @@ struct EdgeFixture {
                   {{"__TRUNK_ID__", trunk["id"]}, {"__CUSTOMER_ID__", trunk["customer_id"]}});
     auto uac = Sipp::uac("uac-call-completes.xml", source, kamailio.sip_port());
     int uac_exit = uac.finish();
-    int uas_exit = uas.finish(5s);
+    int uas_exit = uas.finish(10s);
     BOOST_TEST(uac_exit == 0, uac.log_text());
     BOOST_TEST(uas_exit == 0, uas.log_text());
   }

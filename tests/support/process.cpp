@@ -120,6 +120,17 @@ int free_tcp_port() {
   return ntohs(address.sin_port);
 }
 
+bool udp_port_bound(int port) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  bool bound = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0;
+  close(fd);
+  return bound;
+}
+
 TempDir::TempDir() {
   std::string pattern = "/tmp/mv-test-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");

@@ -37,6 +37,8 @@ std::string run_and_capture(const std::vector<std::string>& argv);
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_tcp_port();
+// True when some process has bound UDP `port` on 127.0.0.1.
+bool udp_port_bound(int port);
 
 // A fresh directory under /tmp, removed with its contents when dropped.
 class TempDir {

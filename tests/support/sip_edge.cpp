@@ -85,8 +85,10 @@ Sipp Sipp::uas(const std::string& scenario, int port,
                                 "-m", "1", "-cp", std::to_string(free_tcp_port()), "-nostdin",
                                 "-trace_err", "-error_file", sipp.dir_->path() + "/errors.log"},
                                sipp.dir_->path() + "/sipp.log");
-  // sipp needs a moment to bind before the first INVITE can reach it.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The first INVITE must not arrive before sipp listens.
+  if (!wait_until([&] { return udp_port_bound(port); }, std::chrono::seconds(10))) {
+    throw std::runtime_error("sipp UAS did not bind port " + std::to_string(port));
+  }
   return sipp;
 }
 

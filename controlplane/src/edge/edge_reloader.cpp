@@ -66,16 +66,16 @@ void EdgeReloader::run() {
     lock.unlock();
     // Read before reloading: every write up to this generation is in Redis already.
     std::optional<std::int64_t> generation;
-    try {
-      if (reload)
-        generation = std::stoll(
-            "0" + daemon_db_.command({"GET", std::string(store::keys::kEdgeGeneration)}).text);
-    } catch (const store::StoreUnavailable& e) {
-      log_->warn("edge: cannot read the write generation: {}", e.what());
-    }
+    if (reload) generation = current_generation();
     bool all_in_sync = true;
     for (auto& node : nodes) all_in_sync &= sync_node(node, reload);
-    if (generation && !nodes.empty()) record_progress(all_in_sync ? *generation : -1, nodes);
+    if (generation && !nodes.empty()) {
+      if (all_in_sync) {
+        record_applied(*generation);
+      } else {
+        record_failure(nodes);
+      }
+    }
     lock.lock();
     nodes_ = std::move(nodes);
     if (!all_in_sync && !stopping_) {
@@ -116,26 +116,42 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool reload) {
   return false;
 }
 
-void EdgeReloader::record_progress(std::int64_t generation, const std::vector<NodeStatus>& nodes) {
+std::optional<std::int64_t> EdgeReloader::current_generation() {
+  try {
+    auto reply = daemon_db_.command({"GET", std::string(store::keys::kEdgeGeneration)});
+    return reply.is_nil() ? 0 : std::stoll(reply.text);
+  } catch (const store::StoreUnavailable& e) {
+    log_->warn("edge: cannot read the write generation: {}", e.what());
+  } catch (const std::logic_error&) {
+    log_->error("edge: {} is not a number", store::keys::kEdgeGeneration);
+  }
+  return std::nullopt;
+}
+
+void EdgeReloader::record_applied(std::int64_t generation) {
   // Replicas may record out of order: the applied generation only ever grows.
   static const std::string kRaise =
       "local current = tonumber(redis.call('GET', KEYS[1]) or '0') "
       "if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end "
       "redis.call('DEL', KEYS[2]) return 1";
   try {
-    if (generation >= 0) {
-      daemon_db_.command({"EVAL", kRaise, "2", std::string(store::keys::kEdgeAppliedGeneration),
-                          std::string(store::keys::kEdgeLastError), std::to_string(generation)});
-      return;
-    }
-    std::string errors;
-    for (const auto& node : nodes) {
-      if (node.last_result != "ok")
-        errors += (errors.empty() ? "" : "; ") + node.endpoint + ": " + node.last_result;
-    }
+    daemon_db_.command({"EVAL", kRaise, "2", std::string(store::keys::kEdgeAppliedGeneration),
+                        std::string(store::keys::kEdgeLastError), std::to_string(generation)});
+  } catch (const store::StoreUnavailable& e) {
+    log_->warn("edge: cannot record the applied generation: {}", e.what());
+  }
+}
+
+void EdgeReloader::record_failure(const std::vector<NodeStatus>& nodes) {
+  std::string errors;
+  for (const auto& node : nodes) {
+    if (node.last_result == "ok") continue;
+    errors += (errors.empty() ? "" : "; ") + node.endpoint + ": " + node.last_result;
+  }
+  try {
     daemon_db_.command({"SET", std::string(store::keys::kEdgeLastError), errors});
   } catch (const store::StoreUnavailable& e) {
-    log_->warn("edge: cannot record reload progress: {}", e.what());
+    log_->warn("edge: cannot record the reload error: {}", e.what());
   }
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,8 +46,13 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   // Reloads (or, when `reload` is false, only checks) one node; true when it matches Redis.
   bool sync_node(NodeStatus& node, bool reload);
   std::size_t expected_rows();
-  // After a reload round: every write up to `generation` is loaded on every node, or the error.
-  void record_progress(std::int64_t generation, const std::vector<NodeStatus>& nodes);
+  // The write generation now (nullopt when Redis cannot say): read before a reload, every write
+  // up to it is in Redis already.
+  std::optional<std::int64_t> current_generation();
+  // After a reload round: every write up to `generation` is loaded on every node...
+  void record_applied(std::int64_t generation);
+  // ...or some node is not in step: why, for the trunks' sync state.
+  void record_failure(const std::vector<NodeStatus>& nodes);
   std::size_t loaded_rows(const std::string& endpoint);
 
   kamailio::KamailioRpc& rpc_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "store/store_unavailable.h"
+
 namespace mv::service {
 namespace {
 
@@ -60,6 +62,14 @@ Outcome<model::Trunk> TrunkService::create(const std::string& customer_id,
     if (auto error = write_error(result)) return *error;
   }
   return too_busy();
+}
+
+model::EdgeProgress TrunkService::edge_progress() {
+  try {
+    return store_.edge_progress();
+  } catch (const store::StoreUnavailable&) {
+    return {};
+  }
 }
 
 Outcome<model::Trunk> TrunkService::get(const std::string& customer_id,

@@ -35,7 +35,9 @@ class TrunkService {
                                const model::TrunkPatch& body);
   Outcome<std::monostate> remove(const std::string& customer_id, const std::string& trunk_id);
   store::TrunkPage list(const store::TrunkListQuery& query) { return store_.list(query); }
-  model::EdgeProgress edge_progress() { return store_.edge_progress(); }
+  // How far the edge has got; nothing applied when storage cannot say (so trunks read "pending"
+  // rather than a write that did happen being answered with 503).
+  model::EdgeProgress edge_progress();
 
  private:
   // Strictly increasing within this process, so ids and updated_at never repeat here; Redis
