@@ -73,7 +73,11 @@ class FakeTrunkStore final : public store::TrunkStore {
     return store::WriteResult::ok;
   }
   model::EdgeProgress progress;
-  model::EdgeProgress edge_progress() override { return progress; }
+  bool progress_unavailable = false;
+  model::EdgeProgress edge_progress() override {
+    if (progress_unavailable) throw store::StoreUnavailable("fake progress is down");
+    return progress;
+  }
   store::WriteResult remove(const model::Trunk& trunk) override {
     check_available();
     ++writes;

@@ -208,6 +208,27 @@ BOOST_FIXTURE_TEST_CASE(edge_status_is_admin_only, ApiFixture) {
   BOOST_TEST(node["last_reload_at"] == "2026-05-29T12:00:00.000Z");
 }
 
+// Verifies a committed create is answered 201 (sync pending) even when the sync read fails.
+BOOST_FIXTURE_TEST_CASE(write_answered_even_if_sync_unreadable, ApiFixture) {
+  trunks.progress_unavailable = true;
+  auto created = call("POST", "/v1/trunks", R"({"name":"a","proxy":"b.example"})");
+  BOOST_TEST(created.status == 201);
+  BOOST_TEST(nlohmann::json::parse(created.body)["sync"]["state"] == "pending");
+  BOOST_TEST(trunks.trunks.size() == 1u);
+}
+
+// Verifies the sync state in responses follows the edge's progress.
+BOOST_FIXTURE_TEST_CASE(sync_state_in_responses, ApiFixture) {
+  auto created =
+      nlohmann::json::parse(call("POST", "/v1/trunks", R"({"name":"a","proxy":"b.example"})").body);
+  BOOST_TEST(created["sync"]["state"] == "pending");
+  trunks.progress = {1, std::nullopt};
+  auto path = "/v1/trunks/" + created["id"].get<std::string>();
+  BOOST_TEST(nlohmann::json::parse(call("GET", path).body)["sync"]["state"] == "applied");
+  auto patched = nlohmann::json::parse(call("PATCH", path, R"({"name":"b"})").body);
+  BOOST_TEST(patched["sync"]["state"] == "pending");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace mv::api
