@@ -30,7 +30,22 @@ std::optional<config::Config> load_or_report(const std::string& path) {
   return loaded.config;
 }
 
+// Kamailio's database on the daemon's Redis.
+store::RedisEndpoint kamailio_redis(const config::Config& config) {
+  auto endpoint = config.redis;
+  endpoint.db = config.kamailio.redis_db;
+  return endpoint;
+}
+
 int serve(const config::Config& config) {
+  // Blocked before any thread starts, so every thread inherits the mask and sigwait below is the
+  // one place SIGINT/SIGTERM arrive.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
   auto log = spdlog::stdout_logger_mt("controlplane");
   log->set_level(spdlog::level::from_str(config.log_level));
   log->flush_on(spdlog::level::info);
@@ -39,21 +54,13 @@ int serve(const config::Config& config) {
   store::RedisPool redis(config.redis, config.redis_pool_size);
   store::RedisTrunkStore trunk_store(redis, config.kamailio.redis_db);
   store::RedisApiKeyStore key_store(redis);
-  auto kamailio_endpoint = config.redis;
-  kamailio_endpoint.db = config.kamailio.redis_db;
-  store::RedisPool kamailio_db(kamailio_endpoint, 1);
+  store::RedisPool kamailio_db(kamailio_redis(config), 1);
   http::JsonRpcHttpClient rpc(config.kamailio.rpc_timeout);
   edge::EdgeReloader edge(rpc, redis, kamailio_db, config.kamailio.rpc_endpoints, {}, log);
   util::SystemClock clock;
   service::TrunkService trunks(trunk_store, clock, edge);
   api::ApiService api(api::build_router(trunks, edge, std::string(kOpenApiYaml)), key_store, log);
   http::CpprestServer server(config.http.address, config.http.port, api, log);
-
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   server.start();
   log->info("listening on http://{}:{}", config.http.address, config.http.port);
@@ -99,9 +106,7 @@ int revoke_key(const config::Config& config, const std::string& key_id) {
 
 int fsck(const config::Config& config) {
   store::RedisPool redis(config.redis, 1);
-  auto kamailio_endpoint = config.redis;
-  kamailio_endpoint.db = config.kamailio.redis_db;
-  store::RedisPool kamailio_db(kamailio_endpoint, 1);
+  store::RedisPool kamailio_db(kamailio_redis(config), 1);
   auto problems = store::check_trunk_consistency(redis, kamailio_db);
   for (const auto& problem : problems) std::cout << problem << "\n";
   std::cout << (problems.empty() ? "consistent\n" : "INCONSISTENT\n");

@@ -66,7 +66,7 @@ void EdgeReloader::run() {
     lock.unlock();
     // Read before reloading: every write up to this generation is in Redis already.
     std::optional<std::int64_t> generation;
-    if (reload) generation = current_generation();
+    if (reload && !nodes.empty()) generation = current_generation();
     bool all_in_sync = true;
     for (auto& node : nodes) all_in_sync &= sync_node(node, reload);
     if (generation && !nodes.empty()) {
