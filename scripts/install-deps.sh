@@ -13,7 +13,7 @@ packages=(
   kamailio kamailio-redis-modules kamailio-json-modules kamailio-extra-modules
   kamailio-utils-modules sip-tester
 )
-if [[ "${MV_BENCH:-0}" == 1 ]]; then packages+=(wrk); fi
+if [[ "${MV_BENCH:-0}" == 1 ]]; then packages+=(wrk jq); fi
 
 missing=()
 for package in "${packages[@]}"; do
