@@ -38,11 +38,15 @@ EdgeReloader::~EdgeReloader() {
 }
 
 void EdgeReloader::trunks_changed() {
+  bool already_pending = false;
   {
     std::lock_guard lock(mutex_);
+    already_pending = changed_;
     changed_ = true;
   }
-  wake_.notify_all();
+  // A pending change is seen by the worker under the lock anyway: waking it again per write
+  // cost about 6 % of a core at 7,000 writes/s.
+  if (!already_pending) wake_.notify_all();
 }
 
 std::vector<NodeStatus> EdgeReloader::status() const {
