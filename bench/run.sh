@@ -5,7 +5,7 @@
 #
 # Knobs (environment):
 #   HTTP_THREADS=16 REDIS_POOL=$HTTP_THREADS   daemon http.threads / redis.pool_size (16: see
-#                                              BENCHMARKS.md, tuning; 8 is better below ~16 conns)
+#                                              BENCHMARKS.md, tuning; 8 is better at ~8 conns)
 #   CONNECTIONS=64 WRK_THREADS=2 DURATION=10 WARMUP=2 REPEATS=3
 #   LOG_LEVELS="warn info"    one daemon (and a fresh Redis) per level, all scenarios each
 #   SCENARIOS="get_trunk list_trunks create_trunk"
@@ -17,7 +17,7 @@
 #   QUIET_WAIT=180 QUIET_BUSY_PCT=15  before each run, wait for the (shared) machine to be idle
 #   OTHER_MAX_PCT=25 RETRIES=2  redo a run during which other processes took > 25 % of a core
 #   RESULTS_DIR=dir           raw wrk output and results.tsv (default: a new /tmp dir, kept)
-set -euo pipefail
+set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_DIR=$ROOT/bench
@@ -63,7 +63,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'echo "run.sh: stopped by a signal" >&2; exit 130' INT TERM
+trap 'echo "run.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 
