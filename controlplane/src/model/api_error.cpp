@@ -4,61 +4,47 @@
 
 namespace mv::model {
 
-int http_status(ErrorCode code) {
+namespace {
+
+struct ErrorWire {
+  int status;
+  std::string_view name;
+};
+
+// The one mapping of error codes to the wire.
+ErrorWire wire(ErrorCode code) {
   switch (code) {
     case ErrorCode::invalid_request:
-      return 400;
+      return {400, "invalid_request"};
     case ErrorCode::unauthorized:
-      return 401;
+      return {401, "unauthorized"};
     case ErrorCode::forbidden:
-      return 403;
+      return {403, "forbidden"};
     case ErrorCode::not_found:
-      return 404;
+      return {404, "not_found"};
     case ErrorCode::method_not_allowed:
-      return 405;
+      return {405, "method_not_allowed"};
     case ErrorCode::gateway_name_exists:
-      return 409;
+      return {409, "gateway_name_exists"};
     case ErrorCode::inbound_ip_exists:
-      return 409;
+      return {409, "inbound_ip_exists"};
     case ErrorCode::payload_too_large:
-      return 413;
+      return {413, "payload_too_large"};
     case ErrorCode::unsupported_media_type:
-      return 415;
+      return {415, "unsupported_media_type"};
     case ErrorCode::service_unavailable:
-      return 503;
+      return {503, "service_unavailable"};
     case ErrorCode::internal_error:
-      return 500;
+      return {500, "internal_error"};
   }
-  return 500;
+  return {500, "internal_error"};
 }
 
-std::string_view code_name(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::invalid_request:
-      return "invalid_request";
-    case ErrorCode::unauthorized:
-      return "unauthorized";
-    case ErrorCode::forbidden:
-      return "forbidden";
-    case ErrorCode::not_found:
-      return "not_found";
-    case ErrorCode::method_not_allowed:
-      return "method_not_allowed";
-    case ErrorCode::gateway_name_exists:
-      return "gateway_name_exists";
-    case ErrorCode::inbound_ip_exists:
-      return "inbound_ip_exists";
-    case ErrorCode::payload_too_large:
-      return "payload_too_large";
-    case ErrorCode::unsupported_media_type:
-      return "unsupported_media_type";
-    case ErrorCode::service_unavailable:
-      return "service_unavailable";
-    case ErrorCode::internal_error:
-      return "internal_error";
-  }
-  return "internal_error";
-}
+}  // namespace
+
+int http_status(ErrorCode code) { return wire(code).status; }
+
+std::string_view code_name(ErrorCode code) { return wire(code).name; }
 
 std::string error_body(const ApiError& error) {
   nlohmann::json body = {{"error", {{"code", code_name(error.code)}, {"message", error.message}}}};
