@@ -18,6 +18,7 @@
 #include "store/redis_api_key_store.h"
 #include "store/redis_consistency.h"
 #include "store/redis_trunk_store.h"
+#include "store/store_unavailable.h"
 #include "util/clock.h"
 
 namespace {
@@ -56,6 +57,12 @@ int serve(const config::Config& config) {
   store::RedisApiKeyStore key_store(redis);
   store::RedisPool kamailio_db(kamailio_redis(config), 1);
   http::JsonRpcHttpClient rpc(config.kamailio.rpc_timeout);
+  try {
+    trunk_store.set_app_servers(config.kamailio.app_servers);
+  } catch (const store::StoreUnavailable& e) {
+    // The rows already in Redis stay in force; the next start writes the configured list.
+    log->error("cannot write the application servers to Redis: {}", e.what());
+  }
   edge::EdgeReloader edge(rpc, redis, kamailio_db, config.kamailio.rpc_endpoints, {}, log);
   util::SystemClock clock;
   service::TrunkService trunks(trunk_store, clock, edge);

@@ -1,5 +1,8 @@
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <set>
+
 #include "store/redis_consistency.h"
 #include "store/redis_trunk_store.h"
 #include "support/printers.h"
@@ -16,6 +19,17 @@ struct StoreFixture {
   RedisPool kamailio_db{{"127.0.0.1", redis.port(), 1}, 1};
   RedisTrunkStore store{pool, 1};
   std::int64_t next_ns = 1'780'056'000'000'000'000;
+
+  // Rows of one Kamailio table (in database 1).
+  std::size_t table_rows(const std::string& table) {
+    auto keys = redis.cli({"-n", "1", "KEYS", table + ":entry::*"});
+    return static_cast<std::size_t>(std::count(keys.begin(), keys.end(), '\n'));
+  }
+
+  std::string kamailio_field(const std::string& key, const std::string& field) {
+    auto value = redis.cli({"-n", "1", "HGET", key, field});
+    return value.substr(0, value.size() - 1);
+  }
 
   // Creates a copy: most tests do not need the written generation back.
   WriteResult create(model::Trunk t) { return store.create(t); }
@@ -115,10 +129,22 @@ BOOST_FIXTURE_TEST_CASE(delete_clears_indexes, StoreFixture) {
   auto t = trunk("c1", "10.4.0.0/24", "gw");
   BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
   BOOST_TEST(store.remove(t) == WriteResult::ok);
-  // Only the counters stay (row ids are never reused); Kamailio's database is empty again.
+  // Only counters stay (ids are never reused) and the customer's dispatcher set (kept, so the
+  // customer's set number never changes); Kamailio's database is empty again.
   auto left = redis.cli({"KEYS", "mv:*"});
-  BOOST_TEST((left == "mv:edge:address_last_row_id\nmv:edge:generation\n" ||
-              left == "mv:edge:generation\nmv:edge:address_last_row_id\n"));
+  std::set<std::string> names;
+  for (std::size_t at = 0, end; (end = left.find('\n', at)) != std::string::npos; at = end + 1) {
+    names.insert(left.substr(at, end - at));
+  }
+  std::set<std::string> expected{"mv:edge:generation",
+                                 "mv:edge:table_versions",
+                                 "mv:edge:customer_sets",
+                                 "mv:edge:last_customer_set",
+                                 "mv:edge:last_trunk_order",
+                                 "mv:edge:address_last_row_id",
+                                 "mv:edge:dispatcher_last_row_id",
+                                 "mv:edge:htable_last_row_id"};
+  BOOST_TEST(names == expected, left);
   BOOST_TEST(redis.cli({"-n", "1", "DBSIZE"}) == "0\n");
 }
 
@@ -157,8 +183,10 @@ BOOST_FIXTURE_TEST_CASE(consistency_checker_finds_damage, StoreFixture) {
       {"ZADD", "mv:inbound_ranges", "0", "4:0a060080:0a060080:trunk_20000101T000000.000000001"});
   redis.cli({"-n", "1", "HSET", "address:entry::77", "id", "77", "grp", "1"});
   redis.cli({"-n", "1", "HSET", "address:entry::1", "mask", "16"});
+  redis.cli({"-n", "1", "HSET", "dispatcher:entry::1", "destination", "sip:evil.example"});
+  redis.cli({"-n", "1", "DEL", "htable:entry::2"});
   auto problems = check_trunk_consistency(pool, kamailio_db);
-  BOOST_TEST(problems.size() == 8u);
+  BOOST_TEST(problems.size() == 10u);
   auto mentions = [&](const std::string& text) {
     return std::any_of(problems.begin(), problems.end(),
                        [&](const auto& p) { return p.find(text) != std::string::npos; });
@@ -169,48 +197,74 @@ BOOST_FIXTURE_TEST_CASE(consistency_checker_finds_damage, StoreFixture) {
   BOOST_TEST(mentions(t.id + ": missing from mv:inbound_ranges"));
   BOOST_TEST(mentions("mv:inbound_ranges: overlapping entry 4:0a060080"));
   BOOST_TEST(mentions("address:entry::77: orphan address row"));
-  BOOST_TEST(mentions(t.id + ": address row differs from the trunk"));
+  BOOST_TEST(mentions(t.id + ": address row differs from what it calls for"));
+  BOOST_TEST(mentions(t.id + ": dispatcher row differs from what it calls for"));
+  BOOST_TEST(mentions("c:c1: htable row differs from what it calls for"));
 }
 
-// Verifies an active trunk with inbound_ip has exactly its permissions row in Kamailio's
-// database, kept in step through deactivation, a new address and deletion.
-BOOST_FIXTURE_TEST_CASE(kamailio_address_row_follows_trunk, StoreFixture) {
-  auto row = [&](const std::string& field) {
-    auto value = redis.cli({"-n", "1", "HGET", "address:entry::1", field});
-    return value.substr(0, value.size() - 1);
-  };
+// Verifies a trunk's rows in Kamailio's tables follow it through deactivation, a new address and
+// deletion: permissions address row, dispatcher row in its customer's set, htable credentials and
+// the customer's set number.
+BOOST_FIXTURE_TEST_CASE(kamailio_rows_follow_trunk, StoreFixture) {
   auto t = trunk("cust_9", "10.7.0.0/24");
+  t.proxy = "sip:carrier.example:5070;transport=tcp";
+  t.realm = "carrier.example";
+  t.from_domain = "example.net";
   BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
-  BOOST_TEST(row("id") == "1");
-  BOOST_TEST(row("grp") == "1");
-  BOOST_TEST(row("ip_addr") == "10.7.0.0");
-  BOOST_TEST(row("mask") == "24");
-  BOOST_TEST(row("port") == "0");
-  BOOST_TEST(row("tag") == t.id + ",cust_9");
+  BOOST_TEST(kamailio_field("address:entry::1", "id") == "1");
+  BOOST_TEST(kamailio_field("address:entry::1", "grp") == "1");
+  BOOST_TEST(kamailio_field("address:entry::1", "ip_addr") == "10.7.0.0");
+  BOOST_TEST(kamailio_field("address:entry::1", "mask") == "24");
+  BOOST_TEST(kamailio_field("address:entry::1", "port") == "0");
+  BOOST_TEST(kamailio_field("address:entry::1", "tag") == t.id + ",cust_9");
+  BOOST_TEST(t.edge_set == 1001);
+  BOOST_TEST(t.edge_order == 1);
+  BOOST_TEST(kamailio_field("dispatcher:entry::1", "setid") == "1001");
+  BOOST_TEST(kamailio_field("dispatcher:entry::1", "destination") ==
+             "sip:carrier.example:5070;transport=tcp");
+  BOOST_TEST(kamailio_field("dispatcher:entry::1", "flags") == "16");
+  BOOST_TEST(kamailio_field("dispatcher:entry::1", "priority") == "1999999999");
+  BOOST_TEST(kamailio_field("dispatcher:entry::1", "attrs") ==
+             "trunk=" + t.id + ";customer=cust_9;from_domain=example.net");
+  BOOST_TEST(kamailio_field("htable:entry::1", "key_name") == "a:" + t.id);
+  BOOST_TEST(kamailio_field("htable:entry::1", "key_value") == "u:carrier.example:pw");
+  BOOST_TEST(kamailio_field("htable:entry::2", "key_name") == "c:cust_9");
+  BOOST_TEST(kamailio_field("htable:entry::2", "key_value") == "1001");
+  BOOST_TEST(kamailio_field("htable:entry::2", "value_type") == "1");
 
   auto inactive = t;
   inactive.is_active = false;
   inactive.updated_ns += 1;
   BOOST_TEST(store.update(t, inactive) == WriteResult::ok);
-  BOOST_TEST(redis.cli({"-n", "1", "DBSIZE"}) == "0\n");
+  // Only the customer's set number stays while the customer has a trunk.
+  BOOST_TEST(redis.cli({"-n", "1", "KEYS", "*"}) == "htable:entry::2\n");
 
   auto moved = inactive;
   moved.is_active = true;
   moved.inbound_ip = "10.8.0.9";
   moved.updated_ns += 1;
   BOOST_TEST(store.update(inactive, moved) == WriteResult::ok);
-  BOOST_TEST(redis.cli({"-n", "1", "DBSIZE"}) == "1\n");
-  BOOST_TEST(redis.cli({"-n", "1", "HGET", "address:entry::2", "ip_addr"}) == "10.8.0.9\n");
-  BOOST_TEST(redis.cli({"-n", "1", "HGET", "address:entry::2", "mask"}) == "32\n");
+  BOOST_TEST(table_rows("address") == 1u);
+  BOOST_TEST(kamailio_field("address:entry::2", "ip_addr") == "10.8.0.9");
+  BOOST_TEST(kamailio_field("address:entry::2", "mask") == "32");
+  BOOST_TEST(kamailio_field("dispatcher:entry::2", "setid") == "1001");
+
+  // A second customer gets the next set; a later trunk sorts after the first.
+  auto other = trunk("cust_10");
+  BOOST_TEST_REQUIRE(store.create(other) == WriteResult::ok);
+  BOOST_TEST(other.edge_set == 1002);
+  BOOST_TEST(other.edge_order == 2);
+  BOOST_TEST(check_trunk_consistency(pool, kamailio_db).empty());
 
   BOOST_TEST(store.remove(moved) == WriteResult::ok);
+  BOOST_TEST(store.remove(other) == WriteResult::ok);
   BOOST_TEST(redis.cli({"-n", "1", "DBSIZE"}) == "0\n");
 }
 
-// Verifies Kamailio's address table never holds an exact multiple of 1,000 rows (db_redis would
-// drop the last 1,000 on load): a padding row appears at 1,000 and 2,000 trunks, and goes at 1,001.
-BOOST_FIXTURE_TEST_CASE(address_table_never_a_multiple_of_1000, StoreFixture) {
-  auto rows = [&] { return std::stoul(redis.cli({"-n", "1", "DBSIZE"})); };
+// Verifies no Kamailio table ever holds an exact multiple of 1,000 rows (db_redis would drop the
+// last 1,000 on load): a padding row appears at 1,000 and 2,000 rows and goes at 1,001, in the
+// address and dispatcher tables alike, and a 1,000-row htable gets one too.
+BOOST_FIXTURE_TEST_CASE(kamailio_tables_never_a_multiple_of_1000, StoreFixture) {
   std::vector<model::Trunk> trunks;
   auto add = [&](int n) {
     trunks.push_back(
@@ -218,19 +272,41 @@ BOOST_FIXTURE_TEST_CASE(address_table_never_a_multiple_of_1000, StoreFixture) {
     BOOST_TEST_REQUIRE(store.create(trunks.back()) == WriteResult::ok);
   };
   for (int n = 0; n < 999; ++n) add(n);
-  BOOST_TEST(rows() == 999u);
+  BOOST_TEST(table_rows("address") == 999u);
+  BOOST_TEST(table_rows("dispatcher") == 999u);
+  // 999 trunks' credentials and the customer's set number.
+  BOOST_TEST(table_rows("htable") == 1001u);
+  BOOST_TEST(kamailio_field("htable:entry::1000000000", "key_name") == "padding");
   add(999);
-  BOOST_TEST(rows() == 1001u);
-  BOOST_TEST(redis.cli({"-n", "1", "HGET", "address:entry::1000000000", "grp"}) == "99\n");
+  BOOST_TEST(table_rows("address") == 1001u);
+  BOOST_TEST(kamailio_field("address:entry::1000000000", "grp") == "99");
+  BOOST_TEST(table_rows("dispatcher") == 1001u);
+  BOOST_TEST(kamailio_field("dispatcher:entry::1000000000", "flags") == "4");
+  BOOST_TEST(table_rows("htable") == 1001u);
   add(1000);
-  BOOST_TEST(rows() == 1001u);
+  BOOST_TEST(table_rows("address") == 1001u);
   BOOST_TEST(redis.cli({"-n", "1", "EXISTS", "address:entry::1000000000"}) == "0\n");
   BOOST_TEST(store.remove(trunks.back()) == WriteResult::ok);
-  BOOST_TEST(rows() == 1001u);
+  BOOST_TEST(table_rows("address") == 1001u);
   for (int n = 1000; n < 2000; ++n) add(n);
-  BOOST_TEST(rows() == 2001u);
+  BOOST_TEST(table_rows("address") == 2001u);
+  BOOST_TEST(table_rows("dispatcher") == 2001u);
   auto problems = check_trunk_consistency(pool, kamailio_db);
   BOOST_TEST(problems.empty(), (problems.empty() ? "" : problems.front()));
+}
+
+// Verifies the application servers' rows are exactly the configured list (set 1), and a shorter
+// list takes the others out.
+BOOST_FIXTURE_TEST_CASE(app_server_rows_follow_the_list, StoreFixture) {
+  store.set_app_servers({"sip:10.0.0.1:5080", "sip:10.0.0.2:5080;transport=tcp"});
+  BOOST_TEST(table_rows("dispatcher") == 2u);
+  BOOST_TEST(kamailio_field("dispatcher:entry::1", "setid") == "1");
+  BOOST_TEST(kamailio_field("dispatcher:entry::2", "destination") ==
+             "sip:10.0.0.2:5080;transport=tcp");
+  store.set_app_servers({"sip:10.0.0.3:5080"});
+  BOOST_TEST(table_rows("dispatcher") == 1u);
+  BOOST_TEST(kamailio_field("dispatcher:entry::1", "destination") == "sip:10.0.0.3:5080");
+  BOOST_TEST(check_trunk_consistency(pool, kamailio_db).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -18,9 +18,24 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
+// The scenario from tests/sip/ with its __NAME__ placeholders filled in, written into `dir`.
+std::string prepare_scenario(const std::string& scenario, const TempDir& dir,
+                             const std::vector<std::pair<std::string, std::string>>& replacements) {
+  auto text = read_file(std::string(MV_SOURCE_DIR) + "/tests/sip/" + scenario);
+  for (const auto& [name, value] : replacements) {
+    for (auto at = text.find(name); at != std::string::npos; at = text.find(name, at)) {
+      text.replace(at, name.size(), value);
+      at += value.size();
+    }
+  }
+  auto path = dir.path() + "/" + scenario;
+  std::ofstream(path) << text;
+  return path;
+}
+
 }  // namespace
 
-KamailioEdge::KamailioEdge(const RedisServer& redis, int app_port)
+KamailioEdge::KamailioEdge(const RedisServer& redis, int ping_interval_s)
     : sip_port_(free_tcp_port()), rpc_port_(free_tcp_port()) {
   std::filesystem::copy_file(std::string(MV_SOURCE_DIR) + "/kamailio-cfg/kamailio.cfg",
                              dir_.path() + "/kamailio.cfg");
@@ -30,7 +45,7 @@ KamailioEdge::KamailioEdge(const RedisServer& redis, int app_port)
       << "#!define MV_RPC_LISTEN tcp:127.0.0.1:" << rpc_port_ << "\n"
       << "#!define MV_CTL_SOCKET \"unix:" << dir_.path() << "/kamailio_ctl\"\n"
       << "#!define MV_REDIS_URL \"redis://127.0.0.1:" << redis.port() << "/1\"\n"
-      << "#!define MV_APP_SERVER \"sip:127.0.0.1:" << app_port << "\"\n"
+      << "#!define MV_DS_PING_INTERVAL " << ping_interval_s << "\n"
       << "#!define MV_CHILDREN 2\n";
   start();
 }
@@ -73,14 +88,7 @@ Sipp Sipp::uas(const std::string& scenario, int port,
                const std::vector<std::pair<std::string, std::string>>& replacements) {
   Sipp sipp;
   sipp.dir_ = std::make_unique<TempDir>();
-  auto text = read_file(std::string(MV_SOURCE_DIR) + "/tests/sip/" + scenario);
-  for (const auto& [name, value] : replacements) {
-    for (auto at = text.find(name); at != std::string::npos; at = text.find(name, at)) {
-      text.replace(at, name.size(), value);
-    }
-  }
-  auto path = sipp.dir_->path() + "/" + scenario;
-  std::ofstream(path) << text;
+  auto path = prepare_scenario(scenario, *sipp.dir_, replacements);
   sipp.process_ = ChildProcess({"sipp", "-sf", path, "-i", "127.0.0.1", "-p", std::to_string(port),
                                 "-m", "1", "-cp", std::to_string(free_tcp_port()), "-nostdin",
                                 "-trace_err", "-error_file", sipp.dir_->path() + "/errors.log"},
@@ -92,13 +100,14 @@ Sipp Sipp::uas(const std::string& scenario, int port,
   return sipp;
 }
 
-Sipp Sipp::uac(const std::string& scenario, const std::string& local_ip, int edge_port) {
+Sipp Sipp::uac(const std::string& scenario, const std::string& local_ip, int edge_port,
+               const std::vector<std::pair<std::string, std::string>>& replacements) {
   Sipp sipp;
   sipp.dir_ = std::make_unique<TempDir>();
+  auto path = prepare_scenario(scenario, *sipp.dir_, replacements);
   sipp.process_ =
-      ChildProcess({"sipp", "127.0.0.1:" + std::to_string(edge_port), "-sf",
-                    std::string(MV_SOURCE_DIR) + "/tests/sip/" + scenario, "-i", local_ip, "-p",
-                    std::to_string(free_tcp_port()), "-m", "1", "-cp",
+      ChildProcess({"sipp", "127.0.0.1:" + std::to_string(edge_port), "-sf", path, "-i", local_ip,
+                    "-p", std::to_string(free_tcp_port()), "-m", "1", "-cp",
                     std::to_string(free_tcp_port()), "-timeout", "15s", "-timeout_error",
                     "-nostdin", "-trace_err", "-error_file", sipp.dir_->path() + "/errors.log"},
                    sipp.dir_->path() + "/sipp.log");

@@ -12,10 +12,12 @@
 namespace mv::test {
 
 // A real Kamailio running kamailio-cfg/kamailio.cfg with a generated kamailio-local.cfg: free
-// loopback ports, its tables in database 1 of `redis`, inbound calls relayed to `app_port`.
+// loopback ports, its tables in database 1 of `redis`. Dispatcher probes every
+// `ping_interval_s`: long by default, so a test's idle sipp-less moments do not take the
+// application server out of rotation.
 class KamailioEdge {
  public:
-  KamailioEdge(const RedisServer& redis, int app_port);
+  explicit KamailioEdge(const RedisServer& redis, int ping_interval_s = 3600);
   ~KamailioEdge();
 
   int sip_port() const { return sip_port_; }
@@ -44,7 +46,8 @@ class Sipp {
   static Sipp uas(const std::string& scenario, int port,
                   const std::vector<std::pair<std::string, std::string>>& replacements = {});
   // A UAC sending one call from local_ip to the edge.
-  static Sipp uac(const std::string& scenario, const std::string& local_ip, int edge_port);
+  static Sipp uac(const std::string& scenario, const std::string& local_ip, int edge_port,
+                  const std::vector<std::pair<std::string, std::string>>& replacements = {});
 
   // Exit code: 0 when the scenario passed.
   int finish(std::chrono::milliseconds limit = std::chrono::seconds(20));

@@ -192,7 +192,13 @@ BOOST_FIXTURE_TEST_CASE(every_503_has_retry_after, ApiFixture) {
 
 // Verifies the edge status needs an admin key: a customer key is 403 forbidden.
 BOOST_FIXTURE_TEST_CASE(edge_status_is_admin_only, ApiFixture) {
-  edge.nodes = {{"http://127.0.0.1:5071/RPC", "ok", 1'780'056'000'000'000'000, 3, 3, 2}};
+  edge::NodeStatus status;
+  status.endpoint = "http://127.0.0.1:5071/RPC";
+  status.last_result = "ok";
+  status.last_reload_unix_ns = 1'780'056'000'000'000'000;
+  status.reloads = 2;
+  status.tables = {{"address", 3, 3, 1}, {"dispatcher", 2, 1, 1}};
+  edge.nodes = {status};
   auto refused = call("GET", "/v1/edge/status");
   BOOST_TEST(refused.status == 403);
   BOOST_TEST(code_of(refused) == "forbidden");
@@ -203,7 +209,12 @@ BOOST_FIXTURE_TEST_CASE(edge_status_is_admin_only, ApiFixture) {
   BOOST_TEST(allowed.status == 200);
   auto node = nlohmann::json::parse(allowed.body)["nodes"][0];
   BOOST_TEST(node["endpoint"] == "http://127.0.0.1:5071/RPC");
-  BOOST_TEST(node["in_sync"] == true);
+  // One dispatcher row is not loaded: the node is not in step, and the table says which.
+  BOOST_TEST(node["in_sync"] == false);
+  BOOST_TEST(node["expected_rows"] == 5);
+  BOOST_TEST(node["loaded_rows"] == 4);
+  BOOST_TEST(node["tables"]["dispatcher"]["expected_rows"] == 2);
+  BOOST_TEST(node["tables"]["dispatcher"]["loaded_rows"] == 1);
   BOOST_TEST(node["reloads"] == 2);
   BOOST_TEST(node["last_reload_at"] == "2026-05-29T12:00:00.000Z");
 }

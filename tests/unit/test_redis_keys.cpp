@@ -27,12 +27,18 @@ BOOST_AUTO_TEST_CASE(every_key_is_documented) {
                                  std::string(keys::kInboundRanges),
                                  keys::api_key("<key_id>"),
                                  std::string(keys::kApiKeyIds),
-                                 std::string(keys::kEdgeAddressRowIds),
-                                 std::string(keys::kEdgeAddressLastRowId),
                                  std::string(keys::kEdgeGeneration),
                                  std::string(keys::kEdgeAppliedGeneration),
                                  std::string(keys::kEdgeLastError),
-                                 keys::kamailio_address_row("<row_id>")};
+                                 std::string(keys::kEdgeTableVersions),
+                                 std::string(keys::kEdgeCustomerSets),
+                                 std::string(keys::kEdgeLastCustomerSet),
+                                 std::string(keys::kEdgeLastTrunkOrder)};
+  for (const char* table : {"address", "dispatcher", "htable"}) {
+    built.push_back(keys::edge_row_ids(table));
+    built.push_back(keys::edge_last_row_id(table));
+    built.push_back(keys::kamailio_row(table, "<row_id>"));
+  }
   for (const auto& key : built) {
     BOOST_TEST_CONTEXT(key) { BOOST_TEST(document.find("`" + key + "`") != std::string::npos); }
   }

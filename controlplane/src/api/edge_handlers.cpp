@@ -10,6 +10,11 @@ namespace mv::api {
 HttpResponse edge_status(const edge::EdgeStatusSource& edge) {
   auto nodes = nlohmann::ordered_json::array();
   for (const auto& node : edge.status()) {
+    auto tables = nlohmann::ordered_json::object();
+    for (const auto& table : node.tables) {
+      tables[table.table] = {{"expected_rows", table.expected_rows},
+                             {"loaded_rows", table.loaded_rows}};
+    }
     nodes.push_back({
         {"endpoint", node.endpoint},
         {"last_result", node.last_result},
@@ -17,10 +22,12 @@ HttpResponse edge_status(const edge::EdgeStatusSource& edge) {
          node.last_reload_unix_ns == 0
              ? nlohmann::ordered_json(nullptr)
              : nlohmann::ordered_json(model::format_rfc3339(node.last_reload_unix_ns))},
-        {"expected_rows", node.expected_rows},
-        {"loaded_rows", node.loaded_rows},
-        {"in_sync", node.last_result == "ok" && node.loaded_rows == node.expected_rows},
+        {"expected_rows", node.expected_rows()},
+        {"loaded_rows", node.loaded_rows()},
+        {"in_sync", node.in_sync()},
         {"reloads", node.reloads},
+        {"restarts_seen", node.restarts_seen},
+        {"tables", std::move(tables)},
     });
   }
   nlohmann::ordered_json body = {{"nodes", std::move(nodes)}};

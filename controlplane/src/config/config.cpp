@@ -1,5 +1,8 @@
 #include "config/config.h"
 
+#include "model/edge_rows.h"
+#include "model/sip_syntax.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -116,7 +119,8 @@ ConfigLoad parse_config(std::string_view yaml_text) {
   }
 
   const auto kamailio = root["kamailio"];
-  reader.only_keys(kamailio, "kamailio", {"rpc_endpoints", "redis_db", "rpc_timeout_ms"});
+  reader.only_keys(kamailio, "kamailio",
+                   {"rpc_endpoints", "redis_db", "rpc_timeout_ms", "app_servers"});
   if (kamailio && kamailio.IsMap()) {
     reader.integer(kamailio["redis_db"], "kamailio.redis_db", 0, 15, config.kamailio.redis_db);
     long timeout_ms = config.kamailio.rpc_timeout.count();
@@ -136,6 +140,24 @@ ConfigLoad parse_config(std::string_view yaml_text) {
           reader.errors.push_back(path + ": must be an http:// URL");
         }
         if (!url.empty()) config.kamailio.rpc_endpoints.push_back(url);
+      }
+    }
+  }
+  if (kamailio && kamailio.IsMap() && kamailio["app_servers"]) {
+    const auto servers = kamailio["app_servers"];
+    if (!servers.IsSequence()) {
+      reader.errors.push_back("kamailio.app_servers: must be a list of sip: URIs");
+    } else {
+      for (std::size_t i = 0; i < servers.size(); ++i) {
+        std::string uri;
+        auto path = "kamailio.app_servers[" + std::to_string(i) + "]";
+        reader.text(servers[i], path, uri);
+        if (uri.empty()) continue;
+        if (auto parsed = model::parse_sip_proxy(uri); !parsed.proxy) {
+          reader.errors.push_back(path + ": " + parsed.error);
+        } else {
+          config.kamailio.app_servers.push_back(model::dispatcher_destination(uri));
+        }
       }
     }
   }

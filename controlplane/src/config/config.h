@@ -21,6 +21,9 @@ struct KamailioConfig {
   std::vector<std::string> rpc_endpoints;  // JSON-RPC URLs, one per edge node
   int redis_db = 1;  // Kamailio's own database on the same Redis (db_redis scans all of it)
   std::chrono::milliseconds rpc_timeout{2000};
+  // The application servers, as dispatcher destinations ("sip:127.0.0.1:5080"): inbound calls go
+  // to them, and outbound calls are accepted only from their addresses.
+  std::vector<std::string> app_servers;
 };
 
 struct Config {

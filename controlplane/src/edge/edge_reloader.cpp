@@ -1,12 +1,26 @@
 #include "edge/edge_reloader.h"
 
+#include <cstdlib>
 #include <optional>
+
+#include "model/edge_rows.h"
 
 #include "store/redis_keys.h"
 #include "store/store_unavailable.h"
 
 namespace mv::edge {
 namespace {
+
+constexpr const char* kHtableName = "mv";
+
+// The RPC that makes a node load each table again, with its parameters.
+const std::map<std::string, std::pair<std::string, nlohmann::json>>& reload_calls() {
+  static const std::map<std::string, std::pair<std::string, nlohmann::json>> kCalls{
+      {model::kAddressTable, {"permissions.addressReload", nlohmann::json::array()}},
+      {model::kDispatcherTable, {"dispatcher.reload", nlohmann::json::array()}},
+      {model::kHtableTable, {"htable.reload", nlohmann::json::array({kHtableName})}}};
+  return kCalls;
+}
 
 std::int64_t now_unix_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -24,7 +38,16 @@ EdgeReloader::EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_
       kamailio_db_(kamailio_db),
       timing_(timing),
       log_(std::move(log)) {
-  for (auto& endpoint : endpoints) nodes_.push_back(NodeStatus{std::move(endpoint)});
+  for (auto& endpoint : endpoints) {
+    NodeStatus node;
+    node.endpoint = std::move(endpoint);
+    for (const auto& [name, call] : reload_calls()) {
+      TableStatus table;
+      table.table = name;
+      node.tables.push_back(std::move(table));
+    }
+    nodes_.push_back(std::move(node));
+  }
   worker_ = std::thread([this] { run(); });
 }
 
@@ -59,8 +82,8 @@ void EdgeReloader::run() {
   while (!stopping_) {
     wake_.wait_for(lock, timing_.verify_every, [&] { return stopping_ || changed_; });
     if (stopping_) break;
-    bool reload = changed_;
-    if (reload) {
+    bool changed = changed_;
+    if (changed) {
       // Let the rest of a burst of writes land, so it costs one reload.
       wake_.wait_for(lock, timing_.settle, [&] { return stopping_; });
       if (stopping_) break;
@@ -70,9 +93,9 @@ void EdgeReloader::run() {
     lock.unlock();
     // Read before reloading: every write up to this generation is in Redis already.
     std::optional<std::int64_t> generation;
-    if (reload && !nodes.empty()) generation = current_generation();
+    if (changed && !nodes.empty()) generation = current_generation();
     bool all_in_sync = true;
-    for (auto& node : nodes) all_in_sync &= sync_node(node, reload);
+    for (auto& node : nodes) all_in_sync &= sync_node(node);
     if (generation && !nodes.empty()) {
       if (all_in_sync) {
         record_applied(*generation);
@@ -89,27 +112,15 @@ void EdgeReloader::run() {
   }
 }
 
-bool EdgeReloader::sync_node(NodeStatus& node, bool reload) {
+bool EdgeReloader::sync_node(NodeStatus& node) {
   try {
-    node.expected_rows = expected_rows();
-    if (!reload) {
-      node.loaded_rows = loaded_rows(node.endpoint);
-      if (node.loaded_rows == node.expected_rows) return true;
-      log_->warn("edge {} has {} address rows loaded, Redis holds {}: reloading", node.endpoint,
-                 node.loaded_rows, node.expected_rows);
+    detect_restart(node);
+    auto versions = table_versions();
+    bool in_sync = true;
+    for (auto& table : node.tables) {
+      in_sync &= sync_table(node.endpoint, table, versions[table.table], node);
     }
-    rpc_.call(node.endpoint, "permissions.addressReload");
-    ++node.reloads;
-    node.last_reload_unix_ns = now_unix_ns();
-    node.loaded_rows = loaded_rows(node.endpoint);
-    // Redis may have changed since it was counted; the next round settles that.
-    node.expected_rows = std::max(node.expected_rows, expected_rows());
-    bool in_sync = node.loaded_rows == expected_rows();
     node.last_result = in_sync ? "ok" : "mismatch";
-    if (!in_sync) {
-      log_->error("edge {} loaded {} address rows, Redis holds {}", node.endpoint, node.loaded_rows,
-                  node.expected_rows);
-    }
     return in_sync;
   } catch (const kamailio::RpcError& e) {
     node.last_result = e.what();
@@ -118,6 +129,53 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool reload) {
   }
   log_->warn("edge {}: {}", node.endpoint, node.last_result);
   return false;
+}
+
+void EdgeReloader::detect_restart(NodeStatus& node) {
+  auto up_since = rpc_.call(node.endpoint, "core.uptime").value("up_since", "");
+  if (!node.up_since.empty() && up_since != node.up_since) {
+    // Kamailio loaded its tables at start, possibly while writes were landing: load them again.
+    log_->warn("edge {} restarted (up since {}): reloading every table", node.endpoint, up_since);
+    ++node.restarts_seen;
+    for (auto& table : node.tables) table.loaded_version = -1;
+  }
+  node.up_since = up_since;
+}
+
+bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version,
+                              NodeStatus& node) {
+  table.expected_rows = expected_rows(table.table);
+  bool reload = table.loaded_version != version;
+  if (!reload) {
+    table.loaded_rows = loaded_rows(endpoint, table.table);
+    if (table.loaded_rows == table.expected_rows) return true;
+    log_->warn("edge {} has {} {} rows loaded, Redis holds {}: reloading", endpoint,
+               table.loaded_rows, table.table, table.expected_rows);
+  }
+  auto reload_call = reload_calls().at(table.table);
+  rpc_.call(endpoint, reload_call.first, reload_call.second);
+  ++node.reloads;
+  node.last_reload_unix_ns = now_unix_ns();
+  table.loaded_rows = loaded_rows(endpoint, table.table);
+  // Redis may have changed since it was counted; the next round settles that.
+  table.expected_rows = expected_rows(table.table);
+  bool in_sync = table.loaded_rows == table.expected_rows;
+  table.loaded_version = in_sync ? version : -1;
+  if (!in_sync) {
+    log_->error("edge {} loaded {} {} rows, Redis holds {}", endpoint, table.loaded_rows,
+                table.table, table.expected_rows);
+  }
+  return in_sync;
+}
+
+std::map<std::string, std::int64_t> EdgeReloader::table_versions() {
+  std::map<std::string, std::int64_t> versions;
+  auto reply = daemon_db_.command({"HGETALL", std::string(store::keys::kEdgeTableVersions)});
+  for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    versions[reply.elements[i].text] =
+        std::strtoll(reply.elements[i + 1].text.c_str(), nullptr, 10);
+  }
+  return versions;
 }
 
 std::optional<std::int64_t> EdgeReloader::current_generation() {
@@ -159,22 +217,39 @@ void EdgeReloader::record_failure(const std::vector<NodeStatus>& nodes) {
   }
 }
 
-std::size_t EdgeReloader::expected_rows() {
+std::size_t EdgeReloader::expected_rows(const std::string& table) {
   std::size_t rows = 0;
   std::string cursor = "0";
   do {
     auto reply = kamailio_db_.command(
-        {"SCAN", cursor, "MATCH", store::keys::kamailio_address_row("*"), "COUNT", "1000"});
+        {"SCAN", cursor, "MATCH", store::keys::kamailio_row(table, "*"), "COUNT", "1000"});
     cursor = reply.elements.at(0).text;
     rows += reply.elements.at(1).elements.size();
   } while (cursor != "0");
   return rows;
 }
 
-std::size_t EdgeReloader::loaded_rows(const std::string& endpoint) {
+std::size_t EdgeReloader::loaded_rows(const std::string& endpoint, const std::string& table) {
   auto count = [](const nlohmann::json& result) { return result.is_array() ? result.size() : 0; };
-  return count(rpc_.call(endpoint, "permissions.addressDump")) +
-         count(rpc_.call(endpoint, "permissions.subnetDump"));
+  if (table == model::kAddressTable) {
+    return count(rpc_.call(endpoint, "permissions.addressDump")) +
+           count(rpc_.call(endpoint, "permissions.subnetDump"));
+  }
+  if (table == model::kDispatcherTable) {
+    // {"NRSETS": n, "RECORDS": [{"SET": {"ID": id, "TARGETS": [{"DEST": {...}}, ...]}}, ...]}
+    std::size_t rows = 0;
+    auto list = rpc_.call(endpoint, "dispatcher.list");
+    for (const auto& record : list.value("RECORDS", nlohmann::json::array())) {
+      rows += count(
+          record.value("SET", nlohmann::json::object()).value("TARGETS", nlohmann::json::array()));
+    }
+    return rows;
+  }
+  // htable.stats: [{"name": "mv", "slots": n, "all": items, ...}, ...]
+  for (const auto& stats : rpc_.call(endpoint, "htable.stats")) {
+    if (stats.value("name", "") == kHtableName) return stats.value("all", std::size_t{0});
+  }
+  return 0;
 }
 
 }  // namespace mv::edge

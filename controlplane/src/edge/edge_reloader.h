@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -19,11 +20,12 @@
 
 namespace mv::edge {
 
-// Tells every Kamailio node to reload its address table after trunks change, and checks what it
-// loaded. Reloads run on one thread, so never two at once against a node; a burst of writes
-// waits `settle` and then costs one reload per node. A failed or short reload is retried after
-// `retry`; without changes every node is checked every `verify_every` (which also catches a
-// restarted node or rows changed behind the daemon's back).
+// Tells every Kamailio node to reload the tables whose rows changed (address, dispatcher, htable
+// mv), and checks what it loaded against the rows in Redis. Reloads run on one thread, so never
+// two at once against a node; a burst of writes waits `settle` and then costs one reload per
+// changed table and node. A failed or short reload is retried after `retry`. Without changes
+// every node is checked every `verify_every`: a node that restarted (core.uptime's start time
+// moved) reloads everything, a table whose row count differs from Redis reloads.
 class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatusSource {
  public:
   struct Timing {
@@ -43,9 +45,15 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
 
  private:
   void run();
-  // Reloads (or, when `reload` is false, only checks) one node; true when it matches Redis.
-  bool sync_node(NodeStatus& node, bool reload);
-  std::size_t expected_rows();
+  // Reloads what the node needs and checks it; true when it matches Redis.
+  bool sync_node(NodeStatus& node);
+  // Reloads one table if its version moved (or it is short) and counts it; true when in step.
+  bool sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version,
+                  NodeStatus& node);
+  void detect_restart(NodeStatus& node);
+  std::map<std::string, std::int64_t> table_versions();
+  std::size_t expected_rows(const std::string& table);
+  std::size_t loaded_rows(const std::string& endpoint, const std::string& table);
   // The write generation now (nullopt when Redis cannot say): read before a reload, every write
   // up to it is in Redis already.
   std::optional<std::int64_t> current_generation();
@@ -53,7 +61,6 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   void record_applied(std::int64_t generation);
   // ...or some node is not in step: why, for the trunks' sync state.
   void record_failure(const std::vector<NodeStatus>& nodes);
-  std::size_t loaded_rows(const std::string& endpoint);
 
   kamailio::KamailioRpc& rpc_;
   store::RedisPool& daemon_db_;

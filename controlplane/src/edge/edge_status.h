@@ -6,14 +6,35 @@
 
 namespace mv::edge {
 
+// One Kamailio table on one node, as last checked.
+struct TableStatus {
+  std::string table;                 // db_redis name: address, dispatcher, htable
+  std::size_t expected_rows = 0;     // rows in Redis (Kamailio's database)
+  std::size_t loaded_rows = 0;       // what the node reports it has loaded
+  std::int64_t loaded_version = -1;  // mv:edge:table_versions when it last loaded; -1 unknown
+};
+
 // What one Kamailio node has loaded, as last checked.
 struct NodeStatus {
   std::string endpoint;
   std::string last_result = "never";  // "ok", "mismatch" or the error
   std::int64_t last_reload_unix_ns = 0;
-  std::size_t expected_rows = 0;  // address rows in Redis (Kamailio's database)
-  std::size_t loaded_rows = 0;    // addresses + subnets the node reports
+  std::string up_since;  // core.uptime's start time: a new value means the node restarted
   std::size_t reloads = 0;
+  std::size_t restarts_seen = 0;
+  std::vector<TableStatus> tables;
+
+  std::size_t expected_rows() const {
+    std::size_t rows = 0;
+    for (const auto& table : tables) rows += table.expected_rows;
+    return rows;
+  }
+  std::size_t loaded_rows() const {
+    std::size_t rows = 0;
+    for (const auto& table : tables) rows += table.loaded_rows;
+    return rows;
+  }
+  bool in_sync() const { return last_result == "ok" && loaded_rows() == expected_rows(); }
 };
 
 // Where the API reads the edge's state from.

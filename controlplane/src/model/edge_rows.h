@@ -1,29 +1,71 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/trunk.h"
 
-// What the Kamailio edge loads for a trunk, as rows of its tables (db_redis schemas in
-// /usr/share/kamailio/db_redis/kamailio/). Pure: the store writes them, the reloader counts them.
+// What the Kamailio edge loads, as rows of its tables (db_redis schemas in
+// /usr/share/kamailio/db_redis/kamailio/). Pure: the store writes these rows, fsck compares them,
+// the reloader counts them. kamailio-cfg/kamailio.cfg reads the same numbers and names.
 namespace mv::model {
 
-// permissions address groups (kamailio-cfg/kamailio.cfg defines the same numbers). Group 99
-// holds only the padding row the store scripts keep against db_redis's batch bug.
+// permissions `address` groups. Group 99 holds only a padding row (see padding_row).
 inline constexpr int kAddressGroupTrunks = 1;
+// dispatcher sets: 1 the application servers, 2 the padding row, customers' sets from 1001.
+inline constexpr int kDispatcherSetAppServers = 1;
+inline constexpr int kDispatcherSetPadding = 2;
+inline constexpr int kFirstCustomerDispatcherSet = 1001;
+// Dispatcher priority of a customer's oldest trunk; later trunks count down from it, so the
+// "8" (by priority) algorithm tries a customer's trunks oldest first.
+inline constexpr std::int64_t kTopTrunkPriority = 2'000'000'000;
+// dispatcher row flags: 4 admin-disabled (never selected, never probed); 16 no DNS lookup at
+// load, so a reload does not wait on (or drop rows for) carriers' DNS.
+inline constexpr int kDispatcherFlagDisabled = 4;
+inline constexpr int kDispatcherFlagSkipDns = 16;
 
-// A row of the permissions `address` table: id, grp, ip_addr, mask, port, tag.
-struct AddressRow {
-  int group = kAddressGroupTrunks;
-  std::string ip_addr;
-  int mask = 32;
-  int port = 0;     // 0: any source port
-  std::string tag;  // "<trunk id>,<customer id>": the edge puts both into headers
+// Kamailio tables the daemon writes, by their db_redis names.
+inline constexpr const char* kAddressTable = "address";
+inline constexpr const char* kDispatcherTable = "dispatcher";
+inline constexpr const char* kHtableTable = "htable";
+
+using RowFields = std::vector<std::pair<std::string, std::string>>;
+
+// One row the daemon owns. `owner` names it for good (the trunk id, "a:<trunk id>",
+// "c:<customer id>", "app:<n>"); the store maps owners to row ids. No fields: the row must not
+// exist.
+struct EdgeRow {
+  std::string table;
+  std::string owner;
+  std::optional<RowFields> fields;
 };
 
-// Carrier traffic from inbound_ip is let in only for an active trunk that has one.
-std::optional<AddressRow> address_row_for(const Trunk& trunk);
+// The trunk's rows in every table, present or not:
+// - address (owner: trunk id): active with inbound_ip; tag "<trunk id>,<customer id>".
+// - dispatcher (owner: trunk id): active; in the customer's set, destination from the proxy,
+//   attrs "trunk=..;customer=..[;from_domain=..]", priority counting down with edge_order.
+// - htable `mv` key "a:<trunk id>" (owner the same): active with username and password; value
+//   "<username>:<realm>:<password>" (username and realm cannot hold ':').
+std::vector<EdgeRow> edge_rows_for(const Trunk& trunk);
+
+// htable `mv` key "c:<customer id>" -> the customer's dispatcher set (value type int).
+EdgeRow customer_set_row(const std::string& customer_id, std::int64_t dispatcher_set);
+
+// The application servers: dispatcher set 1, owner "app:<index>". `uri` is a checked sip URI.
+EdgeRow app_server_row(std::size_t index, const std::string& uri);
+
+// db_redis drops the last 1,000 rows of a table holding an exact non-zero multiple of 1,000 and
+// still reports success. A table gets this one harmless row exactly when its own rows are such a
+// multiple: address group 99 (no route checks it; group 0 would fail the whole reload), a
+// disabled dispatcher destination in set 2, an htable key no route reads.
+RowFields padding_row(const std::string& table);
+bool padding_needed(std::size_t owned_rows);
+
+// The destination URI for a proxy value (checked by validation): scheme, host, port and
+// transport kept; e.g. "sip.example.net" -> "sip:sip.example.net".
+std::string dispatcher_destination(const std::string& proxy);
 
 }  // namespace mv::model

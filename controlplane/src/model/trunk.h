@@ -24,6 +24,10 @@ struct Trunk {
   std::int64_t created_ns = 0;
   std::int64_t updated_ns = 0;
   std::int64_t edge_generation = 0;  // set by the store on every write
+  // Outbound routing, handed out by the store once: the customer's dispatcher set and the
+  // trunk's age rank (0: not yet placed). See model/edge_rows.h.
+  std::int64_t edge_set = 0;
+  std::int64_t edge_order = 0;
 
   // "both" when the carrier also sends us calls from inbound_ip, else "outbound".
   std::string direction() const { return inbound_ip ? "both" : "outbound"; }

@@ -7,13 +7,14 @@
 // daemon can never leave a trunk without its index entries, an index entry without its trunk, or
 // a Kamailio row that disagrees with its trunk.
 //
-// KEYS (all scripts): 1 trunk hash, 2 customer's trunk ids (zset), 3 customer's gateway_name ->
-// trunk id (hash), 4 inbound ranges (zset, see redis_keys.h), 5 trunk id -> Kamailio address row
-// id (hash), 6 last address row id (counter), 7 edge generation (counter: every write takes the
-// next value and the trunk keeps it, so the API can tell whether the edge has applied it).
-// `{padding_row_id}` is replaced by keys::kPaddingAddressRowId before use.
-// ARGV (all scripts): 1 the daemon's database, 2 Kamailio's database, 3..7 the trunk's address
-// row: grp ('' for no row), ip_addr, mask, port, tag. Script arguments start at ARGV[8].
+// KEYS (trunk scripts): 1 trunk hash, 2 customer's trunk ids (zset), 3 customer's gateway_name ->
+// trunk id (hash), 4 inbound ranges (zset, see redis_keys.h), 5 edge generation (counter: every
+// write takes the next value and the trunk keeps it, so the API can tell whether the edge has
+// applied it).
+// ARGV (all scripts): 1 the daemon's database, 2 Kamailio's database, 3 the Kamailio rows to
+// write, as JSON (see RedisTrunkStore): {"rows": [{"table", "owner", "fields": [name, value, ...]
+// or null}], "customer_row": {...} or absent}. Script arguments start at ARGV[4].
+// The `{...}` placeholders are replaced by key names and rows from redis_keys.h / edge_rows.h.
 namespace mv::store::lua {
 
 inline constexpr std::string_view kHelpers = R"lua(
@@ -37,107 +38,170 @@ local function inbound_conflict(ranges, fam, first, last, self_id)
   return false
 end
 
+local ROW_IDS = cjson.decode([==[{row_ids}]==])          -- table -> owner -> row id (hash)
+local LAST_ROW_IDS = cjson.decode([==[{last_row_ids}]==])  -- table -> last row id (counter)
+local PADDING = cjson.decode([==[{padding_rows}]==])       -- table -> padding row fields
 local PADDING_ROW_ID = '{padding_row_id}'
+local TABLE_VERSIONS = '{table_versions}'
 
--- Replaces one Kamailio row in a single step (DEL then HSET inside this script): a reload never
--- sees a half-written row.
-local function write_address_row(row_id, fields)
-  redis.call('SELECT', ARGV[2])
-  redis.call('DEL', 'address:entry::' .. row_id)
-  if fields then redis.call('HSET', 'address:entry::' .. row_id, unpack(fields)) end
-  redis.call('SELECT', ARGV[1])
+local function same_row(current, wanted)
+  if not wanted then return #current == 0 end
+  if #current ~= #wanted then return false end
+  local fields = {}
+  for i = 1, #current, 2 do fields[current[i]] = current[i + 1] end
+  for i = 1, #wanted, 2 do
+    if fields[wanted[i]] ~= wanted[i + 1] then return false end
+  end
+  return true
 end
 
--- Puts the trunk's address row into Kamailio's table, or takes it out when ARGV[3] is ''.
-local function sync_address_row(trunk_id)
-  local row_id = redis.call('HGET', KEYS[5], trunk_id)
-  if ARGV[3] == '' then
-    if row_id then
-      write_address_row(row_id, nil)
-      redis.call('HDEL', KEYS[5], trunk_id)
-    end
-  else
+-- Replaces one Kamailio row in a single step (DEL then HSET inside this script): a reload never
+-- sees a half-written row. A row that does not change is not touched, so its table's version
+-- stays and the reloader leaves that table alone.
+local function write_row(tbl, row_id, fields)
+  local wanted = nil
+  if fields then
+    wanted = {'id', row_id}
+    for _, value in ipairs(fields) do table.insert(wanted, value) end
+  end
+  local key = tbl .. ':entry::' .. row_id
+  redis.call('SELECT', ARGV[2])
+  local changed = not same_row(redis.call('HGETALL', key), wanted)
+  if changed then
+    redis.call('DEL', key)
+    if wanted then redis.call('HSET', key, unpack(wanted)) end
+  end
+  redis.call('SELECT', ARGV[1])
+  if changed then redis.call('HINCRBY', TABLE_VERSIONS, tbl, 1) end
+end
+
+-- Puts the row `owner` owns into `tbl`, or takes it out when `fields` is nil. Row ids are handed
+-- out once and never reused.
+local function sync_row(tbl, owner, fields)
+  if fields == cjson.null then fields = nil end
+  local row_ids = ROW_IDS[tbl]
+  local row_id = redis.call('HGET', row_ids, owner)
+  if fields then
     if not row_id then
-      row_id = tostring(redis.call('INCR', KEYS[6]))
-      redis.call('HSET', KEYS[5], trunk_id, row_id)
+      row_id = tostring(redis.call('INCR', LAST_ROW_IDS[tbl]))
+      redis.call('HSET', row_ids, owner, row_id)
     end
-    write_address_row(row_id, {'id', row_id, 'grp', ARGV[3], 'ip_addr', ARGV[4], 'mask', ARGV[5],
-                               'port', ARGV[6], 'tag', ARGV[7]})
+    write_row(tbl, row_id, fields)
+  elseif row_id then
+    write_row(tbl, row_id, nil)
+    redis.call('HDEL', row_ids, owner)
   end
   -- db_redis drops the last 1,000 rows of a table holding an exact multiple of 1,000 (and says
-  -- the reload went well). One harmless row (group 99, which no route checks; permissions refuses
-  -- group 0 and fails the whole reload) is present exactly when the trunk rows are such a
-  -- multiple, so the table never is.
-  local rows = redis.call('HLEN', KEYS[5])
+  -- the reload went well): one harmless padding row is present exactly when the owned rows are
+  -- such a multiple, so the table never is.
+  local rows = redis.call('HLEN', row_ids)
   if rows > 0 and rows % 1000 == 0 then
-    write_address_row(PADDING_ROW_ID, {'id', PADDING_ROW_ID, 'grp', '99', 'ip_addr', '192.0.2.255',
-                                       'mask', '32', 'port', '0', 'tag', 'padding'})
+    write_row(tbl, PADDING_ROW_ID, PADDING[tbl])
   else
-    write_address_row(PADDING_ROW_ID, nil)
+    write_row(tbl, PADDING_ROW_ID, nil)
+  end
+end
+
+-- The trunk's rows; then the customer's row, kept while the customer has any trunk (KEYS[2]).
+local function sync_edge_rows()
+  local edge = cjson.decode(ARGV[3])
+  for _, row in ipairs(edge.rows) do sync_row(row.table, row.owner, row.fields) end
+  local customer = edge.customer_row
+  if customer then
+    local keep = redis.call('ZCARD', KEYS[2]) > 0
+    sync_row(customer.table, customer.owner, keep and customer.fields or nil)
   end
 end
 )lua";
 
-// ARGV: 8 trunk id, 9 gateway_name or '', 10 family or '', 11 first hex, 12 last hex,
-// 13 range member, 14.. hash field/value pairs. Returns 'ok:<edge generation>' or the refusal.
+// ARGV: 4 trunk id, 5 gateway_name or '', 6 family or '', 7 first hex, 8 last hex,
+// 9 range member, 10.. hash field/value pairs. Returns 'ok:<edge generation>' or the refusal.
 inline constexpr std::string_view kCreate = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'id_taken' end
-if ARGV[9] ~= '' and redis.call('HEXISTS', KEYS[3], ARGV[9]) == 1 then
+if ARGV[5] ~= '' and redis.call('HEXISTS', KEYS[3], ARGV[5]) == 1 then
   return 'gateway_name_exists'
 end
-if ARGV[10] ~= '' and inbound_conflict(KEYS[4], ARGV[10], ARGV[11], ARGV[12], ARGV[8]) then
+if ARGV[6] ~= '' and inbound_conflict(KEYS[4], ARGV[6], ARGV[7], ARGV[8], ARGV[4]) then
   return 'inbound_ip_exists'
 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 14))
-local generation = redis.call('INCR', KEYS[7])
+redis.call('HSET', KEYS[1], unpack(ARGV, 10))
+local generation = redis.call('INCR', KEYS[5])
 redis.call('HSET', KEYS[1], 'edge_generation', generation)
-redis.call('ZADD', KEYS[2], 0, ARGV[8])
-if ARGV[9] ~= '' then redis.call('HSET', KEYS[3], ARGV[9], ARGV[8]) end
-if ARGV[10] ~= '' then redis.call('ZADD', KEYS[4], 0, ARGV[13]) end
-sync_address_row(ARGV[8])
+redis.call('ZADD', KEYS[2], 0, ARGV[4])
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[3], ARGV[5], ARGV[4]) end
+if ARGV[6] ~= '' then redis.call('ZADD', KEYS[4], 0, ARGV[9]) end
+sync_edge_rows()
 return 'ok:' .. generation
 )lua";
 
-// ARGV: 8 trunk id, 9 expected updated_ns, 10 old gateway_name or '', 11 new gateway_name or '',
-// 12 old range member or '', 13 new family or '', 14 new first hex, 15 new last hex,
-// 16 new range member or '', 17.. hash field/value pairs. Returns 'ok:<edge generation>' or the
+// ARGV: 4 trunk id, 5 expected updated_ns, 6 old gateway_name or '', 7 new gateway_name or '',
+// 8 old range member or '', 9 new family or '', 10 new first hex, 11 new last hex,
+// 12 new range member or '', 13.. hash field/value pairs. Returns 'ok:<edge generation>' or the
 // refusal.
 inline constexpr std::string_view kUpdate = R"lua(
 local current = redis.call('HGET', KEYS[1], 'updated_ns')
 if not current then return 'not_found' end
-if current ~= ARGV[9] then return 'conflict' end
-if ARGV[11] ~= '' then
-  local owner = redis.call('HGET', KEYS[3], ARGV[11])
-  if owner and owner ~= ARGV[8] then return 'gateway_name_exists' end
+if current ~= ARGV[5] then return 'conflict' end
+if ARGV[7] ~= '' then
+  local owner = redis.call('HGET', KEYS[3], ARGV[7])
+  if owner and owner ~= ARGV[4] then return 'gateway_name_exists' end
 end
-if ARGV[13] ~= '' and inbound_conflict(KEYS[4], ARGV[13], ARGV[14], ARGV[15], ARGV[8]) then
+if ARGV[9] ~= '' and inbound_conflict(KEYS[4], ARGV[9], ARGV[10], ARGV[11], ARGV[4]) then
   return 'inbound_ip_exists'
 end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], unpack(ARGV, 17))
-local generation = redis.call('INCR', KEYS[7])
+redis.call('HSET', KEYS[1], unpack(ARGV, 13))
+local generation = redis.call('INCR', KEYS[5])
 redis.call('HSET', KEYS[1], 'edge_generation', generation)
-if ARGV[10] ~= '' then redis.call('HDEL', KEYS[3], ARGV[10]) end
-if ARGV[11] ~= '' then redis.call('HSET', KEYS[3], ARGV[11], ARGV[8]) end
-if ARGV[12] ~= '' then redis.call('ZREM', KEYS[4], ARGV[12]) end
-if ARGV[16] ~= '' then redis.call('ZADD', KEYS[4], 0, ARGV[16]) end
-sync_address_row(ARGV[8])
+if ARGV[6] ~= '' then redis.call('HDEL', KEYS[3], ARGV[6]) end
+if ARGV[7] ~= '' then redis.call('HSET', KEYS[3], ARGV[7], ARGV[4]) end
+if ARGV[8] ~= '' then redis.call('ZREM', KEYS[4], ARGV[8]) end
+if ARGV[12] ~= '' then redis.call('ZADD', KEYS[4], 0, ARGV[12]) end
+sync_edge_rows()
 return 'ok:' .. generation
 )lua";
 
-// ARGV: 8 trunk id, 9 expected updated_ns, 10 gateway_name or '', 11 range member or ''.
-// ARGV[3] is '' (the trunk's row goes).
+// ARGV: 4 trunk id, 5 expected updated_ns, 6 gateway_name or '', 7 range member or ''.
+// ARGV[3] lists the trunk's rows without fields (they all go).
 inline constexpr std::string_view kDelete = R"lua(
 local current = redis.call('HGET', KEYS[1], 'updated_ns')
 if not current then return 'not_found' end
-if current ~= ARGV[9] then return 'conflict' end
+if current ~= ARGV[5] then return 'conflict' end
 redis.call('DEL', KEYS[1])
-redis.call('INCR', KEYS[7])
-redis.call('ZREM', KEYS[2], ARGV[8])
-if ARGV[10] ~= '' then redis.call('HDEL', KEYS[3], ARGV[10]) end
-if ARGV[11] ~= '' then redis.call('ZREM', KEYS[4], ARGV[11]) end
-sync_address_row(ARGV[8])
+redis.call('INCR', KEYS[5])
+redis.call('ZREM', KEYS[2], ARGV[4])
+if ARGV[6] ~= '' then redis.call('HDEL', KEYS[3], ARGV[6]) end
+if ARGV[7] ~= '' then redis.call('ZREM', KEYS[4], ARGV[7]) end
+sync_edge_rows()
 return 'ok'
+)lua";
+
+// The application servers' dispatcher rows: ARGV[3] lists them all ("app:<n>" owners); rows of
+// servers no longer listed go. KEYS: none. Returns 'ok'.
+inline constexpr std::string_view kSetAppServers = R"lua(
+local listed = {}
+for _, row in ipairs(cjson.decode(ARGV[3]).rows) do
+  listed[row.owner] = true
+  sync_row(row.table, row.owner, row.fields)
+end
+for _, owner in ipairs(redis.call('HKEYS', ROW_IDS.dispatcher)) do
+  if string.sub(owner, 1, 4) == 'app:' and not listed[owner] then
+    sync_row('dispatcher', owner, nil)
+  end
+end
+return 'ok'
+)lua";
+
+// Where a new trunk goes in outbound routing. KEYS: 1 customer -> dispatcher set (hash), 2 last
+// set handed out, 3 last trunk order. ARGV: 1 customer id, 2 first customer set.
+// Returns {dispatcher set, order}.
+inline constexpr std::string_view kPlacement = R"lua(
+local set = redis.call('HGET', KEYS[1], ARGV[1])
+if not set then
+  set = redis.call('INCR', KEYS[2]) + tonumber(ARGV[2]) - 1
+  redis.call('HSET', KEYS[1], ARGV[1], set)
+end
+return {tonumber(set), redis.call('INCR', KEYS[3])}
 )lua";
 
 }  // namespace mv::store::lua

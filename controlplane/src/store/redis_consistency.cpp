@@ -38,53 +38,73 @@ std::string customer_from_key(const std::string& key, const std::string& suffix)
 
 }  // namespace
 
-// Each trunk's address row is there and says what the trunk calls for; nothing else is.
-void check_address_rows(RedisPool& pool, RedisPool& kamailio_db,
-                        const std::map<std::string, model::Trunk>& trunks,
-                        std::vector<std::string>& problems) {
-  auto row_ids = as_map(pool.command({"HGETALL", std::string(keys::kEdgeAddressRowIds)}));
-  std::set<std::string> owned_rows;
-  for (const auto& [trunk_id, row_id] : row_ids) {
-    owned_rows.insert(keys::kamailio_address_row(row_id));
-    if (!trunks.contains(trunk_id)) {
-      problems.push_back(std::string(keys::kEdgeAddressRowIds) + ": dangling entry " + trunk_id);
-    }
-  }
+// Every row the trunks call for is in Kamailio's database with exactly those fields; no other row
+// is, except the application servers' and a padding row where the count calls for one.
+void check_edge_rows(RedisPool& pool, RedisPool& kamailio_db,
+                     const std::map<std::string, model::Trunk>& trunks,
+                     std::vector<std::string>& problems) {
+  auto customer_sets = as_map(pool.command({"HGETALL", std::string(keys::kEdgeCustomerSets)}));
+  std::map<std::string, std::map<std::string, model::RowFields>> expected;  // table -> owner
+  std::set<std::string> customers;
   for (const auto& [id, trunk] : trunks) {
-    auto expected = model::address_row_for(trunk);
-    auto row_id = row_ids.find(id);
-    if (!expected) {
-      if (row_id != row_ids.end())
-        problems.push_back(id + ": has an address row it should not have");
-      continue;
+    for (auto& row : model::edge_rows_for(trunk)) {
+      if (row.fields) expected[row.table][row.owner] = *row.fields;
     }
-    if (row_id == row_ids.end()) {
-      problems.push_back(id + ": missing its address row");
-      continue;
+    customers.insert(trunk.customer_id);
+    auto set = customer_sets.find(trunk.customer_id);
+    if (set == customer_sets.end() || set->second != std::to_string(trunk.edge_set)) {
+      problems.push_back(id + ": edge_set is not its customer's dispatcher set");
     }
-    auto row = as_map(kamailio_db.command({"HGETALL", keys::kamailio_address_row(row_id->second)}));
-    std::map<std::string, std::string> wanted{{"id", row_id->second},
-                                              {"grp", std::to_string(expected->group)},
-                                              {"ip_addr", expected->ip_addr},
-                                              {"mask", std::to_string(expected->mask)},
-                                              {"port", std::to_string(expected->port)},
-                                              {"tag", expected->tag}};
-    if (row != wanted) problems.push_back(id + ": address row differs from the trunk");
   }
-  // Trunk rows, plus the padding row exactly when their number is a non-zero multiple of 1,000.
-  std::size_t padding = 0;
-  for (const auto& key : scan_keys(kamailio_db, keys::kamailio_address_row("*"))) {
-    if (owned_rows.contains(key)) continue;
-    if (key == keys::kamailio_address_row(keys::kPaddingAddressRowId)) {
-      ++padding;
-      continue;
-    }
-    problems.push_back(key + ": orphan address row");
+  for (const auto& customer : customers) {
+    auto set = customer_sets.find(customer);
+    if (set == customer_sets.end()) continue;
+    auto row = model::customer_set_row(customer, std::stoll(set->second));
+    expected[row.table][row.owner] = *row.fields;
   }
-  bool padding_needed = !row_ids.empty() && row_ids.size() % 1000 == 0;
-  if ((padding == 1) != padding_needed) {
-    problems.push_back(std::string("address table: padding row ") +
-                       (padding_needed ? "missing" : "present without need"));
+
+  for (const char* table : {model::kAddressTable, model::kDispatcherTable, model::kHtableTable}) {
+    auto row_ids = as_map(pool.command({"HGETALL", keys::edge_row_ids(table)}));
+    auto& wanted = expected[table];
+    std::set<std::string> owned_keys;
+    for (const auto& [owner, row_id] : row_ids) {
+      owned_keys.insert(keys::kamailio_row(table, row_id));
+      bool app_server = owner.starts_with("app:") && std::string(table) == model::kDispatcherTable;
+      if (!wanted.contains(owner) && !app_server) {
+        problems.push_back(keys::edge_row_ids(table) + ": entry " + owner + " calls for no row");
+      }
+      if (app_server &&
+          kamailio_db.command({"EXISTS", keys::kamailio_row(table, row_id)}).integer != 1) {
+        problems.push_back(owner + ": missing its " + table + " row");
+      }
+    }
+    for (const auto& [owner, fields] : wanted) {
+      auto row_id = row_ids.find(owner);
+      if (row_id == row_ids.end()) {
+        problems.push_back(owner + ": missing its " + table + " row");
+        continue;
+      }
+      std::map<std::string, std::string> want{{"id", row_id->second}};
+      for (const auto& [name, value] : fields) want[name] = value;
+      auto row =
+          as_map(kamailio_db.command({"HGETALL", keys::kamailio_row(table, row_id->second)}));
+      if (row != want)
+        problems.push_back(owner + ": " + table + " row differs from what it calls for");
+    }
+    std::size_t padding = 0;
+    for (const auto& key : scan_keys(kamailio_db, keys::kamailio_row(table, "*"))) {
+      if (owned_keys.contains(key)) continue;
+      if (key == keys::kamailio_row(table, keys::kPaddingRowId)) {
+        ++padding;
+        continue;
+      }
+      problems.push_back(key + ": orphan " + table + " row");
+    }
+    bool needed = model::padding_needed(row_ids.size());
+    if ((padding == 1) != needed) {
+      problems.push_back(std::string(table) + " table: padding row " +
+                         (needed ? "missing" : "present without need"));
+    }
   }
 }
 
@@ -165,7 +185,7 @@ std::vector<std::string> check_trunk_consistency(RedisPool& pool, RedisPool& kam
     }
     previous = range;
   }
-  check_address_rows(pool, kamailio_db, trunks, problems);
+  check_edge_rows(pool, kamailio_db, trunks, problems);
   return problems;
 }
 

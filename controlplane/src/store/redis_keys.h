@@ -11,19 +11,31 @@ namespace mv::store::keys {
 
 inline constexpr std::string_view kInboundRanges = "mv:inbound_ranges";
 inline constexpr std::string_view kApiKeyIds = "mv:apikeys";
-// Trunk id -> id of its row in Kamailio's `address` table, and the last row id handed out.
-inline constexpr std::string_view kEdgeAddressRowIds = "mv:edge:address_rows";
-inline constexpr std::string_view kEdgeAddressLastRowId = "mv:edge:address_last_row_id";
 // Every trunk write takes the next generation; the reloader records the highest one every edge
 // node has loaded, and the last reload error while it has not.
 inline constexpr std::string_view kEdgeGeneration = "mv:edge:generation";
 inline constexpr std::string_view kEdgeAppliedGeneration = "mv:edge:applied_generation";
 inline constexpr std::string_view kEdgeLastError = "mv:edge:last_error";
+// Kamailio table -> a counter that moves whenever one of its rows changes: the reloader reloads
+// only the tables that moved (a dispatcher reload resets every destination's probing state).
+inline constexpr std::string_view kEdgeTableVersions = "mv:edge:table_versions";
+// Customer id -> the customer's dispatcher set; the last set handed out; the last trunk order.
+inline constexpr std::string_view kEdgeCustomerSets = "mv:edge:customer_sets";
+inline constexpr std::string_view kEdgeLastCustomerSet = "mv:edge:last_customer_set";
+inline constexpr std::string_view kEdgeLastTrunkOrder = "mv:edge:last_trunk_order";
+// Per Kamailio table: row owner (a trunk id, "a:<trunk id>", "c:<customer id>", "app:<n>") ->
+// the id of its row, and the last row id handed out.
+inline std::string edge_row_ids(std::string_view table) {
+  return "mv:edge:" + std::string(table) + "_rows";
+}
+inline std::string edge_last_row_id(std::string_view table) {
+  return "mv:edge:" + std::string(table) + "_last_row_id";
+}
 // Kamailio's own database (db_redis layout "<table>:entry::<id>", see kamailio-cfg/).
 // The row kept against db_redis's batch bug (see lua_scripts.h), out of the range INCR reaches.
-inline constexpr std::string_view kPaddingAddressRowId = "1000000000";
-inline std::string kamailio_address_row(std::string_view row_id) {
-  return "address:entry::" + std::string(row_id);
+inline constexpr std::string_view kPaddingRowId = "1000000000";
+inline std::string kamailio_row(std::string_view table, std::string_view row_id) {
+  return std::string(table) + ":entry::" + std::string(row_id);
 }
 
 inline std::string trunk(std::string_view trunk_id) { return "mv:trunk:" + std::string(trunk_id); }

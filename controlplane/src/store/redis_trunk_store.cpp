@@ -6,6 +6,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "model/edge_rows.h"
 #include "model/ip_network.h"
 #include "store/lua_scripts.h"
@@ -77,13 +79,39 @@ InboundEntry inbound_entry(const model::Trunk& trunk) {
 }
 
 RedisCommand trunk_keys(const model::Trunk& trunk) {
-  return {keys::trunk(trunk.id),
-          keys::customer_trunks(trunk.customer_id),
-          keys::customer_gateway_names(trunk.customer_id),
-          std::string(keys::kInboundRanges),
-          std::string(keys::kEdgeAddressRowIds),
-          std::string(keys::kEdgeAddressLastRowId),
+  return {keys::trunk(trunk.id), keys::customer_trunks(trunk.customer_id),
+          keys::customer_gateway_names(trunk.customer_id), std::string(keys::kInboundRanges),
           std::string(keys::kEdgeGeneration)};
+}
+
+nlohmann::json row_to_json(const model::EdgeRow& row) {
+  nlohmann::json fields = nullptr;
+  if (row.fields) {
+    fields = nlohmann::json::array();
+    for (const auto& [name, value] : *row.fields) {
+      fields.push_back(name);
+      fields.push_back(value);
+    }
+  }
+  return {{"table", row.table}, {"owner", row.owner}, {"fields", fields}};
+}
+
+// ARGV[3] of every script: the Kamailio rows to write (see lua_scripts.h).
+std::string edge_rows_json(const std::vector<model::EdgeRow>& rows,
+                           const std::optional<model::EdgeRow>& customer_row) {
+  nlohmann::json edge{{"rows", nlohmann::json::array()}};
+  for (const auto& row : rows) edge["rows"].push_back(row_to_json(row));
+  if (customer_row) edge["customer_row"] = row_to_json(*customer_row);
+  return edge.dump();
+}
+
+// A trunk's rows for a write; `remove`: the same rows, all without fields.
+std::string trunk_edge_json(const model::Trunk& trunk, bool remove) {
+  auto rows = model::edge_rows_for(trunk);
+  if (remove) {
+    for (auto& row : rows) row.fields.reset();
+  }
+  return edge_rows_json(rows, model::customer_set_row(trunk.customer_id, trunk.edge_set));
 }
 
 void append(RedisCommand& to, const RedisCommand& more) {
@@ -99,7 +127,9 @@ RedisCommand trunk_to_fields(const model::Trunk& trunk) {
                       "proxy",       trunk.proxy,
                       "is_active",   trunk.is_active ? "1" : "0",
                       "created_ns",  std::to_string(trunk.created_ns),
-                      "updated_ns",  std::to_string(trunk.updated_ns)};
+                      "updated_ns",  std::to_string(trunk.updated_ns),
+                      "edge_set",    std::to_string(trunk.edge_set),
+                      "edge_order",  std::to_string(trunk.edge_order)};
   auto optional_field = [&](const char* name, const std::optional<std::string>& value) {
     if (value) append(fields, {name, *value});
   };
@@ -122,7 +152,10 @@ std::optional<model::Trunk> trunk_from_fields(const std::map<std::string, std::s
   if (!id || !customer || !name || !proxy || !created || !updated || !active) return std::nullopt;
   auto created_ns = parse_int(*created), updated_ns = parse_int(*updated);
   if (!created_ns || !updated_ns) return std::nullopt;
-  auto generation = get("edge_generation");
+  auto number = [&](const char* name) {
+    auto text = get(name);
+    return text ? parse_int(*text).value_or(0) : 0;
+  };
   return model::Trunk{*id,
                       *customer,
                       *name,
@@ -136,20 +169,41 @@ std::optional<model::Trunk> trunk_from_fields(const std::map<std::string, std::s
                       *active == "1",
                       *created_ns,
                       *updated_ns,
-                      generation ? parse_int(*generation).value_or(0) : 0};
+                      number("edge_generation"),
+                      number("edge_set"),
+                      number("edge_order")};
 }
 
 RedisTrunkStore::RedisTrunkStore(RedisPool& pool, int kamailio_db)
     : pool_(pool), kamailio_db_(kamailio_db) {
-  auto make = [](std::string_view body) {
+  nlohmann::json row_ids, last_row_ids, padding_rows;
+  for (const char* table : {model::kAddressTable, model::kDispatcherTable, model::kHtableTable}) {
+    row_ids[table] = keys::edge_row_ids(table);
+    last_row_ids[table] = keys::edge_last_row_id(table);
+    auto& padding = padding_rows[table] = nlohmann::json::array();
+    for (const auto& [name, value] : model::padding_row(table)) {
+      padding.push_back(name);
+      padding.push_back(value);
+    }
+  }
+  const std::vector<std::pair<std::string_view, std::string>> placeholders{
+      {"{row_ids}", row_ids.dump()},
+      {"{last_row_ids}", last_row_ids.dump()},
+      {"{padding_rows}", padding_rows.dump()},
+      {"{padding_row_id}", std::string(keys::kPaddingRowId)},
+      {"{table_versions}", std::string(keys::kEdgeTableVersions)}};
+  auto make = [&](std::string_view body) {
     std::string source = std::string(lua::kHelpers) + std::string(body);
-    constexpr std::string_view kPlaceholder = "{padding_row_id}";
-    source.replace(source.find(kPlaceholder), kPlaceholder.size(), keys::kPaddingAddressRowId);
+    for (const auto& [placeholder, value] : placeholders) {
+      source.replace(source.find(placeholder), placeholder.size(), value);
+    }
     return Script{source, sha1_hex(source)};
   };
   create_ = make(lua::kCreate);
   update_ = make(lua::kUpdate);
   delete_ = make(lua::kDelete);
+  set_app_servers_ = make(lua::kSetAppServers);
+  placement_ = Script{std::string(lua::kPlacement), sha1_hex(std::string(lua::kPlacement))};
 }
 
 RedisReply RedisTrunkStore::run(const Script& script, const RedisCommand& keys,
@@ -167,21 +221,33 @@ RedisReply RedisTrunkStore::run(const Script& script, const RedisCommand& keys,
   return reply;
 }
 
-RedisCommand RedisTrunkStore::common_args(const std::optional<model::Trunk>& trunk) const {
-  RedisCommand args{std::to_string(pool_.endpoint().db), std::to_string(kamailio_db_)};
-  auto row = trunk ? model::address_row_for(*trunk) : std::nullopt;
-  if (!row) {
-    append(args, {"", "", "", "", ""});
-  } else {
-    append(args, {std::to_string(row->group), row->ip_addr, std::to_string(row->mask),
-                  std::to_string(row->port), row->tag});
-  }
-  return args;
+RedisCommand RedisTrunkStore::common_args(std::string edge_rows) const {
+  return {std::to_string(pool_.endpoint().db), std::to_string(kamailio_db_), std::move(edge_rows)};
+}
+
+void RedisTrunkStore::place(model::Trunk& trunk) {
+  auto reply = run(placement_,
+                   {std::string(keys::kEdgeCustomerSets), std::string(keys::kEdgeLastCustomerSet),
+                    std::string(keys::kEdgeLastTrunkOrder)},
+                   {trunk.customer_id, std::to_string(model::kFirstCustomerDispatcherSet)});
+  if (reply.type == RedisReply::Type::error || reply.elements.size() != 2)
+    throw std::runtime_error("placement script: " + reply.text);
+  trunk.edge_set = reply.elements[0].integer;
+  trunk.edge_order = reply.elements[1].integer;
+}
+
+void RedisTrunkStore::set_app_servers(const std::vector<std::string>& uris) {
+  std::vector<model::EdgeRow> rows;
+  for (std::size_t i = 0; i < uris.size(); ++i) rows.push_back(model::app_server_row(i, uris[i]));
+  auto reply = run(set_app_servers_, {}, common_args(edge_rows_json(rows, std::nullopt)));
+  if (reply.type == RedisReply::Type::error)
+    throw std::runtime_error("app server script: " + reply.text);
 }
 
 WriteResult RedisTrunkStore::create(model::Trunk& trunk) {
+  place(trunk);
   auto inbound = inbound_entry(trunk);
-  auto args = common_args(trunk);
+  auto args = common_args(trunk_edge_json(trunk, false));
   append(args, {trunk.id, trunk.gateway_name.value_or(""), inbound.family, inbound.first,
                 inbound.last, inbound.member});
   append(args, trunk_to_fields(trunk));
@@ -194,7 +260,8 @@ WriteResult RedisTrunkStore::update(const model::Trunk& before, model::Trunk& af
   auto old_inbound = inbound_entry(before);
   auto new_inbound = inbound_entry(after);
   bool same_range = old_inbound.member == new_inbound.member;
-  auto args = common_args(after);
+  if (after.edge_set == 0) place(after);  // written before trunks were placed
+  auto args = common_args(trunk_edge_json(after, false));
   append(args, {after.id, std::to_string(before.updated_ns), before.gateway_name.value_or(""),
                 after.gateway_name.value_or(""), same_range ? "" : old_inbound.member,
                 same_range ? "" : new_inbound.family, new_inbound.first, new_inbound.last,
@@ -206,7 +273,7 @@ WriteResult RedisTrunkStore::update(const model::Trunk& before, model::Trunk& af
 }
 
 WriteResult RedisTrunkStore::remove(const model::Trunk& trunk) {
-  auto args = common_args(std::nullopt);
+  auto args = common_args(trunk_edge_json(trunk, true));
   append(args, {trunk.id, std::to_string(trunk.updated_ns), trunk.gateway_name.value_or(""),
                 inbound_entry(trunk).member});
   return to_write_result(run(delete_, trunk_keys(trunk), args));

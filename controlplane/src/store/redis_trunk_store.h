@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "store/redis_client.h"
 #include "store/trunk_store.h"
@@ -23,6 +24,9 @@ class RedisTrunkStore final : public TrunkStore {
   WriteResult remove(const model::Trunk& trunk) override;
   model::EdgeProgress edge_progress() override;
 
+  // The application servers' dispatcher rows (set 1): exactly `uris`, in order.
+  void set_app_servers(const std::vector<std::string>& uris);
+
  private:
   struct Script {
     std::string source;
@@ -31,14 +35,18 @@ class RedisTrunkStore final : public TrunkStore {
   RedisReply run(const Script& script, const RedisCommand& keys, const RedisCommand& args);
   std::vector<model::Trunk> fetch(const std::vector<std::string>& trunk_ids);
 
-  // ARGV[1..7], shared by every script: databases and the trunk's Kamailio address row.
-  RedisCommand common_args(const std::optional<model::Trunk>& trunk) const;
+  // ARGV[1..3], shared by every script: the databases and the Kamailio rows to write.
+  RedisCommand common_args(std::string edge_rows) const;
+  // Hands the trunk its dispatcher set and age rank (see model/edge_rows.h).
+  void place(model::Trunk& trunk);
 
   RedisPool& pool_;
   int kamailio_db_;
   Script create_;
   Script update_;
   Script delete_;
+  Script set_app_servers_;
+  Script placement_;
 };
 
 // The hash fields of a trunk, and back. Exposed for the consistency checker and tests.

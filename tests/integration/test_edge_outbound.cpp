@@ -1,0 +1,144 @@
+#include <boost/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "support/edge_fixture.h"
+
+namespace mv::test {
+
+BOOST_AUTO_TEST_SUITE(edge_outbound)
+
+using namespace std::chrono_literals;
+
+// The edge fixture plus carriers: each trunk's proxy is 127.0.0.1:<its own port>, where a sipp
+// UAS plays the carrier; the application server (127.0.0.1) places calls with sipp as UAC.
+struct OutboundFixture : EdgeFixture {
+  // A trunk whose proxy is 127.0.0.1:port, created and applied at the edge.
+  json carrier_trunk(int port, const std::string& extra_fields = "") {
+    auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:)" + std::to_string(port) + "\"" +
+                        extra_fields + "}");
+    wait_applied(trunk);
+    return trunk;
+  }
+
+  Sipp carrier(const std::string& scenario, int port,
+               std::vector<std::pair<std::string, std::string>> replacements = {}) {
+    replacements.emplace_back("__PROXY_PORT__", std::to_string(port));
+    return Sipp::uas(scenario, port, replacements);
+  }
+
+  Sipp app_server_call(const std::string& scenario, const std::string& customer,
+                       const std::string& trunk_id = "") {
+    return Sipp::uac(scenario, "127.0.0.1", kamailio.sip_port(),
+                     {{"__CUSTOMER_ID__", customer}, {"__TRUNK_ID__", trunk_id}});
+  }
+
+  static void expect_passed(Sipp& sipp, const char* role) {
+    int code = sipp.finish(25s);
+    BOOST_TEST(code == 0, role << " scenario failed: " << sipp.log_text());
+  }
+};
+
+// Verifies an outbound call reaches the carrier at the trunk's proxy through a 407 challenge
+// answered with the trunk's username and realm (retry with the next CSeq), with From host =
+// from_domain and no X-MiniVoice header on the wire.
+BOOST_FIXTURE_TEST_CASE(call_through_407_with_trunk_credentials, OutboundFixture) {
+  int port = free_tcp_port();
+  carrier_trunk(port, R"(,"username":"user1","password":"s3cret","realm":"carrier.test",)"
+                      R"("from_domain":"example.net")");
+  auto uas = carrier("uas-carrier-challenges-407.xml", port,
+                     {{"__FROM_HOST_REGEX__", "@example\\.net>"}, {"__USERNAME__", "user1"}});
+  auto uac = app_server_call("uac-app-server-call-completes.xml", "cust_edge");
+  expect_passed(uac, "application server");
+  expect_passed(uas, "carrier");
+}
+
+// Verifies the digest the edge sends for a 401 is right for the trunk's password (sipp checks
+// it), including a password with ':' in it.
+BOOST_FIXTURE_TEST_CASE(digest_answer_uses_the_trunk_password, OutboundFixture) {
+  int port = free_tcp_port();
+  carrier_trunk(port, R"(,"username":"acct-7","password":"pa:ss$wd","realm":"carrier.test")");
+  auto uas = carrier("uas-carrier-challenges-401.xml", port,
+                     {{"__USERNAME__", "acct-7"}, {"__PASSWORD__", "pa:ss$wd"}});
+  auto uac = app_server_call("uac-app-server-call-completes.xml", "cust_edge");
+  expect_passed(uac, "application server");
+  expect_passed(uas, "carrier");
+}
+
+// Verifies a 503 from the customer's oldest trunk fails over to the next one, and that the From
+// header is left alone for a trunk without from_domain.
+BOOST_FIXTURE_TEST_CASE(failover_on_503_oldest_trunk_first, OutboundFixture) {
+  int oldest = free_tcp_port(), newer = free_tcp_port();
+  carrier_trunk(oldest);
+  carrier_trunk(newer);
+  auto first = carrier("uas-carrier-rejects.xml", oldest, {{"__STATUS__", "503"}});
+  auto second = carrier("uas-carrier-answers.xml", newer,
+                        {{"__FROM_HOST_REGEX__", "@app\\.minivoice\\.test>"}});
+  auto uac = app_server_call("uac-app-server-call-completes.xml", "cust_edge");
+  expect_passed(uac, "application server");
+  expect_passed(first, "oldest carrier");
+  expect_passed(second, "newer carrier");
+}
+
+// Verifies a 486 is final: the caller gets it and the next trunk is not tried (it has no
+// carrier: trying it would end in 408, not 486).
+BOOST_FIXTURE_TEST_CASE(no_failover_on_486, OutboundFixture) {
+  int oldest = free_tcp_port(), newer = free_tcp_port();
+  carrier_trunk(oldest);
+  carrier_trunk(newer);
+  auto busy = carrier("uas-carrier-rejects.xml", oldest, {{"__STATUS__", "486"}});
+  auto uac = app_server_call("uac-app-server-expects-486.xml", "cust_edge");
+  expect_passed(uac, "application server");
+  expect_passed(busy, "busy carrier");
+}
+
+// Verifies X-MiniVoice-Trunk-Id picks exactly that trunk (the older one has no carrier and is not
+// tried), and a trunk of another customer, an inactive trunk or a customer without trunks get
+// 503 with X-MiniVoice-Error: no_active_trunk.
+BOOST_FIXTURE_TEST_CASE(trunk_header_selects_one_trunk, OutboundFixture) {
+  int oldest = free_tcp_port(), chosen = free_tcp_port();
+  carrier_trunk(oldest);
+  auto trunk = carrier_trunk(chosen);
+  auto uas = carrier("uas-carrier-answers.xml", chosen,
+                     {{"__FROM_HOST_REGEX__", "@app\\.minivoice\\.test>"}});
+  auto uac = app_server_call("uac-app-server-call-completes.xml", "cust_edge", trunk["id"]);
+  expect_passed(uac, "application server");
+  expect_passed(uas, "chosen carrier");
+
+  auto refused =
+      app_server_call("uac-app-server-expects-no-active-trunk.xml", "cust_other", trunk["id"]);
+  expect_passed(refused, "another customer's call");
+  auto nobody = app_server_call("uac-app-server-expects-no-active-trunk.xml", "cust_none");
+  expect_passed(nobody, "call of a customer without trunks");
+
+  auto path = "/v1/trunks/" + trunk["id"].get<std::string>();
+  auto patched = daemon.call("PATCH", path, key, R"({"is_active":false})");
+  BOOST_TEST_REQUIRE(patched.status == 200);
+  wait_applied(json::parse(patched.body));
+  auto inactive =
+      app_server_call("uac-app-server-expects-no-active-trunk.xml", "cust_edge", trunk["id"]);
+  expect_passed(inactive, "call on an inactive trunk");
+}
+
+// Verifies a customer whose only trunk is deactivated gets no_active_trunk (the seed's failure
+// case), and gets calls through again once it is active.
+BOOST_FIXTURE_TEST_CASE(no_active_trunk_then_reactivated, OutboundFixture) {
+  int port = free_tcp_port();
+  auto trunk = carrier_trunk(port, R"(,"is_active":false)");
+  auto refused = app_server_call("uac-app-server-expects-no-active-trunk.xml", "cust_edge");
+  expect_passed(refused, "call without an active trunk");
+
+  auto path = "/v1/trunks/" + trunk["id"].get<std::string>();
+  auto patched = daemon.call("PATCH", path, key, R"({"is_active":true})");
+  BOOST_TEST_REQUIRE(patched.status == 200);
+  wait_applied(json::parse(patched.body));
+  auto uas = carrier("uas-carrier-answers.xml", port,
+                     {{"__FROM_HOST_REGEX__", "@app\\.minivoice\\.test>"}});
+  auto uac = app_server_call("uac-app-server-call-completes.xml", "cust_edge");
+  expect_passed(uac, "application server");
+  expect_passed(uas, "carrier");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace mv::test

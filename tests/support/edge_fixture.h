@@ -1,0 +1,84 @@
+#pragma once
+
+#include <boost/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "support/sip_edge.h"
+#include "support/stack.h"
+
+namespace mv::test {
+
+using json = nlohmann::json;
+
+// Redis, a real Kamailio reading its tables from it, and the daemon writing them and telling
+// Kamailio to reload; sipp plays the carrier (UAC) and the application server (UAS).
+struct EdgeFixture {
+  RedisServer redis;
+  int app_port = free_tcp_port();
+  KamailioEdge kamailio{redis};
+  ControlPlane daemon{redis, "kamailio:\n  rpc_endpoints: [" + kamailio.rpc_url() +
+                                 "]\n  redis_db: 1\n  app_servers: [sip:127.0.0.1:" +
+                                 std::to_string(app_port) + "]\n"};
+  std::string key = daemon.create_key("cust_edge");
+  std::string admin_key =
+      first_line(daemon.run_command({"keys", "create", "--customer", "ops", "--role", "admin"}));
+
+  static std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+  json create(const std::string& body) {
+    auto result = daemon.call("POST", "/v1/trunks", key, body);
+    BOOST_TEST_REQUIRE(result.status == 201);
+    return json::parse(result.body);
+  }
+
+  std::string sync_state(const std::string& path) {
+    return json::parse(daemon.call("GET", path, key).body)["sync"]["state"];
+  }
+
+  json edge_node() {
+    return json::parse(daemon.call("GET", "/v1/edge/status", admin_key).body)["nodes"][0];
+  }
+
+  // Waits until the node has loaded exactly what Redis holds, `rows` rows of `table`.
+  bool edge_has_rows(std::size_t rows, const std::string& table = "address") {
+    json node;
+    bool done = wait_until(
+        [&] {
+          node = edge_node();
+          return node["in_sync"] == true && node["tables"][table]["loaded_rows"] == rows;
+        },
+        std::chrono::seconds(30));
+    if (!done)
+      BOOST_TEST_MESSAGE("edge never had " << rows << " " << table << " rows: " << node.dump());
+    return done;
+  }
+
+  // Waits until every write so far has reached the edge.
+  void wait_applied(const json& trunk) {
+    auto path = "/v1/trunks/" + trunk["id"].get<std::string>();
+    BOOST_TEST_REQUIRE(
+        wait_until([&] { return sync_state(path) == "applied"; }, std::chrono::seconds(30)));
+  }
+
+  // One call from `source` that must reach the application server with this trunk's ids.
+  void expect_call_routed(const std::string& source, const json& trunk) {
+    auto uas =
+        Sipp::uas("uas-app-server-expects-trunk-headers.xml", app_port,
+                  {{"__TRUNK_ID__", trunk["id"]}, {"__CUSTOMER_ID__", trunk["customer_id"]}});
+    auto uac = Sipp::uac("uac-call-completes.xml", source, kamailio.sip_port());
+    int uac_exit = uac.finish();
+    int uas_exit = uas.finish(std::chrono::seconds(10));
+    BOOST_TEST(uac_exit == 0, uac.log_text());
+    BOOST_TEST(uas_exit == 0, uas.log_text());
+  }
+
+  void expect_forbidden(const std::string& source) {
+    auto uac = Sipp::uac("uac-expect-403.xml", source, kamailio.sip_port());
+    BOOST_TEST(uac.finish() == 0, uac.log_text());
+  }
+};
+
+}  // namespace mv::test
