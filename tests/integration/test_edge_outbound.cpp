@@ -139,6 +139,33 @@ BOOST_FIXTURE_TEST_CASE(no_active_trunk_then_reactivated, OutboundFixture) {
   expect_passed(uas, "carrier");
 }
 
+// Verifies outbound calls on an existing trunk (digest auth included) complete while Redis is
+// down, and again after Kamailio restarts (it loads dispatcher and htable rows at start); the
+// daemon notices the restart through core.uptime and reloads.
+BOOST_FIXTURE_TEST_CASE(outbound_survives_redis_down_and_kamailio_restart, OutboundFixture) {
+  int port = free_tcp_port();
+  carrier_trunk(port, R"(,"username":"acct-1","password":"s3cret","realm":"carrier.test")");
+  auto place_call = [&](const char* when) {
+    auto uas = carrier("uas-carrier-challenges-401.xml", port,
+                       {{"__USERNAME__", "acct-1"}, {"__PASSWORD__", "s3cret"}});
+    auto uac = app_server_call("uac-app-server-call-completes.xml", "cust_edge");
+    BOOST_TEST_CONTEXT(when) {
+      expect_passed(uac, "application server");
+      expect_passed(uas, "carrier");
+    }
+  };
+
+  redis.stop();
+  place_call("Redis down");
+  redis.start();
+
+  // The API answers again once it reaches Redis.
+  BOOST_TEST_REQUIRE(wait_until([&] { return edge_node()["restarts_seen"] == 0; }, 10s));
+  kamailio.restart();
+  place_call("Kamailio restarted");
+  BOOST_TEST(wait_until([&] { return edge_node()["restarts_seen"] == 1; }, 30s));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace mv::test
