@@ -55,7 +55,8 @@ curl -fs "$api_url/healthz" >/dev/null || { echo "controlplane did not start: se
 cat <<TXT
 MiniVoice Edge dev stack is up.
   API:    $api_url   (OpenAPI: $api_url/v1/openapi.yaml)
-  SIP:    udp/tcp 127.0.0.1:5060 (inbound calls go to sip:127.0.0.1:5080)
+  SIP:    udp/tcp 127.0.0.1:5060 (inbound calls go to the app servers in config/dev.yaml: sip:127.0.0.1:5080,
+          which may also place outbound calls with X-MiniVoice-Customer-Id)
   Redis:  127.0.0.1:$redis_port (trunks in db 0, Kamailio's tables in db 1)
   kamcmd: kamcmd -s tcp:127.0.0.1:5072 permissions.addressDump
   Logs:   $run_dir/controlplane.log $run_dir/kamailio.log

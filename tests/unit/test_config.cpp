@@ -40,6 +40,7 @@ kamailio:
   rpc_endpoints: [http://127.0.0.1:5071/RPC, http://10.0.0.2:5071/RPC]
   redis_db: 3
   rpc_timeout_ms: 1500
+  app_servers: [sip:10.0.0.5:5080, "10.0.0.6", "sip:[2001:db8::7]:5080;transport=TCP"]
 log_level: debug
 )");
   BOOST_REQUIRE_MESSAGE(load.config.has_value(), (load.errors.empty() ? "" : load.errors.front()));
@@ -56,6 +57,10 @@ log_level: debug
   BOOST_TEST(c.kamailio.rpc_endpoints.size() == 2u);
   BOOST_TEST(c.kamailio.redis_db == 3);
   BOOST_TEST(c.kamailio.rpc_timeout.count() == 1500);
+  // Kept as dispatcher destinations.
+  std::vector<std::string> app_servers{"sip:10.0.0.5:5080", "sip:10.0.0.6",
+                                       "sip:[2001:db8::7]:5080;transport=tcp"};
+  BOOST_TEST(c.kamailio.app_servers == app_servers, boost::test_tools::per_element());
   BOOST_TEST(c.log_level == "debug");
 }
 
@@ -71,15 +76,17 @@ BOOST_AUTO_TEST_CASE(unknown_keys_are_named) {
 BOOST_AUTO_TEST_CASE(all_bad_values_reported_together) {
   auto load = parse_config(
       "http:\n  listen: nowhere\n  threads: 0\nredis:\n  port: 70000\n  db: x\n"
-      "kamailio:\n  rpc_endpoints: [ftp://x]\nlog_level: loud\n");
+      "kamailio:\n  rpc_endpoints: [ftp://x]\n  app_servers: [sip:a@b.example]\n"
+      "log_level: loud\n");
   BOOST_TEST(!load.config.has_value());
   BOOST_TEST(mentions(load, "http.listen"));
   BOOST_TEST(mentions(load, "http.threads"));
   BOOST_TEST(mentions(load, "redis.port"));
   BOOST_TEST(mentions(load, "redis.db"));
   BOOST_TEST(mentions(load, "kamailio.rpc_endpoints[0]"));
+  BOOST_TEST(mentions(load, "kamailio.app_servers[0]"));
   BOOST_TEST(mentions(load, "log_level"));
-  BOOST_TEST(load.errors.size() == 6u);
+  BOOST_TEST(load.errors.size() == 7u);
 }
 
 // Verifies broken YAML and a wrong top-level shape are refused with a message.

@@ -111,7 +111,11 @@ std::string trunk_edge_json(const model::Trunk& trunk, bool remove) {
   if (remove) {
     for (auto& row : rows) row.fields.reset();
   }
-  return edge_rows_json(rows, model::customer_set_row(trunk.customer_id, trunk.edge_set));
+  // A trunk written before placement existed knows no set: leave the customer's row alone.
+  std::optional<model::EdgeRow> customer_row;
+  if (trunk.edge_set != 0)
+    customer_row = model::customer_set_row(trunk.customer_id, trunk.edge_set);
+  return edge_rows_json(rows, customer_row);
 }
 
 void append(RedisCommand& to, const RedisCommand& more) {

@@ -1,0 +1,160 @@
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+
+#include "model/edge_rows.h"
+
+namespace mv::model {
+
+BOOST_AUTO_TEST_SUITE(edge_rows)
+
+Trunk placed_trunk() {
+  Trunk trunk;
+  trunk.id = "trunk_20260529T120000.000000000";
+  trunk.customer_id = "cust_1";
+  trunk.name = "n";
+  trunk.proxy = "sip.example.net";
+  trunk.edge_set = 1003;
+  trunk.edge_order = 42;
+  return trunk;
+}
+
+std::optional<RowFields> row_of(const Trunk& trunk, const std::string& table) {
+  for (auto& row : edge_rows_for(trunk)) {
+    if (row.table == table) return row.fields;
+  }
+  BOOST_FAIL("no " << table << " row slot");
+  return std::nullopt;
+}
+
+std::string field(const RowFields& fields, const std::string& name) {
+  auto it = std::find_if(fields.begin(), fields.end(),
+                         [&](const auto& pair) { return pair.first == name; });
+  BOOST_REQUIRE_MESSAGE(it != fields.end(), "no field " << name);
+  return it->second;
+}
+
+// Verifies a trunk always names one slot per table with stable owners, rows or not.
+BOOST_AUTO_TEST_CASE(one_slot_per_table_with_stable_owners) {
+  auto trunk = placed_trunk();
+  trunk.is_active = false;
+  auto rows = edge_rows_for(trunk);
+  BOOST_TEST_REQUIRE(rows.size() == 3u);
+  BOOST_TEST(rows[0].table == "address");
+  BOOST_TEST(rows[0].owner == trunk.id);
+  BOOST_TEST(rows[1].table == "dispatcher");
+  BOOST_TEST(rows[1].owner == trunk.id);
+  BOOST_TEST(rows[2].table == "htable");
+  BOOST_TEST(rows[2].owner == "a:" + trunk.id);
+  for (const auto& row : rows) BOOST_TEST(!row.fields.has_value());  // inactive: no rows
+}
+
+// Verifies the permissions row: network address and prefix, any port, "<trunk>,<customer>" tag;
+// none without inbound_ip.
+BOOST_AUTO_TEST_CASE(address_row_from_inbound_ip) {
+  auto trunk = placed_trunk();
+  BOOST_TEST(!row_of(trunk, "address").has_value());
+  trunk.inbound_ip = "203.0.113.0/24";
+  auto v4 = *row_of(trunk, "address");
+  BOOST_TEST(field(v4, "grp") == "1");
+  BOOST_TEST(field(v4, "ip_addr") == "203.0.113.0");
+  BOOST_TEST(field(v4, "mask") == "24");
+  BOOST_TEST(field(v4, "port") == "0");
+  BOOST_TEST(field(v4, "tag") == trunk.id + ",cust_1");
+  trunk.inbound_ip = "2001:db8::/32";
+  auto v6 = *row_of(trunk, "address");
+  BOOST_TEST(field(v6, "ip_addr") == "2001:db8::");
+  BOOST_TEST(field(v6, "mask") == "32");
+  trunk.inbound_ip = "198.51.100.7";
+  BOOST_TEST(field(*row_of(trunk, "address"), "mask") == "32");
+}
+
+// Verifies the dispatcher row: the customer's set, priority falling with age, attrs, and no DNS
+// lookup at load for names (flag 16) but not for literals.
+BOOST_AUTO_TEST_CASE(dispatcher_row_in_the_customers_set) {
+  auto trunk = placed_trunk();
+  auto row = *row_of(trunk, "dispatcher");
+  BOOST_TEST(field(row, "setid") == "1003");
+  BOOST_TEST(field(row, "destination") == "sip:sip.example.net");
+  BOOST_TEST(field(row, "flags") == "16");
+  BOOST_TEST(field(row, "priority") == "1999999958");
+  BOOST_TEST(field(row, "attrs") == "trunk=" + trunk.id + ";customer=cust_1");
+  BOOST_TEST(field(row, "description") == trunk.id);
+
+  auto newer = trunk;
+  newer.edge_order = 43;
+  BOOST_TEST(std::stoll(field(*row_of(newer, "dispatcher"), "priority")) <
+             std::stoll(field(row, "priority")));
+
+  trunk.from_domain = "example.net";
+  trunk.proxy = "198.51.100.9:5070";
+  row = *row_of(trunk, "dispatcher");
+  BOOST_TEST(field(row, "attrs") ==
+             "trunk=" + trunk.id + ";customer=cust_1;from_domain=example.net");
+  BOOST_TEST(field(row, "destination") == "sip:198.51.100.9:5070");
+  BOOST_TEST(field(row, "flags") == "0");
+  trunk.proxy = "sip:[2001:db8::9]:5070;transport=TCP";
+  BOOST_TEST(field(*row_of(trunk, "dispatcher"), "flags") == "0");
+
+  auto unplaced = placed_trunk();
+  unplaced.edge_set = 0;
+  BOOST_TEST(!row_of(unplaced, "dispatcher").has_value());
+}
+
+// Verifies proxies become destination URIs with port and transport kept.
+BOOST_AUTO_TEST_CASE(destination_keeps_port_and_transport) {
+  BOOST_TEST(dispatcher_destination("sip.example.net") == "sip:sip.example.net");
+  BOOST_TEST(dispatcher_destination("SIP.Example.NET:5080") == "sip:sip.example.net:5080");
+  BOOST_TEST(dispatcher_destination("sip:sip.example.net;transport=tcp") ==
+             "sip:sip.example.net;transport=tcp");
+  BOOST_TEST(dispatcher_destination("sips:sip.example.net:5061") == "sips:sip.example.net:5061");
+  BOOST_TEST(dispatcher_destination("[2001:db8::1]:5060") == "sip:[2001:db8::1]:5060");
+  BOOST_TEST(dispatcher_destination("not a proxy") == "");
+}
+
+// Verifies credentials go to htable as "<username>:<realm>:<password>" (the password may hold
+// ':'), only for an active trunk with both username and password.
+BOOST_AUTO_TEST_CASE(credentials_row) {
+  auto trunk = placed_trunk();
+  BOOST_TEST(!row_of(trunk, "htable").has_value());
+  trunk.username = "user1";
+  BOOST_TEST(!row_of(trunk, "htable").has_value());
+  trunk.password = "pa:ss";
+  auto row = *row_of(trunk, "htable");
+  BOOST_TEST(field(row, "key_name") == "a:" + trunk.id);
+  BOOST_TEST(field(row, "key_value") == "user1::pa:ss");
+  BOOST_TEST(field(row, "value_type") == "0");
+  trunk.realm = "carrier.test";
+  BOOST_TEST(field(*row_of(trunk, "htable"), "key_value") == "user1:carrier.test:pa:ss");
+}
+
+// Verifies the customer's set number and the application servers' rows.
+BOOST_AUTO_TEST_CASE(customer_and_app_server_rows) {
+  auto customer = customer_set_row("cust_1", 1003);
+  BOOST_TEST(customer.table == "htable");
+  BOOST_TEST(customer.owner == "c:cust_1");
+  BOOST_TEST(field(*customer.fields, "key_value") == "1003");
+  BOOST_TEST(field(*customer.fields, "value_type") == "1");
+  auto app = app_server_row(2, "sip:10.0.0.5:5080");
+  BOOST_TEST(app.table == "dispatcher");
+  BOOST_TEST(app.owner == "app:2");
+  BOOST_TEST(field(*app.fields, "setid") == "1");
+  BOOST_TEST(field(*app.fields, "destination") == "sip:10.0.0.5:5080");
+}
+
+// Verifies padding exactly at non-zero multiples of 1,000, and a padding row no route can use.
+BOOST_AUTO_TEST_CASE(padding_at_multiples_of_1000) {
+  BOOST_TEST(!padding_needed(0));
+  BOOST_TEST(!padding_needed(999));
+  BOOST_TEST(padding_needed(1000));
+  BOOST_TEST(!padding_needed(1001));
+  BOOST_TEST(padding_needed(2000));
+  BOOST_TEST(field(padding_row("address"), "grp") == "99");
+  BOOST_TEST(field(padding_row("dispatcher"), "setid") == "2");
+  BOOST_TEST(field(padding_row("dispatcher"), "flags") == "4");
+  BOOST_TEST(field(padding_row("htable"), "key_name") == "padding");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace mv::model
