@@ -140,8 +140,8 @@ BOOST_FIXTURE_TEST_CASE(no_active_trunk_then_reactivated, OutboundFixture) {
 }
 
 // Verifies outbound calls on an existing trunk (digest auth included) complete while Redis is
-// down, and again after Kamailio restarts (it loads dispatcher and htable rows at start); the
-// daemon notices the restart through core.uptime and reloads.
+// down, while the control plane is down, and after Kamailio restarts (it loads dispatcher and
+// htable rows at start); the daemon notices the restart through core.uptime and reloads.
 BOOST_FIXTURE_TEST_CASE(outbound_survives_redis_down_and_kamailio_restart, OutboundFixture) {
   int port = free_tcp_port();
   carrier_trunk(port, R"(,"username":"acct-1","password":"s3cret","realm":"carrier.test")");
@@ -164,6 +164,25 @@ BOOST_FIXTURE_TEST_CASE(outbound_survives_redis_down_and_kamailio_restart, Outbo
   kamailio.restart();
   place_call("Kamailio restarted");
   BOOST_TEST(wait_until([&] { return edge_node()["restarts_seen"] == 1; }, 30s));
+
+  daemon.kill();
+  place_call("control plane down");
+}
+
+// Verifies in-dialog requests follow the recorded route both ways after a challenged INVITE:
+// the application server's re-INVITE reaches the carrier with the CSeq raised by the edge's
+// retry and the trunk's From host, and the carrier's BYE reaches the application server.
+BOOST_FIXTURE_TEST_CASE(in_dialog_requests_both_ways, OutboundFixture) {
+  int port = free_tcp_port();
+  carrier_trunk(port, R"(,"username":"acct-2","password":"s3cret","realm":"carrier.test",)"
+                      R"("from_domain":"example.net")");
+  auto uas = carrier("uas-carrier-401-reinvite-then-hangs-up.xml", port,
+                     {{"__USERNAME__", "acct-2"},
+                      {"__PASSWORD__", "s3cret"},
+                      {"__FROM_HOST_REGEX__", "@example\\.net>"}});
+  auto uac = app_server_call("uac-app-server-reinvites-carrier-hangs-up.xml", "cust_edge");
+  expect_passed(uac, "application server");
+  expect_passed(uas, "carrier");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -55,6 +55,8 @@ ControlPlane::ControlPlane(const RedisServer& redis, const std::string& extra_ya
 
 ControlPlane::~ControlPlane() { process_.stop(SIGTERM); }
 
+void ControlPlane::kill() { process_.stop(SIGKILL); }
+
 std::string ControlPlane::log_text() const {
   std::ifstream file(log_path_);
   std::stringstream text;

@@ -34,6 +34,8 @@ class ControlPlane {
   ~ControlPlane();
 
   int port() const { return port_; }
+  // SIGKILL, as a crash would: nothing gets to clean up.
+  void kill();
   const std::string& config_path() const { return config_path_; }
   const std::string& log_path() const { return log_path_; }
   std::string log_text() const;
