@@ -13,6 +13,8 @@ using namespace std::chrono_literals;
 // The edge fixture plus carriers: each trunk's proxy is 127.0.0.1:<its own port>, where a sipp
 // UAS plays the carrier; the application server (127.0.0.1) places calls with sipp as UAC.
 struct OutboundFixture : EdgeFixture {
+  using EdgeFixture::EdgeFixture;
+
   // A trunk whose proxy is 127.0.0.1:port, created and applied at the edge.
   json carrier_trunk(int port, const std::string& extra_fields = "") {
     auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:)" + std::to_string(port) + "\"" +
@@ -183,6 +185,35 @@ BOOST_FIXTURE_TEST_CASE(in_dialog_requests_both_ways, OutboundFixture) {
   auto uac = app_server_call("uac-app-server-reinvites-carrier-hangs-up.xml", "cust_edge");
   expect_passed(uac, "application server");
   expect_passed(uas, "carrier");
+}
+
+// Probes every second, so a dead carrier is taken out within a few seconds.
+struct ProbingFixture : OutboundFixture {
+  ProbingFixture() : OutboundFixture(1) {}
+
+  std::string flags_of(const std::string& uri) {
+    auto list = kamailio.rpc("dispatcher.list");
+    for (const auto& record : list["RECORDS"]) {
+      for (const auto& target : record["SET"]["TARGETS"]) {
+        if (target["DEST"]["URI"] == uri) return target["DEST"]["FLAGS"];
+      }
+    }
+    return "absent";
+  }
+};
+
+// Verifies a carrier that stops answering probes is taken out of rotation, and stays out when
+// another trunk's change reloads the dispatcher table (Kamailio's reload alone would mark it
+// active again and send it calls).
+BOOST_FIXTURE_TEST_CASE(dead_carrier_stays_out_across_reloads, ProbingFixture) {
+  int dead_port = free_tcp_port();
+  carrier_trunk(dead_port);
+  auto dead_uri = "sip:127.0.0.1:" + std::to_string(dead_port);
+  BOOST_TEST_REQUIRE(wait_until([&] { return flags_of(dead_uri).starts_with("I"); }, 15s));
+  auto reloads_before = edge_node()["reloads"].get<int>();
+  carrier_trunk(free_tcp_port());
+  BOOST_TEST(edge_node()["reloads"].get<int>() > reloads_before);
+  BOOST_TEST(flags_of(dead_uri).starts_with("I"), flags_of(dead_uri));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -18,13 +18,16 @@ using json = nlohmann::json;
 struct EdgeFixture {
   RedisServer redis;
   int app_port = free_tcp_port();
-  KamailioEdge kamailio{redis};
+  KamailioEdge kamailio;
   ControlPlane daemon{redis, "kamailio:\n  rpc_endpoints: [" + kamailio.rpc_url() +
                                  "]\n  redis_db: 1\n  app_servers: [sip:127.0.0.1:" +
                                  std::to_string(app_port) + "]\n"};
   std::string key = daemon.create_key("cust_edge");
   std::string admin_key =
       first_line(daemon.run_command({"keys", "create", "--customer", "ops", "--role", "admin"}));
+
+  // `ping_interval_s`: how often Kamailio probes each destination (see KamailioEdge).
+  explicit EdgeFixture(int ping_interval_s = 3600) : kamailio(redis, ping_interval_s) {}
 
   static std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
@@ -59,8 +62,9 @@ struct EdgeFixture {
   // Waits until every write so far has reached the edge.
   void wait_applied(const json& trunk) {
     auto path = "/v1/trunks/" + trunk["id"].get<std::string>();
-    BOOST_TEST_REQUIRE(
-        wait_until([&] { return sync_state(path) == "applied"; }, std::chrono::seconds(30)));
+    bool applied =
+        wait_until([&] { return sync_state(path) == "applied"; }, std::chrono::seconds(30));
+    BOOST_TEST_REQUIRE(applied, "never applied; edge: " << edge_node().dump());
   }
 
   // One call from `source` that must reach the application server with this trunk's ids.

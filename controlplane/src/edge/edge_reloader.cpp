@@ -152,8 +152,19 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
     log_->warn("edge {} has {} {} rows loaded, Redis holds {}: reloading", endpoint,
                table.loaded_rows, table.table, table.expected_rows);
   }
+  // dispatcher.reload marks every destination active again: a carrier that probes had taken out
+  // would get calls (and make them wait for a timeout) until it failed two probes more.
+  std::vector<nlohmann::json> down;
+  if (table.table == model::kDispatcherTable) down = inactive_destinations(endpoint);
   auto reload_call = reload_calls().at(table.table);
   rpc_.call(endpoint, reload_call.first, reload_call.second);
+  for (const auto& destination : down) {
+    try {
+      rpc_.call(endpoint, "dispatcher.set_state", destination);
+    } catch (const kamailio::RpcError&) {
+      // The destination is no longer in the table: nothing to keep down.
+    }
+  }
   ++node.reloads;
   node.last_reload_unix_ns = now_unix_ns();
   table.loaded_rows = loaded_rows(endpoint, table.table);
@@ -166,6 +177,33 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
                 table.table, table.expected_rows);
   }
   return in_sync;
+}
+
+nlohmann::json EdgeReloader::dispatcher_records(const std::string& endpoint) {
+  try {
+    return rpc_.call(endpoint, "dispatcher.list").value("RECORDS", nlohmann::json::array());
+  } catch (const kamailio::RpcError& e) {
+    // An empty table is an error reply, not an empty list.
+    if (std::string_view(e.what()).find("No Destination Sets") != std::string_view::npos) {
+      return nlohmann::json::array();
+    }
+    throw;
+  }
+}
+
+std::vector<nlohmann::json> EdgeReloader::inactive_destinations(const std::string& endpoint) {
+  // FLAGS: first letter A(ctive), I(nactive), D(isabled) or T(rying); then P(robing) or X.
+  std::vector<nlohmann::json> down;
+  for (const auto& record : dispatcher_records(endpoint)) {
+    auto set = record.value("SET", nlohmann::json::object());
+    for (const auto& target : set.value("TARGETS", nlohmann::json::array())) {
+      auto dest = target.value("DEST", nlohmann::json::object());
+      if (dest.value("FLAGS", "").starts_with("I")) {
+        down.push_back({"ip", set.value("ID", 0), dest.value("URI", "")});
+      }
+    }
+  }
+  return down;
 }
 
 std::map<std::string, std::int64_t> EdgeReloader::table_versions() {
@@ -238,8 +276,7 @@ std::size_t EdgeReloader::loaded_rows(const std::string& endpoint, const std::st
   if (table == model::kDispatcherTable) {
     // {"NRSETS": n, "RECORDS": [{"SET": {"ID": id, "TARGETS": [{"DEST": {...}}, ...]}}, ...]}
     std::size_t rows = 0;
-    auto list = rpc_.call(endpoint, "dispatcher.list");
-    for (const auto& record : list.value("RECORDS", nlohmann::json::array())) {
+    for (const auto& record : dispatcher_records(endpoint)) {
       rows += count(
           record.value("SET", nlohmann::json::object()).value("TARGETS", nlohmann::json::array()));
     }

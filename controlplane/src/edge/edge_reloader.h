@@ -25,7 +25,8 @@ namespace mv::edge {
 // two at once against a node; a burst of writes waits `settle` and then costs one reload per
 // changed table and node. A failed or short reload is retried after `retry`. Without changes
 // every node is checked every `verify_every`: a node that restarted (core.uptime's start time
-// moved) reloads everything, a table whose row count differs from Redis reloads.
+// moved) reloads everything, a table whose row count differs from Redis reloads. Destinations
+// that probing had taken out stay out across a dispatcher reload.
 class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatusSource {
  public:
   struct Timing {
@@ -51,6 +52,11 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   bool sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version,
                   NodeStatus& node);
   void detect_restart(NodeStatus& node);
+  // dispatcher.list's RECORDS: [{"SET": {"ID": id, "TARGETS": [{"DEST": {...}}]}}]; none when
+  // the table is empty.
+  nlohmann::json dispatcher_records(const std::string& endpoint);
+  // dispatcher.set_state parameters that would take each inactive destination out again.
+  std::vector<nlohmann::json> inactive_destinations(const std::string& endpoint);
   std::map<std::string, std::int64_t> table_versions();
   std::size_t expected_rows(const std::string& table);
   std::size_t loaded_rows(const std::string& endpoint, const std::string& table);
