@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "crypto/api_key.h"
 #include "edge/edge_reloader.h"
+#include "edge/registration_poller.h"
 #include "http/cpprest_server.h"
 #include "http/jsonrpc_http_client.h"
 #include "openapi_document.h"
@@ -38,6 +39,12 @@ store::RedisEndpoint kamailio_redis(const config::Config& config) {
   return endpoint;
 }
 
+model::EdgeSettings edge_settings(const config::Config& config) {
+  model::EdgeSettings settings;
+  settings.registration_expires_s = config.kamailio.registration_expires_s;
+  return settings;
+}
+
 int serve(const config::Config& config) {
   // Blocked before any thread starts, so every thread inherits the mask and sigwait below is the
   // one place SIGINT/SIGTERM arrive.
@@ -53,7 +60,7 @@ int serve(const config::Config& config) {
 
   http::CpprestServer::configure_thread_pool(config.http.threads);
   store::RedisPool redis(config.redis, config.redis_pool_size);
-  store::RedisTrunkStore trunk_store(redis, config.kamailio.redis_db);
+  store::RedisTrunkStore trunk_store(redis, config.kamailio.redis_db, edge_settings(config));
   store::RedisApiKeyStore key_store(redis);
   store::RedisPool kamailio_db(kamailio_redis(config), 1);
   http::JsonRpcHttpClient rpc(config.kamailio.rpc_timeout);
@@ -64,6 +71,8 @@ int serve(const config::Config& config) {
     log->error("cannot write the application servers to Redis: {}", e.what());
   }
   edge::EdgeReloader edge(rpc, redis, kamailio_db, config.kamailio.rpc_endpoints, {}, log);
+  edge::RegistrationPoller registrations(rpc, redis, config.kamailio.rpc_endpoints,
+                                         config.kamailio.registration_poll, log);
   util::SystemClock clock;
   service::TrunkService trunks(trunk_store, clock, edge);
   api::ApiService api(api::build_router(trunks, edge, std::string(kOpenApiYaml)), key_store, log);
@@ -114,7 +123,7 @@ int revoke_key(const config::Config& config, const std::string& key_id) {
 int fsck(const config::Config& config) {
   store::RedisPool redis(config.redis, 1);
   store::RedisPool kamailio_db(kamailio_redis(config), 1);
-  auto problems = store::check_trunk_consistency(redis, kamailio_db);
+  auto problems = store::check_trunk_consistency(redis, kamailio_db, edge_settings(config));
   for (const auto& problem : problems) std::cout << problem << "\n";
   std::cout << (problems.empty() ? "consistent\n" : "INCONSISTENT\n");
   return problems.empty() ? 0 : 1;

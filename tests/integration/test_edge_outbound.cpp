@@ -12,6 +12,8 @@ using namespace std::chrono_literals;
 
 // The edge fixture plus carriers: each trunk's proxy is 127.0.0.1:<its own port>, where a sipp
 // UAS plays the carrier; the application server (127.0.0.1) places calls with sipp as UAC.
+// Trunks with credentials say "register": false: the carriers here take calls, not REGISTERs
+// (edge_registration covers those).
 struct OutboundFixture : EdgeFixture {
   using EdgeFixture::EdgeFixture;
 
@@ -46,8 +48,9 @@ struct OutboundFixture : EdgeFixture {
 // from_domain and no X-MiniVoice header on the wire.
 BOOST_FIXTURE_TEST_CASE(call_through_407_with_trunk_credentials, OutboundFixture) {
   int port = free_tcp_port();
-  carrier_trunk(port, R"(,"username":"user1","password":"s3cret","realm":"carrier.test",)"
-                      R"("from_domain":"example.net")");
+  carrier_trunk(
+      port, R"(,"register":false,"username":"user1","password":"s3cret","realm":"carrier.test",)"
+            R"("from_domain":"example.net")");
   auto uas = carrier("uas-carrier-challenges-407.xml", port,
                      {{"__FROM_HOST_REGEX__", "@example\\.net>"}, {"__USERNAME__", "user1"}});
   auto uac = app_server_call("uac-app-server-call-completes.xml", "cust_edge");
@@ -59,7 +62,9 @@ BOOST_FIXTURE_TEST_CASE(call_through_407_with_trunk_credentials, OutboundFixture
 // it), including a password with ':' in it.
 BOOST_FIXTURE_TEST_CASE(digest_answer_uses_the_trunk_password, OutboundFixture) {
   int port = free_tcp_port();
-  carrier_trunk(port, R"(,"username":"acct-7","password":"pa:ss$wd","realm":"carrier.test")");
+  carrier_trunk(
+      port,
+      R"(,"register":false,"username":"acct-7","password":"pa:ss$wd","realm":"carrier.test")");
   auto uas = carrier("uas-carrier-challenges-401.xml", port,
                      {{"__USERNAME__", "acct-7"}, {"__PASSWORD__", "pa:ss$wd"}});
   auto uac = app_server_call("uac-app-server-call-completes.xml", "cust_edge");
@@ -146,7 +151,8 @@ BOOST_FIXTURE_TEST_CASE(no_active_trunk_then_reactivated, OutboundFixture) {
 // htable rows at start); the daemon notices the restart through core.uptime and reloads.
 BOOST_FIXTURE_TEST_CASE(outbound_survives_redis_down_and_kamailio_restart, OutboundFixture) {
   int port = free_tcp_port();
-  carrier_trunk(port, R"(,"username":"acct-1","password":"s3cret","realm":"carrier.test")");
+  carrier_trunk(
+      port, R"(,"register":false,"username":"acct-1","password":"s3cret","realm":"carrier.test")");
   auto place_call = [&](const char* when) {
     auto uas = carrier("uas-carrier-challenges-401.xml", port,
                        {{"__USERNAME__", "acct-1"}, {"__PASSWORD__", "s3cret"}});
@@ -176,8 +182,9 @@ BOOST_FIXTURE_TEST_CASE(outbound_survives_redis_down_and_kamailio_restart, Outbo
 // retry and the trunk's From host, and the carrier's BYE reaches the application server.
 BOOST_FIXTURE_TEST_CASE(in_dialog_requests_both_ways, OutboundFixture) {
   int port = free_tcp_port();
-  carrier_trunk(port, R"(,"username":"acct-2","password":"s3cret","realm":"carrier.test",)"
-                      R"("from_domain":"example.net")");
+  carrier_trunk(
+      port, R"(,"register":false,"username":"acct-2","password":"s3cret","realm":"carrier.test",)"
+            R"("from_domain":"example.net")");
   auto uas = carrier("uas-carrier-401-reinvite-then-hangs-up.xml", port,
                      {{"__USERNAME__", "acct-2"},
                       {"__PASSWORD__", "s3cret"},

@@ -19,9 +19,10 @@ struct EdgeFixture {
   RedisServer redis;
   int app_port = free_tcp_port();
   KamailioEdge kamailio;
-  ControlPlane daemon{redis, "kamailio:\n  rpc_endpoints: [" + kamailio.rpc_url() +
-                                 "]\n  redis_db: 1\n  app_servers: [sip:127.0.0.1:" +
-                                 std::to_string(app_port) + "]\n"};
+  ControlPlane daemon{
+      redis, "kamailio:\n  rpc_endpoints: [" + kamailio.rpc_url() +
+                 "]\n  redis_db: 1\n  app_servers: [sip:127.0.0.1:" + std::to_string(app_port) +
+                 "]\n  registration_expires_s: 60\n  registration_poll_ms: 200\n"};
   std::string key = daemon.create_key("cust_edge");
   std::string admin_key =
       first_line(daemon.run_command({"keys", "create", "--customer", "ops", "--role", "admin"}));
@@ -33,7 +34,7 @@ struct EdgeFixture {
 
   json create(const std::string& body) {
     auto result = daemon.call("POST", "/v1/trunks", key, body);
-    BOOST_TEST_REQUIRE(result.status == 201);
+    BOOST_TEST_REQUIRE(result.status == 201, result.body << daemon.log_text().substr(0, 4000));
     return json::parse(result.body);
   }
 

@@ -46,6 +46,9 @@ KamailioEdge::KamailioEdge(const RedisServer& redis, int ping_interval_s)
       << "#!define MV_CTL_SOCKET \"unix:" << dir_.path() << "/kamailio_ctl\"\n"
       << "#!define MV_REDIS_URL \"redis://127.0.0.1:" << redis.port() << "/1\"\n"
       << "#!define MV_DS_PING_INTERVAL " << ping_interval_s << "\n"
+      << "#!define MV_REG_CONTACT \"127.0.0.1:" << sip_port_ << "\"\n"
+      << "#!define MV_REG_TIMER_INTERVAL 1\n"
+      << "#!define MV_REG_RETRY_INTERVAL 3\n"
       << "#!define MV_CHILDREN 2\n";
   start();
 }

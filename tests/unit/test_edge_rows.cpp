@@ -39,13 +39,15 @@ BOOST_AUTO_TEST_CASE(one_slot_per_table_with_stable_owners) {
   auto trunk = placed_trunk();
   trunk.is_active = false;
   auto rows = edge_rows_for(trunk);
-  BOOST_TEST_REQUIRE(rows.size() == 3u);
+  BOOST_TEST_REQUIRE(rows.size() == 4u);
   BOOST_TEST(rows[0].table == "address");
   BOOST_TEST(rows[0].owner == trunk.id);
   BOOST_TEST(rows[1].table == "dispatcher");
   BOOST_TEST(rows[1].owner == trunk.id);
   BOOST_TEST(rows[2].table == "htable");
   BOOST_TEST(rows[2].owner == "a:" + trunk.id);
+  BOOST_TEST(rows[3].table == "uacreg");
+  BOOST_TEST(rows[3].owner == trunk.id);
   for (const auto& row : rows) BOOST_TEST(!row.fields.has_value());  // inactive: no rows
 }
 
@@ -126,6 +128,40 @@ BOOST_AUTO_TEST_CASE(credentials_row) {
   BOOST_TEST(field(row, "value_type") == "0");
   trunk.realm = "carrier.test";
   BOOST_TEST(field(*row_of(trunk, "htable"), "key_value") == "user1:carrier.test:pa:ss");
+}
+
+// Verifies the registration row: only for an active trunk that registers; the AOR domain is
+// from_domain or else the proxy host; sent to the proxy; the configured expiry.
+BOOST_AUTO_TEST_CASE(registration_row) {
+  auto trunk = placed_trunk();
+  trunk.proxy = "sip:sip.example.net:5070;transport=tcp";
+  BOOST_TEST(!row_of(trunk, "uacreg").has_value());
+  trunk.username = "user1";
+  trunk.password = "pw";
+  EdgeSettings settings;
+  settings.registration_expires_s = 300;
+  auto row = *[&] {
+    for (auto& slot : edge_rows_for(trunk, settings)) {
+      if (slot.table == "uacreg") return slot.fields;
+    }
+    return std::optional<RowFields>();
+  }();
+  BOOST_TEST(field(row, "l_uuid") == trunk.id);
+  BOOST_TEST(field(row, "r_username") == "user1");
+  BOOST_TEST(field(row, "r_domain") == "sip.example.net");
+  BOOST_TEST(field(row, "auth_username") == "user1");
+  BOOST_TEST(field(row, "auth_password") == "pw");
+  BOOST_TEST(field(row, "auth_proxy") == "sip:sip.example.net:5070;transport=tcp");
+  BOOST_TEST(field(row, "expires") == "300");
+  BOOST_TEST(field(row, "flags") == "0");
+  trunk.from_domain = "example.net";
+  BOOST_TEST(field(*row_of(trunk, "uacreg"), "r_domain") == "example.net");
+  trunk.register_requested = false;
+  BOOST_TEST(!row_of(trunk, "uacreg").has_value());
+  BOOST_TEST(row_of(trunk, "htable").has_value());  // still answers digest challenges
+  BOOST_TEST(keyed_by_owner("uacreg"));
+  BOOST_TEST(!keyed_by_owner("dispatcher"));
+  BOOST_TEST(field(padding_row("uacreg"), "flags") == "1");
 }
 
 // Verifies the customer's set number and the application servers' rows.

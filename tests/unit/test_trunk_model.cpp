@@ -53,17 +53,57 @@ BOOST_AUTO_TEST_CASE(json_view_has_seed_fields_and_no_password) {
   auto json = trunk_to_json(seed_trunk(), {});
   std::vector<std::string> keys;
   for (const auto& [key, value] : json.items()) keys.push_back(key);
-  std::vector<std::string> expected{"id",         "customer_id",  "name",
-                                    "direction",  "gateway_name", "proxy",
-                                    "username",   "realm",        "from_domain",
-                                    "inbound_ip", "is_active",    "registration_status",
-                                    "created_at", "updated_at",   "sync"};
+  std::vector<std::string> expected{"id",
+                                    "customer_id",
+                                    "name",
+                                    "direction",
+                                    "gateway_name",
+                                    "proxy",
+                                    "username",
+                                    "realm",
+                                    "from_domain",
+                                    "inbound_ip",
+                                    "is_active",
+                                    "register",
+                                    "registration_status",
+                                    "registration",
+                                    "created_at",
+                                    "updated_at",
+                                    "sync"};
   BOOST_TEST(keys == expected, boost::test_tools::per_element());
   BOOST_TEST(json.dump().find("secret") == std::string::npos);
   BOOST_TEST(!json.contains("password"));
   BOOST_TEST(json["id"] == "trunk_20260529T120000.000000000");
   BOOST_TEST(json["created_at"] == "2026-05-29T12:00:00.000Z");
-  BOOST_TEST(json["registration_status"] == "NOREG");
+  // Credentials and no report from the edge yet.
+  BOOST_TEST(json["register"] == true);
+  BOOST_TEST(json["registration_status"] == "UNKNOWN");
+  BOOST_TEST(json["registration"]["state"] == "UNKNOWN");
+}
+
+// Verifies registration_status: NOREG without credentials or with register:false, else the
+// state the edge reported, with its times and error.
+BOOST_AUTO_TEST_CASE(registration_status_follows_register_and_the_edge) {
+  auto trunk = seed_trunk();
+  trunk.register_requested = false;
+  auto quiet = trunk_to_json(trunk, {});
+  BOOST_TEST(quiet["register"] == false);
+  BOOST_TEST(quiet["registration_status"] == "NOREG");
+  BOOST_TEST(quiet["registration"].is_null());
+
+  trunk.register_requested.reset();
+  trunk.password.reset();
+  trunk.username.reset();
+  BOOST_TEST(trunk_to_json(trunk, {})["registration_status"] == "NOREG");
+
+  auto registered = seed_trunk();
+  registered.registration = Registration{"FAILED", kSeedTimeNs, 0, std::string("403 Forbidden"), 2};
+  auto json = trunk_to_json(registered, {});
+  BOOST_TEST(json["registration_status"] == "FAILED");
+  BOOST_TEST(json["registration"]["since"] == "2026-05-29T12:00:00.000Z");
+  BOOST_TEST(json["registration"]["expires_at"].is_null());
+  BOOST_TEST(json["registration"]["last_error"] == "403 Forbidden");
+  BOOST_TEST(json["registration"]["failures"] == 2);
 }
 
 // Verifies direction is "outbound" without inbound_ip and "both" with one.

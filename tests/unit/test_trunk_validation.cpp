@@ -755,6 +755,9 @@ BOOST_AUTO_TEST_CASE(rejects_bad_bodies) {
       {R"({"is_active":0})", "is_active: must be a boolean"},
       {R"({"is_active":null})", "is_active: must be a boolean"},
       {R"({"is_active":[]})", "is_active: must be a boolean"},
+      {R"({"register":"yes"})", "register: must be a boolean or null"},
+      {R"({"register":1})", "register: must be a boolean or null"},
+      {R"({"registration":{}})", "registration: is read-only"},
       // Null for required fields.
       {R"({"name":null})", "name: must not be null"},
       {R"({"proxy":null})", "proxy: must not be null"},
@@ -992,6 +995,34 @@ BOOST_AUTO_TEST_CASE(patch_enforces_credential_pair) {
       }
     }
   }
+}
+
+// Verifies `register`: true needs credentials (now or after the patch), false keeps them for
+// digest challenges without registering, null returns to the default.
+BOOST_AUTO_TEST_CASE(register_needs_credentials) {
+  const std::string kNeeds = "register: needs a username and a password to register with";
+  Trunk bare;
+  bare.name = "Carrier";
+  bare.proxy = "sip.example.net";
+  Trunk with_credentials = bare;
+  with_credentials.username = "alice";
+  with_credentials.password = "pw1";
+  Trunk told_to_register = with_credentials;
+  told_to_register.register_requested = true;
+
+  BOOST_TEST(refusal(apply_trunk_patch(bare, must_parse(R"({"register":true})"))) == kNeeds);
+  BOOST_TEST(refusal(apply_trunk_patch(told_to_register, must_parse(R"({"password":null})"))) ==
+             kNeeds);
+  auto quiet =
+      must_succeed(apply_trunk_patch(with_credentials, must_parse(R"({"register":false})")));
+  BOOST_TEST((quiet.register_requested == std::optional<bool>(false)));
+  BOOST_TEST(!quiet.registers());
+  BOOST_TEST(with_credentials.registers());  // the default with credentials
+  auto reset = must_succeed(apply_trunk_patch(quiet, must_parse(R"({"register":null})")));
+  BOOST_TEST(!reset.register_requested.has_value());
+  BOOST_TEST(reset.registers());
+  BOOST_TEST(must_succeed(apply_trunk_patch(bare, must_parse(R"({"register":false})")))
+                 .register_requested.value_or(true) == false);
 }
 
 // Verifies IPv4 hidden in IPv6 cannot bypass the prefix rule, multicast rule or overlap index.

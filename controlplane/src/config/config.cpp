@@ -120,12 +120,19 @@ ConfigLoad parse_config(std::string_view yaml_text) {
 
   const auto kamailio = root["kamailio"];
   reader.only_keys(kamailio, "kamailio",
-                   {"rpc_endpoints", "redis_db", "rpc_timeout_ms", "app_servers"});
+                   {"rpc_endpoints", "redis_db", "rpc_timeout_ms", "app_servers",
+                    "registration_expires_s", "registration_poll_ms"});
   if (kamailio && kamailio.IsMap()) {
     reader.integer(kamailio["redis_db"], "kamailio.redis_db", 0, 15, config.kamailio.redis_db);
     long timeout_ms = config.kamailio.rpc_timeout.count();
     reader.integer(kamailio["rpc_timeout_ms"], "kamailio.rpc_timeout_ms", 100, 60000, timeout_ms);
     config.kamailio.rpc_timeout = std::chrono::milliseconds(timeout_ms);
+    reader.integer(kamailio["registration_expires_s"], "kamailio.registration_expires_s", 60, 86400,
+                   config.kamailio.registration_expires_s);
+    long poll_ms = config.kamailio.registration_poll.count();
+    reader.integer(kamailio["registration_poll_ms"], "kamailio.registration_poll_ms", 200, 60000,
+                   poll_ms);
+    config.kamailio.registration_poll = std::chrono::milliseconds(poll_ms);
   }
   if (kamailio && kamailio.IsMap() && kamailio["rpc_endpoints"]) {
     const auto endpoints = kamailio["rpc_endpoints"];

@@ -24,6 +24,10 @@ struct KamailioConfig {
   // The application servers, as dispatcher destinations ("sip:127.0.0.1:5080"): inbound calls go
   // to them, and outbound calls are accepted only from their addresses.
   std::vector<std::string> app_servers;
+  // Expires the edge asks carriers for when it registers a trunk, and how often the daemon reads
+  // the registrations' state from the edge.
+  int registration_expires_s = 600;
+  std::chrono::milliseconds registration_poll{5000};
 };
 
 struct Config {

@@ -41,7 +41,7 @@ EdgeReloader::EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_
   for (auto& endpoint : endpoints) {
     NodeStatus node;
     node.endpoint = std::move(endpoint);
-    for (const auto& [name, call] : reload_calls()) {
+    for (const char* name : model::kEdgeTables) {
       TableStatus table;
       table.table = name;
       node.tables.push_back(std::move(table));
@@ -144,6 +144,7 @@ void EdgeReloader::detect_restart(NodeStatus& node) {
 
 bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version,
                               NodeStatus& node) {
+  if (table.table == model::kUacregTable) return sync_registrations(endpoint, table);
   table.expected_rows = expected_rows(table.table);
   bool reload = table.loaded_version != version;
   if (!reload) {
@@ -177,6 +178,86 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
                 table.table, table.expected_rows);
   }
   return in_sync;
+}
+
+bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& table) {
+  // uac.reg_reload would drop every registration first (and cannot run more than once per
+  // reg_gc_interval): compare record by record and change only the ones that differ.
+  std::map<std::string, std::map<std::string, std::string>> wanted;  // l_uuid -> row
+  auto keys = scan_keys(store::keys::kamailio_row(model::kUacregTable, "*"));
+  std::vector<store::RedisCommand> reads;
+  for (const auto& key : keys) reads.push_back({"HGETALL", key});
+  if (!reads.empty()) {
+    for (const auto& reply : kamailio_db_.acquire()->pipeline(reads)) {
+      std::map<std::string, std::string> row;
+      for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+        row[reply.elements[i].text] = reply.elements[i + 1].text;
+      }
+      if (row.contains("l_uuid")) wanted[row["l_uuid"]] = std::move(row);
+    }
+  }
+  table.expected_rows = wanted.size();
+
+  // The records hold passwords in clear text: compared here, never logged or kept.
+  auto loaded = registration_records(endpoint);
+  std::size_t changes = 0;
+  for (const auto& [uuid, row] : wanted) {
+    auto it = loaded.find(uuid);
+    if (it != loaded.end() && same_registration(row, it->second)) continue;
+    rpc_.call(endpoint, "uac.reg_refresh", nlohmann::json::array({uuid}));
+    ++changes;
+  }
+  auto now = std::chrono::steady_clock::now();
+  for (const auto& [uuid, record] : loaded) {
+    if (wanted.contains(uuid)) continue;
+    // Gone from Redis: un-REGISTER while the record can still answer the registrar's challenge,
+    // and remove it once it holds no binding (or the un-REGISTER had its chance).
+    auto flags = record.value("flags", 0);
+    bool bound = (flags & 4) && !(flags & 1) && record.value("expires", 0) != 0;
+    auto key = endpoint + " " + uuid;
+    auto sent = unregister_sent_.find(key);
+    if (bound && (sent == unregister_sent_.end() || now - sent->second < std::chrono::seconds(5))) {
+      if (sent == unregister_sent_.end()) {
+        rpc_.call(endpoint, "uac.reg_unregister", nlohmann::json::array({"l_uuid", uuid}));
+        unregister_sent_[key] = now;
+      }
+    } else {
+      rpc_.call(endpoint, "uac.reg_remove", nlohmann::json::array({uuid}));
+      unregister_sent_.erase(key);
+    }
+    ++changes;
+  }
+  table.loaded_rows = changes == 0 ? loaded.size() : registration_records(endpoint).size();
+  return table.loaded_rows == table.expected_rows;
+}
+
+std::map<std::string, nlohmann::json> EdgeReloader::registration_records(
+    const std::string& endpoint) {
+  std::map<std::string, nlohmann::json> records;
+  for (auto& record : rpc_.call(endpoint, "uac.reg_dump")) {
+    auto uuid = record.value("l_uuid", "");
+    records[uuid] = std::move(record);
+  }
+  return records;
+}
+
+bool EdgeReloader::same_registration(const std::map<std::string, std::string>& row,
+                                     const nlohmann::json& record) {
+  auto text = [&](const char* name) {
+    auto value = record.value(name, nlohmann::json());
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_number()) return std::to_string(value.get<std::int64_t>());
+    return std::string();
+  };
+  auto field = [&](const char* name) {
+    auto it = row.find(name);
+    return it == row.end() ? std::string() : it->second;
+  };
+  for (const char* name : {"l_domain", "r_username", "r_domain", "realm", "auth_username",
+                           "auth_password", "auth_proxy", "expires"}) {
+    if (text(name) != field(name)) return false;
+  }
+  return true;
 }
 
 nlohmann::json EdgeReloader::dispatcher_records(const std::string& endpoint) {
@@ -255,16 +336,19 @@ void EdgeReloader::record_failure(const std::vector<NodeStatus>& nodes) {
   }
 }
 
-std::size_t EdgeReloader::expected_rows(const std::string& table) {
-  std::size_t rows = 0;
+std::vector<std::string> EdgeReloader::scan_keys(const std::string& pattern) {
+  std::vector<std::string> keys;
   std::string cursor = "0";
   do {
-    auto reply = kamailio_db_.command(
-        {"SCAN", cursor, "MATCH", store::keys::kamailio_row(table, "*"), "COUNT", "1000"});
+    auto reply = kamailio_db_.command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
     cursor = reply.elements.at(0).text;
-    rows += reply.elements.at(1).elements.size();
+    for (const auto& key : reply.elements.at(1).elements) keys.push_back(key.text);
   } while (cursor != "0");
-  return rows;
+  return keys;
+}
+
+std::size_t EdgeReloader::expected_rows(const std::string& table) {
+  return scan_keys(store::keys::kamailio_row(table, "*")).size();
 }
 
 std::size_t EdgeReloader::loaded_rows(const std::string& endpoint, const std::string& table) {

@@ -52,6 +52,13 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   bool sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version,
                   NodeStatus& node);
   void detect_restart(NodeStatus& node);
+  // uacreg: per-record uac.reg_refresh / reg_unregister / reg_remove until the node's
+  // registrations are the rows in Redis.
+  bool sync_registrations(const std::string& endpoint, TableStatus& table);
+  std::map<std::string, nlohmann::json> registration_records(const std::string& endpoint);
+  static bool same_registration(const std::map<std::string, std::string>& row,
+                                const nlohmann::json& record);
+  std::vector<std::string> scan_keys(const std::string& pattern);
   // dispatcher.list's RECORDS: [{"SET": {"ID": id, "TARGETS": [{"DEST": {...}}]}}]; none when
   // the table is empty.
   nlohmann::json dispatcher_records(const std::string& endpoint);
@@ -78,6 +85,8 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   std::condition_variable wake_;
   std::vector<NodeStatus> nodes_;
   bool changed_ = true;  // load once at start: the node may predate this daemon's writes
+  // "<endpoint> <l_uuid>" -> when its un-REGISTER went out (worker thread only).
+  std::map<std::string, std::chrono::steady_clock::time_point> unregister_sent_;
   bool stopping_ = false;
   std::thread worker_;
 };

@@ -53,12 +53,37 @@ std::optional<RowFields> auth_fields(const Trunk& trunk) {
                        *trunk.username + ":" + trunk.realm.value_or("") + ":" + *trunk.password, 0);
 }
 
+std::optional<RowFields> uacreg_fields(const Trunk& trunk, const EdgeSettings& settings) {
+  if (!trunk.is_active || !trunk.registers()) return std::nullopt;
+  auto proxy = parse_sip_proxy(trunk.proxy).proxy;
+  if (!proxy) return std::nullopt;
+  auto domain = trunk.from_domain.value_or(proxy->host);
+  return RowFields{{"l_uuid", trunk.id},
+                   {"l_username", trunk.id},
+                   {"l_domain", domain},
+                   {"r_username", *trunk.username},
+                   {"r_domain", domain},
+                   {"realm", trunk.realm.value_or("")},
+                   {"auth_username", *trunk.username},
+                   {"auth_password", *trunk.password},
+                   {"auth_ha1", ""},
+                   {"auth_proxy", dispatcher_destination(trunk.proxy)},
+                   {"expires", std::to_string(settings.registration_expires_s)},
+                   {"flags", "0"},
+                   {"reg_delay", "0"},
+                   {"contact_addr", ""},
+                   {"socket", ""}};
+}
+
 }  // namespace
 
-std::vector<EdgeRow> edge_rows_for(const Trunk& trunk) {
+bool keyed_by_owner(const std::string& table) { return table == kUacregTable; }
+
+std::vector<EdgeRow> edge_rows_for(const Trunk& trunk, const EdgeSettings& settings) {
   return {{kAddressTable, trunk.id, address_fields(trunk)},
           {kDispatcherTable, trunk.id, dispatcher_fields(trunk)},
-          {kHtableTable, "a:" + trunk.id, auth_fields(trunk)}};
+          {kHtableTable, "a:" + trunk.id, auth_fields(trunk)},
+          {kUacregTable, trunk.id, uacreg_fields(trunk, settings)}};
 }
 
 EdgeRow customer_set_row(const std::string& customer_id, std::int64_t dispatcher_set) {
@@ -91,6 +116,24 @@ RowFields padding_row(const std::string& table) {
             {"priority", "0"},
             {"attrs", "padding=1"},
             {"description", "padding"}};
+  }
+  if (table == kUacregTable) {
+    // Disabled (flags 1): loaded, never registered.
+    return {{"l_uuid", kPaddingOwner},
+            {"l_username", kPaddingOwner},
+            {"l_domain", "invalid"},
+            {"r_username", kPaddingOwner},
+            {"r_domain", "invalid"},
+            {"realm", ""},
+            {"auth_username", ""},
+            {"auth_password", ""},
+            {"auth_ha1", ""},
+            {"auth_proxy", "sip:192.0.2.255:9"},
+            {"expires", "0"},
+            {"flags", "1"},
+            {"reg_delay", "0"},
+            {"contact_addr", ""},
+            {"socket", ""}};
   }
   return htable_fields("padding", "1", 0);
 }

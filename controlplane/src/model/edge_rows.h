@@ -31,6 +31,19 @@ inline constexpr int kDispatcherFlagSkipDns = 16;
 inline constexpr const char* kAddressTable = "address";
 inline constexpr const char* kDispatcherTable = "dispatcher";
 inline constexpr const char* kHtableTable = "htable";
+inline constexpr const char* kUacregTable = "uacreg";
+inline constexpr const char* kEdgeTables[] = {kAddressTable, kDispatcherTable, kHtableTable,
+                                              kUacregTable};
+
+// db_redis finds uacreg rows by l_uuid ("uacreg=entry:l_uuid"): their keys end in the owner (the
+// trunk id), not in the row id. The padding row of such a table is owned by this name.
+bool keyed_by_owner(const std::string& table);
+inline constexpr const char* kPaddingOwner = "mv-padding";
+
+// Values the rows take from the daemon's config.
+struct EdgeSettings {
+  int registration_expires_s = 600;  // Expires the edge asks carriers for
+};
 
 using RowFields = std::vector<std::pair<std::string, std::string>>;
 
@@ -49,7 +62,9 @@ struct EdgeRow {
 //   attrs "trunk=..;customer=..[;from_domain=..]", priority counting down with edge_order.
 // - htable `mv` key "a:<trunk id>" (owner the same): active with username and password; value
 //   "<username>:<realm>:<password>" (username and realm cannot hold ':').
-std::vector<EdgeRow> edge_rows_for(const Trunk& trunk);
+// - uacreg (owner: trunk id): active and registers(); AOR <username>@<from_domain or proxy host>,
+//   sent to the proxy, Contact <trunk id>@<the edge> (uac's reg_contact_addr).
+std::vector<EdgeRow> edge_rows_for(const Trunk& trunk, const EdgeSettings& settings = {});
 
 // htable `mv` key "c:<customer id>" -> the customer's dispatcher set (value type int).
 EdgeRow customer_set_row(const std::string& customer_id, std::int64_t dispatcher_set);

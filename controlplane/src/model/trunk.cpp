@@ -31,9 +31,29 @@ std::string sync_state(const Trunk& trunk, const EdgeProgress& edge) {
   return edge.last_error ? "error" : "pending";
 }
 
+std::string registration_status(const Trunk& trunk) {
+  if (!trunk.registers()) return "NOREG";
+  return trunk.registration ? trunk.registration->state : "UNKNOWN";
+}
+
 nlohmann::ordered_json trunk_to_json(const Trunk& trunk, const EdgeProgress& edge) {
   nlohmann::ordered_json sync = {{"state", sync_state(trunk, edge)}};
   if (sync["state"] == "error") sync["error"] = *edge.last_error;
+  nlohmann::ordered_json registration = nullptr;
+  if (trunk.registers()) {
+    Registration unknown;
+    unknown.state = "UNKNOWN";
+    auto known = trunk.registration.value_or(unknown);
+    auto time_or_null = [](std::int64_t unix_ns) {
+      return unix_ns == 0 ? nlohmann::ordered_json(nullptr)
+                          : nlohmann::ordered_json(format_rfc3339(unix_ns));
+    };
+    registration = {{"state", known.state},
+                    {"since", time_or_null(known.since_ns)},
+                    {"expires_at", time_or_null(known.expires_at_ns)},
+                    {"last_error", optional_json(known.last_error)},
+                    {"failures", known.failures}};
+  }
   return {
       {"id", trunk.id},
       {"customer_id", trunk.customer_id},
@@ -46,8 +66,9 @@ nlohmann::ordered_json trunk_to_json(const Trunk& trunk, const EdgeProgress& edg
       {"from_domain", optional_json(trunk.from_domain)},
       {"inbound_ip", optional_json(trunk.inbound_ip)},
       {"is_active", trunk.is_active},
-      // The edge registers nothing yet, so no trunk has a registration configured.
-      {"registration_status", "NOREG"},
+      {"register", trunk.registers()},
+      {"registration_status", registration_status(trunk)},
+      {"registration", std::move(registration)},
       {"created_at", format_rfc3339(trunk.created_ns)},
       {"updated_at", format_rfc3339(trunk.updated_ns)},
       {"sync", std::move(sync)},

@@ -202,12 +202,20 @@ std::variant<TrunkPatch, ApiError> parse_trunk_patch(std::string_view body) {
   TrunkPatch patch;
   for (const auto& [key, value] : document.items()) {
     if (std::find(kReadOnlyFields.begin(), kReadOnlyFields.end(), key) != kReadOnlyFields.end() ||
-        key == "direction" || key == "registration_status") {
+        key == "direction" || key == "registration_status" || key == "registration") {
       return invalid(field_error(key, "is read-only"));
     }
     if (key == "is_active") {
       if (!value.is_boolean()) return invalid("is_active: must be a boolean");
       patch.is_active = value.get<bool>();
+      continue;
+    }
+    if (key == "register") {
+      if (!value.is_boolean() && !value.is_null()) {
+        return invalid("register: must be a boolean or null");
+      }
+      patch.register_requested =
+          value.is_null() ? std::optional<bool>() : std::optional<bool>(value.get<bool>());
       continue;
     }
     const auto* rule = find_rule(key);
@@ -246,9 +254,13 @@ std::variant<Trunk, ApiError> apply_trunk_patch(Trunk trunk, const TrunkPatch& p
   if (patch.inbound_ip) trunk.inbound_ip = *patch.inbound_ip;
   if (patch.gateway_name) trunk.gateway_name = *patch.gateway_name;
   if (patch.is_active) trunk.is_active = *patch.is_active;
+  if (patch.register_requested) trunk.register_requested = *patch.register_requested;
 
   if (trunk.password && !trunk.username) {
     return invalid("password: needs a username (digest credentials are a pair)");
+  }
+  if (trunk.register_requested.value_or(false) && !(trunk.username && trunk.password)) {
+    return invalid("register: needs a username and a password to register with");
   }
   return trunk;
 }

@@ -22,6 +22,7 @@ struct TrunkPatch {
   std::optional<std::optional<std::string>> inbound_ip;
   std::optional<std::optional<std::string>> gateway_name;
   std::optional<bool> is_active;
+  std::optional<std::optional<bool>> register_requested;  // `register`; null: back to the default
 };
 
 inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;

@@ -42,6 +42,8 @@ local ROW_IDS = cjson.decode([==[{row_ids}]==])          -- table -> owner -> ro
 local LAST_ROW_IDS = cjson.decode([==[{last_row_ids}]==])  -- table -> last row id (counter)
 local PADDING = cjson.decode([==[{padding_rows}]==])       -- table -> padding row fields
 local PADDING_ROW_ID = '{padding_row_id}'
+local KEYED_BY_OWNER = cjson.decode([==[{keyed_by_owner}]==])  -- table -> true: key ends in owner
+local PADDING_OWNER = '{padding_owner}'
 local TABLE_VERSIONS = '{table_versions}'
 
 local function same_row(current, wanted)
@@ -58,13 +60,13 @@ end
 -- Replaces one Kamailio row in a single step (DEL then HSET inside this script): a reload never
 -- sees a half-written row. A row that does not change is not touched, so its table's version
 -- stays and the reloader leaves that table alone.
-local function write_row(tbl, row_id, fields)
+local function write_row(tbl, row_id, owner, fields)
   local wanted = nil
   if fields then
     wanted = {'id', row_id}
     for _, value in ipairs(fields) do table.insert(wanted, value) end
   end
-  local key = tbl .. ':entry::' .. row_id
+  local key = tbl .. ':entry::' .. (KEYED_BY_OWNER[tbl] and owner or row_id)
   redis.call('SELECT', ARGV[2])
   local changed = not same_row(redis.call('HGETALL', key), wanted)
   if changed then
@@ -86,9 +88,9 @@ local function sync_row(tbl, owner, fields)
       row_id = tostring(redis.call('INCR', LAST_ROW_IDS[tbl]))
       redis.call('HSET', row_ids, owner, row_id)
     end
-    write_row(tbl, row_id, fields)
+    write_row(tbl, row_id, owner, fields)
   elseif row_id then
-    write_row(tbl, row_id, nil)
+    write_row(tbl, row_id, owner, nil)
     redis.call('HDEL', row_ids, owner)
   end
   -- db_redis drops the last 1,000 rows of a table holding an exact multiple of 1,000 (and says
@@ -96,9 +98,9 @@ local function sync_row(tbl, owner, fields)
   -- such a multiple, so the table never is.
   local rows = redis.call('HLEN', row_ids)
   if rows > 0 and rows % 1000 == 0 then
-    write_row(tbl, PADDING_ROW_ID, PADDING[tbl])
+    write_row(tbl, PADDING_ROW_ID, PADDING_OWNER, PADDING[tbl])
   else
-    write_row(tbl, PADDING_ROW_ID, nil)
+    write_row(tbl, PADDING_ROW_ID, PADDING_OWNER, nil)
   end
 end
 
@@ -168,6 +170,7 @@ local current = redis.call('HGET', KEYS[1], 'updated_ns')
 if not current then return 'not_found' end
 if current ~= ARGV[5] then return 'conflict' end
 redis.call('DEL', KEYS[1])
+redis.call('DEL', '{registration_prefix}' .. ARGV[4])
 redis.call('INCR', KEYS[5])
 redis.call('ZREM', KEYS[2], ARGV[4])
 if ARGV[6] ~= '' then redis.call('HDEL', KEYS[3], ARGV[6]) end

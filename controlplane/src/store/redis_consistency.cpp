@@ -42,12 +42,12 @@ std::string customer_from_key(const std::string& key, const std::string& suffix)
 // is, except the application servers' and a padding row where the count calls for one.
 void check_edge_rows(RedisPool& pool, RedisPool& kamailio_db,
                      const std::map<std::string, model::Trunk>& trunks,
-                     std::vector<std::string>& problems) {
+                     const model::EdgeSettings& settings, std::vector<std::string>& problems) {
   auto customer_sets = as_map(pool.command({"HGETALL", std::string(keys::kEdgeCustomerSets)}));
   std::map<std::string, std::map<std::string, model::RowFields>> expected;  // table -> owner
   std::set<std::string> customers;
   for (const auto& [id, trunk] : trunks) {
-    for (auto& row : model::edge_rows_for(trunk)) {
+    for (auto& row : model::edge_rows_for(trunk, settings)) {
       if (row.fields) expected[row.table][row.owner] = *row.fields;
     }
     customers.insert(trunk.customer_id);
@@ -63,18 +63,21 @@ void check_edge_rows(RedisPool& pool, RedisPool& kamailio_db,
     expected[row.table][row.owner] = *row.fields;
   }
 
-  for (const char* table : {model::kAddressTable, model::kDispatcherTable, model::kHtableTable}) {
+  for (const char* table : model::kEdgeTables) {
     auto row_ids = as_map(pool.command({"HGETALL", keys::edge_row_ids(table)}));
     auto& wanted = expected[table];
+    bool by_owner = model::keyed_by_owner(table);
+    auto row_key = [&](const std::string& owner, const std::string& row_id) {
+      return keys::kamailio_row(table, by_owner ? owner : row_id);
+    };
     std::set<std::string> owned_keys;
     for (const auto& [owner, row_id] : row_ids) {
-      owned_keys.insert(keys::kamailio_row(table, row_id));
+      owned_keys.insert(row_key(owner, row_id));
       bool app_server = owner.starts_with("app:") && std::string(table) == model::kDispatcherTable;
       if (!wanted.contains(owner) && !app_server) {
         problems.push_back(keys::edge_row_ids(table) + ": entry " + owner + " calls for no row");
       }
-      if (app_server &&
-          kamailio_db.command({"EXISTS", keys::kamailio_row(table, row_id)}).integer != 1) {
+      if (app_server && kamailio_db.command({"EXISTS", row_key(owner, row_id)}).integer != 1) {
         problems.push_back(owner + ": missing its " + table + " row");
       }
     }
@@ -86,15 +89,15 @@ void check_edge_rows(RedisPool& pool, RedisPool& kamailio_db,
       }
       std::map<std::string, std::string> want{{"id", row_id->second}};
       for (const auto& [name, value] : fields) want[name] = value;
-      auto row =
-          as_map(kamailio_db.command({"HGETALL", keys::kamailio_row(table, row_id->second)}));
-      if (row != want)
+      auto row = as_map(kamailio_db.command({"HGETALL", row_key(owner, row_id->second)}));
+      if (row != want) {
         problems.push_back(owner + ": " + table + " row differs from what it calls for");
+      }
     }
     std::size_t padding = 0;
     for (const auto& key : scan_keys(kamailio_db, keys::kamailio_row(table, "*"))) {
       if (owned_keys.contains(key)) continue;
-      if (key == keys::kamailio_row(table, keys::kPaddingRowId)) {
+      if (key == row_key(model::kPaddingOwner, std::string(keys::kPaddingRowId))) {
         ++padding;
         continue;
       }
@@ -108,7 +111,8 @@ void check_edge_rows(RedisPool& pool, RedisPool& kamailio_db,
   }
 }
 
-std::vector<std::string> check_trunk_consistency(RedisPool& pool, RedisPool& kamailio_db) {
+std::vector<std::string> check_trunk_consistency(RedisPool& pool, RedisPool& kamailio_db,
+                                                 const model::EdgeSettings& settings) {
   std::vector<std::string> problems;
   std::map<std::string, model::Trunk> trunks;
   for (const auto& key : scan_keys(pool, keys::trunk("*"))) {
@@ -185,7 +189,12 @@ std::vector<std::string> check_trunk_consistency(RedisPool& pool, RedisPool& kam
     }
     previous = range;
   }
-  check_edge_rows(pool, kamailio_db, trunks, problems);
+  check_edge_rows(pool, kamailio_db, trunks, settings, problems);
+  for (const auto& key : scan_keys(pool, keys::trunk_registration("*"))) {
+    if (!trunks.contains(key.substr(keys::kRegistrationPrefix.size()))) {
+      problems.push_back(key + ": registration state of no trunk");
+    }
+  }
   return problems;
 }
 

@@ -48,6 +48,12 @@ inline std::string customer_gateway_names(std::string_view customer_id) {
   return "mv:customer:" + std::string(customer_id) + ":gateway_names";
 }
 
+// A trunk's registration state, written by the registration poller.
+inline constexpr std::string_view kRegistrationPrefix = "mv:registration:";
+inline std::string trunk_registration(std::string_view trunk_id) {
+  return std::string(kRegistrationPrefix) + std::string(trunk_id);
+}
+
 inline std::string api_key(std::string_view key_id) { return "mv:apikey:" + std::string(key_id); }
 
 // Member of kInboundRanges: "<4|6>:<first hex>:<last hex>:<trunk id>". Hex is fixed width, so

@@ -106,8 +106,9 @@ std::string edge_rows_json(const std::vector<model::EdgeRow>& rows,
 }
 
 // A trunk's rows for a write; `remove`: the same rows, all without fields.
-std::string trunk_edge_json(const model::Trunk& trunk, bool remove) {
-  auto rows = model::edge_rows_for(trunk);
+std::string trunk_edge_json(const model::Trunk& trunk, const model::EdgeSettings& settings,
+                            bool remove) {
+  auto rows = model::edge_rows_for(trunk, settings);
   if (remove) {
     for (auto& row : rows) row.fields.reset();
   }
@@ -143,6 +144,7 @@ RedisCommand trunk_to_fields(const model::Trunk& trunk) {
   optional_field("from_domain", trunk.from_domain);
   optional_field("inbound_ip", trunk.inbound_ip);
   optional_field("gateway_name", trunk.gateway_name);
+  if (trunk.register_requested) append(fields, {"register", *trunk.register_requested ? "1" : "0"});
   return fields;
 }
 
@@ -160,28 +162,60 @@ std::optional<model::Trunk> trunk_from_fields(const std::map<std::string, std::s
     auto text = get(name);
     return text ? parse_int(*text).value_or(0) : 0;
   };
-  return model::Trunk{*id,
-                      *customer,
-                      *name,
-                      *proxy,
-                      get("username"),
-                      get("password"),
-                      get("realm"),
-                      get("from_domain"),
-                      get("inbound_ip"),
-                      get("gateway_name"),
-                      *active == "1",
-                      *created_ns,
-                      *updated_ns,
-                      number("edge_generation"),
-                      number("edge_set"),
-                      number("edge_order")};
+  model::Trunk trunk;
+  trunk.id = *id;
+  trunk.customer_id = *customer;
+  trunk.name = *name;
+  trunk.proxy = *proxy;
+  trunk.username = get("username");
+  trunk.password = get("password");
+  trunk.realm = get("realm");
+  trunk.from_domain = get("from_domain");
+  trunk.inbound_ip = get("inbound_ip");
+  trunk.gateway_name = get("gateway_name");
+  trunk.is_active = *active == "1";
+  if (auto registers = get("register")) trunk.register_requested = *registers == "1";
+  trunk.created_ns = *created_ns;
+  trunk.updated_ns = *updated_ns;
+  trunk.edge_generation = number("edge_generation");
+  trunk.edge_set = number("edge_set");
+  trunk.edge_order = number("edge_order");
+  return trunk;
 }
 
-RedisTrunkStore::RedisTrunkStore(RedisPool& pool, int kamailio_db)
-    : pool_(pool), kamailio_db_(kamailio_db) {
-  nlohmann::json row_ids, last_row_ids, padding_rows;
-  for (const char* table : {model::kAddressTable, model::kDispatcherTable, model::kHtableTable}) {
+RedisCommand registration_to_fields(const model::Registration& registration) {
+  RedisCommand fields{"state",         registration.state,
+                      "since_ns",      std::to_string(registration.since_ns),
+                      "expires_at_ns", std::to_string(registration.expires_at_ns),
+                      "failures",      std::to_string(registration.failures)};
+  if (registration.last_error) append(fields, {"last_error", *registration.last_error});
+  return fields;
+}
+
+std::optional<model::Registration> registration_from_fields(
+    const std::map<std::string, std::string>& fields) {
+  auto state = fields.find("state");
+  if (state == fields.end()) return std::nullopt;
+  auto number = [&](const char* name) {
+    auto it = fields.find(name);
+    return it == fields.end() ? 0 : parse_int(it->second).value_or(0);
+  };
+  model::Registration registration;
+  registration.state = state->second;
+  registration.since_ns = number("since_ns");
+  registration.expires_at_ns = number("expires_at_ns");
+  registration.failures = number("failures");
+  if (auto error = fields.find("last_error"); error != fields.end()) {
+    registration.last_error = error->second;
+  }
+  return registration;
+}
+
+RedisTrunkStore::RedisTrunkStore(RedisPool& pool, int kamailio_db, model::EdgeSettings settings)
+    : pool_(pool), kamailio_db_(kamailio_db), settings_(settings) {
+  nlohmann::json row_ids, last_row_ids, padding_rows, keyed_by_owner = nlohmann::json::object();
+  for (const char* table : model::kEdgeTables) {
+    if (model::keyed_by_owner(table)) keyed_by_owner[table] = true;
     row_ids[table] = keys::edge_row_ids(table);
     last_row_ids[table] = keys::edge_last_row_id(table);
     auto& padding = padding_rows[table] = nlohmann::json::array();
@@ -195,11 +229,17 @@ RedisTrunkStore::RedisTrunkStore(RedisPool& pool, int kamailio_db)
       {"{last_row_ids}", last_row_ids.dump()},
       {"{padding_rows}", padding_rows.dump()},
       {"{padding_row_id}", std::string(keys::kPaddingRowId)},
-      {"{table_versions}", std::string(keys::kEdgeTableVersions)}};
+      {"{table_versions}", std::string(keys::kEdgeTableVersions)},
+      {"{keyed_by_owner}", keyed_by_owner.dump()},
+      {"{padding_owner}", model::kPaddingOwner},
+      {"{registration_prefix}", std::string(keys::kRegistrationPrefix)}};
   auto make = [&](std::string_view body) {
     std::string source = std::string(lua::kHelpers) + std::string(body);
     for (const auto& [placeholder, value] : placeholders) {
-      source.replace(source.find(placeholder), placeholder.size(), value);
+      for (auto at = source.find(placeholder); at != std::string::npos;
+           at = source.find(placeholder, at + value.size())) {
+        source.replace(at, placeholder.size(), value);
+      }
     }
     return Script{source, sha1_hex(source)};
   };
@@ -251,7 +291,7 @@ void RedisTrunkStore::set_app_servers(const std::vector<std::string>& uris) {
 WriteResult RedisTrunkStore::create(model::Trunk& trunk) {
   place(trunk);
   auto inbound = inbound_entry(trunk);
-  auto args = common_args(trunk_edge_json(trunk, false));
+  auto args = common_args(trunk_edge_json(trunk, settings_, false));
   append(args, {trunk.id, trunk.gateway_name.value_or(""), inbound.family, inbound.first,
                 inbound.last, inbound.member});
   append(args, trunk_to_fields(trunk));
@@ -265,7 +305,7 @@ WriteResult RedisTrunkStore::update(const model::Trunk& before, model::Trunk& af
   auto new_inbound = inbound_entry(after);
   bool same_range = old_inbound.member == new_inbound.member;
   if (after.edge_set == 0) place(after);  // written before trunks were placed
-  auto args = common_args(trunk_edge_json(after, false));
+  auto args = common_args(trunk_edge_json(after, settings_, false));
   append(args, {after.id, std::to_string(before.updated_ns), before.gateway_name.value_or(""),
                 after.gateway_name.value_or(""), same_range ? "" : old_inbound.member,
                 same_range ? "" : new_inbound.family, new_inbound.first, new_inbound.last,
@@ -277,7 +317,7 @@ WriteResult RedisTrunkStore::update(const model::Trunk& before, model::Trunk& af
 }
 
 WriteResult RedisTrunkStore::remove(const model::Trunk& trunk) {
-  auto args = common_args(trunk_edge_json(trunk, true));
+  auto args = common_args(trunk_edge_json(trunk, settings_, true));
   append(args, {trunk.id, std::to_string(trunk.updated_ns), trunk.gateway_name.value_or(""),
                 inbound_entry(trunk).member});
   return to_write_result(run(delete_, trunk_keys(trunk), args));
@@ -301,12 +341,18 @@ std::optional<model::Trunk> RedisTrunkStore::find(const std::string& trunk_id) {
 std::vector<model::Trunk> RedisTrunkStore::fetch(const std::vector<std::string>& trunk_ids) {
   if (trunk_ids.empty()) return {};
   std::vector<RedisCommand> commands;
-  commands.reserve(trunk_ids.size());
-  for (const auto& id : trunk_ids) commands.push_back({"HGETALL", keys::trunk(id)});
+  commands.reserve(2 * trunk_ids.size());
+  for (const auto& id : trunk_ids) {
+    commands.push_back({"HGETALL", keys::trunk(id)});
+    commands.push_back({"HGETALL", keys::trunk_registration(id)});
+  }
   auto replies = pool_.acquire()->pipeline(commands);
   std::vector<model::Trunk> trunks;
-  for (const auto& reply : replies) {
-    if (auto trunk = trunk_from_fields(to_field_map(reply))) trunks.push_back(std::move(*trunk));
+  for (std::size_t i = 0; i + 1 < replies.size(); i += 2) {
+    auto trunk = trunk_from_fields(to_field_map(replies[i]));
+    if (!trunk) continue;
+    trunk->registration = registration_from_fields(to_field_map(replies[i + 1]));
+    trunks.push_back(std::move(*trunk));
   }
   return trunks;
 }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "model/edge_rows.h"
 #include "store/redis_client.h"
 #include "store/trunk_store.h"
 
@@ -15,7 +16,7 @@ class RedisTrunkStore final : public TrunkStore {
  public:
   // `kamailio_db`: the database number Kamailio's db_redis reads (its rows are kept there, in
   // step with the trunks, by the same scripts).
-  RedisTrunkStore(RedisPool& pool, int kamailio_db);
+  RedisTrunkStore(RedisPool& pool, int kamailio_db, model::EdgeSettings settings = {});
 
   WriteResult create(model::Trunk& trunk) override;
   std::optional<model::Trunk> find(const std::string& trunk_id) override;
@@ -42,6 +43,7 @@ class RedisTrunkStore final : public TrunkStore {
 
   RedisPool& pool_;
   int kamailio_db_;
+  model::EdgeSettings settings_;
   Script create_;
   Script update_;
   Script delete_;
@@ -52,5 +54,9 @@ class RedisTrunkStore final : public TrunkStore {
 // The hash fields of a trunk, and back. Exposed for the consistency checker and tests.
 RedisCommand trunk_to_fields(const model::Trunk& trunk);
 std::optional<model::Trunk> trunk_from_fields(const std::map<std::string, std::string>& fields);
+// The hash fields of a trunk's registration state (mv:registration:<trunk id>), and back.
+RedisCommand registration_to_fields(const model::Registration& registration);
+std::optional<model::Registration> registration_from_fields(
+    const std::map<std::string, std::string>& fields);
 
 }  // namespace mv::store

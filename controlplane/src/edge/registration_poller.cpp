@@ -1,0 +1,144 @@
+#include "edge/registration_poller.h"
+
+#include "model/edge_rows.h"
+#include "model/registration.h"
+#include "store/redis_keys.h"
+#include "store/redis_trunk_store.h"
+#include "store/store_unavailable.h"
+
+namespace mv::edge {
+namespace {
+
+std::int64_t now_unix_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Writes the state only while the trunk exists: a poll racing a delete leaves nothing behind.
+constexpr const char* kWriteIfTrunkExists =
+    "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end "
+    "redis.call('DEL', KEYS[2]) redis.call('HSET', KEYS[2], unpack(ARGV)) return 1";
+
+}  // namespace
+
+RegistrationPoller::RegistrationPoller(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_db,
+                                       std::vector<std::string> endpoints,
+                                       std::chrono::milliseconds interval,
+                                       std::shared_ptr<spdlog::logger> log)
+    : rpc_(rpc),
+      daemon_db_(daemon_db),
+      endpoints_(std::move(endpoints)),
+      interval_(interval),
+      log_(std::move(log)) {
+  if (!endpoints_.empty()) worker_ = std::thread([this] { run(); });
+}
+
+RegistrationPoller::~RegistrationPoller() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void RegistrationPoller::run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    try {
+      poll();
+    } catch (const store::StoreUnavailable& e) {
+      log_->warn("registrations: cannot write states: {}", e.what());
+    }
+    lock.lock();
+    wake_.wait_for(lock, interval_, [&] { return stopping_; });
+  }
+}
+
+void RegistrationPoller::poll() {
+  auto now = now_unix_ns();
+  std::string failure;
+  for (const auto& endpoint : endpoints_) {
+    try {
+      auto observed = observe(endpoint);
+      for (const auto& [trunk_id, state] : observed) record(trunk_id, state, now);
+      // Records the node no longer has (trunk deleted or no longer registering): forget them.
+      std::erase_if(known_, [&](const auto& entry) { return !observed.contains(entry.first); });
+      return;
+    } catch (const kamailio::RpcError& e) {
+      failure = e.what();
+    }
+  }
+  // No node answers: what the registrations are is unknown, not what they were.
+  for (const auto& [trunk_id, registration] : std::map(known_)) {
+    record(trunk_id, {"UNKNOWN", 0, "edge unreachable: " + failure}, now);
+  }
+}
+
+std::map<std::string, RegistrationPoller::Observed> RegistrationPoller::observe(
+    const std::string& endpoint) {
+  // AOR -> "403 Forbidden": the last error reply to a REGISTER (kamailio.cfg, reply_route).
+  std::map<std::string, std::string> errors;
+  try {
+    for (const auto& entry : rpc_.call(endpoint, "htable.dump", nlohmann::json::array({"mvreg"}))) {
+      for (const auto& item : entry.value("slot", nlohmann::json::array())) {
+        if (item.contains("name") && item["value"].is_string()) {
+          errors[item["name"].get<std::string>()] = item["value"].get<std::string>();
+        }
+      }
+    }
+  } catch (const kamailio::RpcError&) {
+    // An empty table answers with an error: no error replies recorded.
+  }
+  std::map<std::string, Observed> observed;
+  for (const auto& record : rpc_.call(endpoint, "uac.reg_dump")) {
+    auto uuid = record.value("l_uuid", "");
+    if (uuid.empty() || uuid == model::kPaddingOwner) continue;
+    auto aor = "sip:" + record.value("r_username", "") + "@" + record.value("r_domain", "");
+    auto error = errors.find(aor);
+    model::UacRecord uac{record.value("flags", std::int64_t{0}),
+                         record.value("expires", std::int64_t{0}),
+                         record.value("timer_expires", std::int64_t{0})};
+    Observed state;
+    state.state = model::registration_state(uac, error != errors.end());
+    state.expires_at_ns = uac.timer_expires * 1'000'000'000;
+    if (state.state == "FAILED") state.error = error->second;
+    if (state.state == "FAIL_WAIT") state.error = "408 timeout (no answer)";
+    observed[uuid] = std::move(state);
+  }
+  return observed;
+}
+
+void RegistrationPoller::record(const std::string& trunk_id, const Observed& observed,
+                                std::int64_t now_ns) {
+  auto previous = known_.find(trunk_id);
+  if (previous == known_.end()) {
+    // First sight since this daemon started: continue from what Redis holds.
+    auto stored = daemon_db_.command({"HGETALL", store::keys::trunk_registration(trunk_id)});
+    std::map<std::string, std::string> fields;
+    for (std::size_t i = 0; i + 1 < stored.elements.size(); i += 2) {
+      fields[stored.elements[i].text] = stored.elements[i + 1].text;
+    }
+    if (auto registration = store::registration_from_fields(fields)) {
+      previous = known_.emplace(trunk_id, *registration).first;
+    }
+  }
+  std::optional<model::Registration> before;
+  if (previous != known_.end()) before = previous->second;
+  auto next = model::next_registration(before, observed.state, now_ns, observed.expires_at_ns,
+                                       observed.error);
+  if (before && *before == next) return;
+  store::RedisCommand command{"EVAL", kWriteIfTrunkExists, "2", store::keys::trunk(trunk_id),
+                              store::keys::trunk_registration(trunk_id)};
+  auto fields = store::registration_to_fields(next);
+  command.insert(command.end(), fields.begin(), fields.end());
+  if (daemon_db_.command(command).integer == 1) {
+    known_[trunk_id] = next;
+    log_->info("registration trunk={} state={}{}", trunk_id, next.state,
+               next.last_error && next.state != "REGED" ? " error=" + *next.last_error : "");
+  }
+}
+
+}  // namespace mv::edge

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "kamailio/kamailio_rpc.h"
+#include "model/trunk.h"
+#include "store/redis_client.h"
+
+namespace mv::edge {
+
+// Reads the edge's registrations (uac.reg_dump, plus the error replies kamailio.cfg keeps in
+// htable mvreg) every `interval`, maps them to states (model/registration.h) and writes each
+// trunk's state to Redis when it changes. The first node that answers is the one reported; with
+// none answering every known registration becomes UNKNOWN. uac.reg_dump carries passwords in
+// clear text: they are dropped here and never logged.
+class RegistrationPoller {
+ public:
+  RegistrationPoller(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_db,
+                     std::vector<std::string> endpoints, std::chrono::milliseconds interval,
+                     std::shared_ptr<spdlog::logger> log);
+  ~RegistrationPoller();
+
+ private:
+  void run();
+  void poll();
+  // l_uuid -> (state, expires_at_ns, error) from one node; throws kamailio::RpcError.
+  struct Observed {
+    std::string state;
+    std::int64_t expires_at_ns = 0;
+    std::optional<std::string> error;
+  };
+  std::map<std::string, Observed> observe(const std::string& endpoint);
+  void record(const std::string& trunk_id, const Observed& observed, std::int64_t now_ns);
+
+  kamailio::KamailioRpc& rpc_;
+  store::RedisPool& daemon_db_;
+  std::vector<std::string> endpoints_;
+  std::chrono::milliseconds interval_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::map<std::string, model::Registration> known_;  // last state written, per trunk id
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+}  // namespace mv::edge
