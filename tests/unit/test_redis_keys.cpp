@@ -34,11 +34,14 @@ BOOST_AUTO_TEST_CASE(every_key_is_documented) {
                                  std::string(keys::kEdgeCustomerSets),
                                  std::string(keys::kEdgeLastCustomerSet),
                                  std::string(keys::kEdgeLastTrunkOrder)};
-  for (const char* table : {"address", "dispatcher", "htable"}) {
+  for (const char* table : {"address", "dispatcher", "htable", "uacreg"}) {
     built.push_back(keys::edge_row_ids(table));
     built.push_back(keys::edge_last_row_id(table));
-    built.push_back(keys::kamailio_row(table, "<row_id>"));
+    // uacreg rows are found by l_uuid (the trunk id), the others by row id.
+    built.push_back(
+        keys::kamailio_row(table, table == std::string("uacreg") ? "<l_uuid>" : "<row_id>"));
   }
+  built.push_back(keys::trunk_registration("<trunk_id>"));
   for (const auto& key : built) {
     BOOST_TEST_CONTEXT(key) { BOOST_TEST(document.find("`" + key + "`") != std::string::npos); }
   }
