@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "crypto/api_key.h"
 #include "edge/edge_reloader.h"
+#include "edge/kamailio_sip_probe.h"
 #include "edge/registration_poller.h"
 #include "http/cpprest_server.h"
 #include "http/jsonrpc_http_client.h"
@@ -75,7 +76,14 @@ int serve(const config::Config& config) {
                                          config.kamailio.registration_poll, log);
   util::SystemClock clock;
   service::TrunkService trunks(trunk_store, clock, edge);
-  api::ApiService api(api::build_router(trunks, edge, std::string(kOpenApiYaml)), key_store, log);
+  // A probe's RPC returns with the SIP answer, at the latest when Kamailio's fr_timer (5 s) ends.
+  http::JsonRpcHttpClient probe_rpc(std::chrono::seconds(8));
+  edge::KamailioSipProbe probe(probe_rpc, config.kamailio.rpc_endpoints);
+  // Readiness checks: 5 at once per customer, then one every 6 s (10 a minute).
+  model::RateLimiter check_limiter(5, 6'000'000'000);
+  service::TrunkCheckService checks(trunks, probe, clock, check_limiter);
+  api::ApiService api(api::build_router(trunks, checks, edge, std::string(kOpenApiYaml)), key_store,
+                      log);
   http::CpprestServer server(config.http.address, config.http.port, api, log);
 
   server.start();

@@ -149,6 +149,31 @@ BOOST_FIXTURE_TEST_CASE(unknown_while_the_edge_is_down, RegistrationFixture) {
       "edge unreachable"));
 }
 
+// Verifies the readiness check sends an OPTIONS from the edge to the trunk's proxy: 200 with a
+// latency from a live carrier, a timeout result from a dead port.
+BOOST_FIXTURE_TEST_CASE(readiness_check_from_the_edge, RegistrationFixture) {
+  int live = free_tcp_port(), dead = free_tcp_port();
+  auto carrier = Sipp::uas("uas-carrier-answers-options.xml", live,
+                           {{"__FROM_HOST_REGEX__", "@example\\.net>"}});
+  auto trunk = create(R"({"name":"live","proxy":"127.0.0.1:)" + std::to_string(live) +
+                      R"(","from_domain":"example.net"})");
+  auto answered =
+      daemon.call("POST", "/v1/trunks/" + trunk["id"].get<std::string>() + "/test", key);
+  BOOST_TEST_REQUIRE(answered.status == 200, answered.body);
+  auto body = json::parse(answered.body);
+  BOOST_TEST(body["sip_status"] == 200);
+  BOOST_TEST(body["result"] == "answered");
+  BOOST_TEST(body["latency_ms"].get<int>() >= 0);
+  BOOST_TEST(body["registration_status"] == "NOREG");
+  BOOST_TEST(carrier.finish(10s) == 0, carrier.log_text());
+
+  auto gone = create(R"({"name":"dead","proxy":"127.0.0.1:)" + std::to_string(dead) + "\"}");
+  auto silent = daemon.call("POST", "/v1/trunks/" + gone["id"].get<std::string>() + "/test", key);
+  BOOST_TEST_REQUIRE(silent.status == 200, silent.body);
+  BOOST_TEST(json::parse(silent.body)["result"] == "timeout");
+  BOOST_TEST(json::parse(silent.body)["sip_status"] == 408);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace mv::test

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "edge/edge_status.h"
+#include "edge/sip_probe.h"
 #include "service/trunk_service.h"
 #include "store/api_key_store.h"
 #include "store/store_unavailable.h"
@@ -137,6 +138,21 @@ class FakeApiKeyStore final : public store::ApiKeyStore {
     return out;
   }
   bool revoke(const std::string& key_id) override { return records.erase(key_id) == 1; }
+};
+
+// A SIP probe with a scripted answer; `unavailable` plays an edge nobody can reach.
+class FakeSipProbe final : public edge::SipProbe {
+ public:
+  edge::ProbeResult answer{200, "OK", 12};
+  bool unavailable = false;
+  std::vector<std::pair<std::string, std::string>> sent;  // (request URI, From domain)
+
+  edge::ProbeResult options(const std::string& request_uri,
+                            const std::string& from_domain) override {
+    if (unavailable) throw edge::ProbeUnavailable("fake edge is down");
+    sent.emplace_back(request_uri, from_domain);
+    return answer;
+  }
 };
 
 }  // namespace mv::test

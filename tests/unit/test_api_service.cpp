@@ -22,7 +22,10 @@ struct ApiFixture {
   service::TrunkService service{trunks, clock, changes};
   std::ostringstream log_text;
   test::FakeEdgeStatus edge;
-  ApiService api{build_router(service, edge, "openapi: 3.1.0\n"), keys,
+  test::FakeSipProbe probe;
+  model::RateLimiter check_limiter{2, 10'000'000'000};  // 2 at once, then one per 10 s
+  service::TrunkCheckService checks{service, probe, clock, check_limiter};
+  ApiService api{build_router(service, checks, edge, "openapi: 3.1.0\n"), keys,
                  std::make_shared<spdlog::logger>(
                      "test", std::make_shared<spdlog::sinks::ostream_sink_st>(log_text))};
   std::string token;
@@ -238,6 +241,52 @@ BOOST_FIXTURE_TEST_CASE(sync_state_in_responses, ApiFixture) {
   BOOST_TEST(nlohmann::json::parse(call("GET", path).body)["sync"]["state"] == "applied");
   auto patched = nlohmann::json::parse(call("PATCH", path, R"({"name":"b"})").body);
   BOOST_TEST(patched["sync"]["state"] == "pending");
+}
+
+// Verifies POST /v1/trunks/{id}/test sends an OPTIONS to the trunk's proxy (From domain =
+// from_domain, else the proxy host) and reports status, latency, result and registration state.
+BOOST_FIXTURE_TEST_CASE(trunk_test_probes_the_proxy, ApiFixture) {
+  auto created = call("POST", "/v1/trunks",
+                      R"({"name":"a","proxy":"sip:sip.carrier.example:5070;transport=tcp"})");
+  auto id = nlohmann::json::parse(created.body)["id"].get<std::string>();
+  auto answered = call("POST", "/v1/trunks/" + id + "/test");
+  BOOST_TEST(answered.status == 200);
+  auto body = nlohmann::json::parse(answered.body);
+  BOOST_TEST(body["sip_status"] == 200);
+  BOOST_TEST(body["reason"] == "OK");
+  BOOST_TEST(body["latency_ms"] == 12);
+  BOOST_TEST(body["result"] == "answered");
+  BOOST_TEST(body["registration_status"] == "NOREG");
+  BOOST_TEST_REQUIRE(probe.sent.size() == 1u);
+  BOOST_TEST(probe.sent[0].first == "sip:sip.carrier.example:5070;transport=tcp");
+  BOOST_TEST(probe.sent[0].second == "sip.carrier.example");
+
+  probe.answer = {408, "Request Timeout", 5003};
+  auto silent = nlohmann::json::parse(call("POST", "/v1/trunks/" + id + "/test").body);
+  BOOST_TEST(silent["result"] == "timeout");
+  BOOST_TEST(silent["sip_status"] == 408);
+}
+
+// Verifies the check is per customer's own trunks (404 otherwise), rate-limited with 429 and
+// Retry-After, and 503 when no edge node answers.
+BOOST_FIXTURE_TEST_CASE(trunk_test_limits_and_failures, ApiFixture) {
+  BOOST_TEST(call("POST", "/v1/trunks/trunk_20260529T120000.000000000/test").status == 404);
+  auto created = call("POST", "/v1/trunks", R"({"name":"a","proxy":"sip.carrier.example"})");
+  auto path =
+      "/v1/trunks/" + nlohmann::json::parse(created.body)["id"].get<std::string>() + "/test";
+  BOOST_TEST(call("POST", path).status == 200);
+  probe.unavailable = true;
+  auto down = call("POST", path);
+  BOOST_TEST(down.status == 503);
+  BOOST_TEST(code_of(down) == "service_unavailable");
+  probe.unavailable = false;
+  auto limited = call("POST", path);
+  BOOST_TEST(limited.status == 429);
+  BOOST_TEST(code_of(limited) == "rate_limited");
+  BOOST_TEST(header(limited, "Retry-After").value_or("") == "10");
+  BOOST_TEST(probe.sent.size() == 1u);  // the refused check sent nothing
+  clock.advance_ns(10'000'000'000);
+  BOOST_TEST(call("POST", path).status == 200);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -19,7 +19,10 @@ BOOST_AUTO_TEST_CASE(document_and_route_table_agree) {
   test::CountingChangeListener changes;
   service::TrunkService trunks(store, clock, changes);
   test::FakeEdgeStatus edge;
-  auto router = build_router(trunks, edge, "");
+  test::FakeSipProbe probe;
+  model::RateLimiter limiter(1, 1);
+  service::TrunkCheckService checks(trunks, probe, clock, limiter);
+  auto router = build_router(trunks, checks, edge, "");
 
   std::set<std::string> served;
   for (const auto& route : router.routes()) served.insert(route.method + " " + route.pattern);

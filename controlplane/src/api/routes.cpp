@@ -6,8 +6,8 @@
 
 namespace mv::api {
 
-Router build_router(service::TrunkService& trunks, const edge::EdgeStatusSource& edge,
-                    std::string openapi_yaml) {
+Router build_router(service::TrunkService& trunks, service::TrunkCheckService& checks,
+                    const edge::EdgeStatusSource& edge, std::string openapi_yaml) {
   auto with = [&trunks](HttpResponse (*handler)(service::TrunkService&, const RequestContext&)) {
     return [&trunks, handler](const RequestContext& context) { return handler(trunks, context); };
   };
@@ -19,6 +19,8 @@ Router build_router(service::TrunkService& trunks, const edge::EdgeStatusSource&
   router.add({"GET", "/v1/trunks/{id}", customer, false, with(get_trunk)});
   router.add({"PATCH", "/v1/trunks/{id}", customer, true, with(update_trunk)});
   router.add({"DELETE", "/v1/trunks/{id}", customer, false, with(delete_trunk)});
+  router.add({"POST", "/v1/trunks/{id}/test", customer, false,
+              [&checks](const RequestContext& context) { return test_trunk(checks, context); }});
   router.add({"GET", "/v1/edge/status", admin, false,
               [&edge](const RequestContext&) { return edge_status(edge); }});
   router.add(

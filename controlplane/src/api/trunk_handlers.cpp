@@ -96,6 +96,25 @@ HttpResponse update_trunk(service::TrunkService& trunks, const RequestContext& c
                                std::get<model::TrunkPatch>(body)));
 }
 
+HttpResponse test_trunk(service::TrunkCheckService& checks, const RequestContext& context) {
+  auto outcome = checks.options(customer_of(context), context.path_params.at("id"));
+  if (const auto* error = std::get_if<ApiError>(&outcome)) return error_response(*error);
+  if (const auto* limited = std::get_if<service::RateLimited>(&outcome)) {
+    auto response = error_response(
+        {ErrorCode::rate_limited, "too many trunk tests for this customer; retry in " +
+                                      std::to_string(limited->retry_after_s) + " s"});
+    response.headers.emplace_back("Retry-After", std::to_string(limited->retry_after_s));
+    return response;
+  }
+  const auto& check = std::get<service::TrunkCheck>(outcome);
+  nlohmann::ordered_json body = {{"sip_status", check.sip_status},
+                                 {"reason", check.reason},
+                                 {"latency_ms", check.latency_ms},
+                                 {"result", check.result},
+                                 {"registration_status", check.registration_status}};
+  return json_response(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 HttpResponse delete_trunk(service::TrunkService& trunks, const RequestContext& context) {
   auto outcome = trunks.remove(customer_of(context), context.path_params.at("id"));
   if (const auto* error = std::get_if<ApiError>(&outcome)) return error_response(*error);

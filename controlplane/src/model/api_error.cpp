@@ -32,6 +32,8 @@ ErrorWire wire(ErrorCode code) {
       return {413, "payload_too_large"};
     case ErrorCode::unsupported_media_type:
       return {415, "unsupported_media_type"};
+    case ErrorCode::rate_limited:
+      return {429, "rate_limited"};
     case ErrorCode::service_unavailable:
       return {503, "service_unavailable"};
     case ErrorCode::internal_error:

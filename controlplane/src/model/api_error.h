@@ -16,6 +16,7 @@ enum class ErrorCode {
   inbound_ip_exists,
   payload_too_large,
   unsupported_media_type,
+  rate_limited,
   service_unavailable,
   internal_error,
 };
