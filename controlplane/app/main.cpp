@@ -72,7 +72,8 @@ int serve(const config::Config& config) {
     log->error("cannot write the application servers to Redis: {}", e.what());
   }
   edge::EdgeReloader edge(rpc, redis, kamailio_db, config.kamailio.rpc_endpoints, {}, log);
-  edge::RegistrationPoller registrations(rpc, redis, config.kamailio.rpc_endpoints,
+  edge::RegistrationPoller registrations(rpc, redis, config.kamailio.redis_db,
+                                         config.kamailio.rpc_endpoints,
                                          config.kamailio.registration_poll, log);
   util::SystemClock clock;
   service::TrunkService trunks(trunk_store, clock, edge);

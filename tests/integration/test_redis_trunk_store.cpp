@@ -311,6 +311,22 @@ BOOST_FIXTURE_TEST_CASE(app_server_rows_follow_the_list, StoreFixture) {
   BOOST_TEST(check_trunk_consistency(pool, kamailio_db).empty());
 }
 
+// Verifies a trunk's registration state goes when it stops registering (register false here;
+// deactivation and deletion take the same path) and its uacreg row with it.
+BOOST_FIXTURE_TEST_CASE(registration_state_goes_with_the_registration, StoreFixture) {
+  auto t = trunk("c1");
+  BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
+  BOOST_TEST(redis.cli({"-n", "1", "EXISTS", "uacreg:entry::" + t.id}) == "1\n");
+  redis.cli({"HSET", "mv:registration:" + t.id, "state", "REGED"});
+  auto quiet = t;
+  quiet.register_requested = false;
+  quiet.updated_ns += 1;
+  BOOST_TEST(store.update(t, quiet) == WriteResult::ok);
+  BOOST_TEST(redis.cli({"EXISTS", "mv:registration:" + t.id}) == "0\n");
+  BOOST_TEST(redis.cli({"-n", "1", "EXISTS", "uacreg:entry::" + t.id}) == "0\n");
+  BOOST_TEST(check_trunk_consistency(pool, kamailio_db).empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace mv::store

@@ -104,6 +104,13 @@ BOOST_AUTO_TEST_CASE(registration_status_follows_register_and_the_edge) {
   BOOST_TEST(json["registration"]["expires_at"].is_null());
   BOOST_TEST(json["registration"]["last_error"] == "403 Forbidden");
   BOOST_TEST(json["registration"]["failures"] == 2);
+
+  // The edge un-registers an inactive trunk: whatever was stored last is not shown.
+  registered.is_active = false;
+  auto inactive = trunk_to_json(registered, {});
+  BOOST_TEST(inactive["registration_status"] == "UNREGED");
+  BOOST_TEST(inactive["registration"]["state"] == "UNREGED");
+  BOOST_TEST(inactive["registration"]["last_error"].is_null());
 }
 
 // Verifies direction is "outbound" without inbound_ip and "both" with one.

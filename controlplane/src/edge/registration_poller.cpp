@@ -15,19 +15,25 @@ std::int64_t now_unix_ns() {
       .count();
 }
 
-// Writes the state only while the trunk exists: a poll racing a delete leaves nothing behind.
-constexpr const char* kWriteIfTrunkExists =
-    "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end "
-    "redis.call('DEL', KEYS[2]) redis.call('HSET', KEYS[2], unpack(ARGV)) return 1";
+// Writes the state only while the trunk registers (its uacreg row exists in Kamailio's
+// database): a poll racing a delete or deactivation leaves nothing behind.
+// KEYS: 1 the state hash; ARGV: 1 daemon db, 2 Kamailio db, 3 uacreg row key, 4.. fields.
+constexpr const char* kWriteWhileRegistering =
+    "redis.call('SELECT', ARGV[2]) "
+    "local registering = redis.call('EXISTS', ARGV[3]) "
+    "redis.call('SELECT', ARGV[1]) "
+    "if registering == 0 then return 0 end "
+    "redis.call('DEL', KEYS[1]) redis.call('HSET', KEYS[1], unpack(ARGV, 4)) return 1";
 
 }  // namespace
 
 RegistrationPoller::RegistrationPoller(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_db,
-                                       std::vector<std::string> endpoints,
+                                       int kamailio_db, std::vector<std::string> endpoints,
                                        std::chrono::milliseconds interval,
                                        std::shared_ptr<spdlog::logger> log)
     : rpc_(rpc),
       daemon_db_(daemon_db),
+      kamailio_db_(kamailio_db),
       endpoints_(std::move(endpoints)),
       interval_(interval),
       log_(std::move(log)) {
@@ -71,8 +77,19 @@ void RegistrationPoller::poll() {
       failure = e.what();
     }
   }
-  // No node answers: what the registrations are is unknown, not what they were.
-  for (const auto& [trunk_id, registration] : std::map(known_)) {
+  // No node answers: what the registrations are is unknown, not what they were (also those
+  // stored before this daemon started).
+  std::string cursor = "0";
+  std::vector<std::string> trunk_ids;
+  do {
+    auto reply = daemon_db_.command(
+        {"SCAN", cursor, "MATCH", store::keys::trunk_registration("*"), "COUNT", "1000"});
+    cursor = reply.elements.at(0).text;
+    for (const auto& key : reply.elements.at(1).elements) {
+      trunk_ids.push_back(key.text.substr(store::keys::kRegistrationPrefix.size()));
+    }
+  } while (cursor != "0");
+  for (const auto& trunk_id : trunk_ids) {
     record(trunk_id, {"UNKNOWN", 0, "edge unreachable: " + failure}, now);
   }
 }
@@ -130,8 +147,13 @@ void RegistrationPoller::record(const std::string& trunk_id, const Observed& obs
   auto next = model::next_registration(before, observed.state, now_ns, observed.expires_at_ns,
                                        observed.error);
   if (before && *before == next) return;
-  store::RedisCommand command{"EVAL", kWriteIfTrunkExists, "2", store::keys::trunk(trunk_id),
-                              store::keys::trunk_registration(trunk_id)};
+  store::RedisCommand command{"EVAL",
+                              kWriteWhileRegistering,
+                              "1",
+                              store::keys::trunk_registration(trunk_id),
+                              std::to_string(daemon_db_.endpoint().db),
+                              std::to_string(kamailio_db_),
+                              store::keys::kamailio_row(model::kUacregTable, trunk_id)};
   auto fields = store::registration_to_fields(next);
   command.insert(command.end(), fields.begin(), fields.end());
   if (daemon_db_.command(command).integer == 1) {

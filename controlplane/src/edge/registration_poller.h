@@ -25,7 +25,8 @@ namespace mv::edge {
 // clear text: they are dropped here and never logged.
 class RegistrationPoller {
  public:
-  RegistrationPoller(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_db,
+  // `kamailio_db`: the database number of Kamailio's rows (its uacreg row says a trunk registers).
+  RegistrationPoller(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_db, int kamailio_db,
                      std::vector<std::string> endpoints, std::chrono::milliseconds interval,
                      std::shared_ptr<spdlog::logger> log);
   ~RegistrationPoller();
@@ -44,6 +45,7 @@ class RegistrationPoller {
 
   kamailio::KamailioRpc& rpc_;
   store::RedisPool& daemon_db_;
+  int kamailio_db_;
   std::vector<std::string> endpoints_;
   std::chrono::milliseconds interval_;
   std::shared_ptr<spdlog::logger> log_;

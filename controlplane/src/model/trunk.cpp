@@ -33,6 +33,8 @@ std::string sync_state(const Trunk& trunk, const EdgeProgress& edge) {
 
 std::string registration_status(const Trunk& trunk) {
   if (!trunk.registers()) return "NOREG";
+  // The edge un-registers an inactive trunk.
+  if (!trunk.is_active) return "UNREGED";
   return trunk.registration ? trunk.registration->state : "UNKNOWN";
 }
 
@@ -42,8 +44,8 @@ nlohmann::ordered_json trunk_to_json(const Trunk& trunk, const EdgeProgress& edg
   nlohmann::ordered_json registration = nullptr;
   if (trunk.registers()) {
     Registration unknown;
-    unknown.state = "UNKNOWN";
-    auto known = trunk.registration.value_or(unknown);
+    unknown.state = registration_status(trunk);
+    auto known = trunk.is_active ? trunk.registration.value_or(unknown) : unknown;
     auto time_or_null = [](std::int64_t unix_ns) {
       return unix_ns == 0 ? nlohmann::ordered_json(nullptr)
                           : nlohmann::ordered_json(format_rfc3339(unix_ns));

@@ -64,8 +64,8 @@ struct EdgeProgress {
 // and the last reload failed; "pending" otherwise.
 std::string sync_state(const Trunk& trunk, const EdgeProgress& edge);
 
-// NOREG when the trunk does not register; else the state the edge reported, UNKNOWN before it
-// has reported one.
+// NOREG when the trunk does not register; UNREGED while it is inactive; else the state the edge
+// reported, UNKNOWN before it has reported one.
 std::string registration_status(const Trunk& trunk);
 
 // The public view of a trunk, in the seed's field order. The password is never part of it.

@@ -107,7 +107,14 @@ end
 -- The trunk's rows; then the customer's row, kept while the customer has any trunk (KEYS[2]).
 local function sync_edge_rows()
   local edge = cjson.decode(ARGV[3])
-  for _, row in ipairs(edge.rows) do sync_row(row.table, row.owner, row.fields) end
+  for _, row in ipairs(edge.rows) do
+    sync_row(row.table, row.owner, row.fields)
+    -- A trunk that no longer registers (deactivated, register false, credentials cleared,
+    -- deleted) keeps no registration state to show.
+    if row.table == 'uacreg' and row.fields == cjson.null then
+      redis.call('DEL', '{registration_prefix}' .. row.owner)
+    end
+  end
   local customer = edge.customer_row
   if customer then
     local keep = redis.call('ZCARD', KEYS[2]) > 0
@@ -170,7 +177,6 @@ local current = redis.call('HGET', KEYS[1], 'updated_ns')
 if not current then return 'not_found' end
 if current ~= ARGV[5] then return 'conflict' end
 redis.call('DEL', KEYS[1])
-redis.call('DEL', '{registration_prefix}' .. ARGV[4])
 redis.call('INCR', KEYS[5])
 redis.call('ZREM', KEYS[2], ARGV[4])
 if ARGV[6] ~= '' then redis.call('HDEL', KEYS[3], ARGV[6]) end
