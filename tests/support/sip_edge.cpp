@@ -98,7 +98,8 @@ Sipp Sipp::uas(const std::string& scenario, int port,
                                sipp.dir_->path() + "/sipp.log");
   // The first INVITE must not arrive before sipp listens.
   if (!wait_until([&] { return udp_port_bound(port); }, std::chrono::seconds(10))) {
-    throw std::runtime_error("sipp UAS did not bind port " + std::to_string(port));
+    throw std::runtime_error("sipp UAS did not bind port " + std::to_string(port) + ": " +
+                             sipp.log_text());
   }
   return sipp;
 }
