@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -172,6 +173,27 @@ BOOST_FIXTURE_TEST_CASE(readiness_check_from_the_edge, RegistrationFixture) {
   BOOST_TEST_REQUIRE(silent.status == 200, silent.body);
   BOOST_TEST(json::parse(silent.body)["result"] == "timeout");
   BOOST_TEST(json::parse(silent.body)["sip_status"] == 408);
+}
+
+// Verifies 1,000 registrations (a table size db_redis would load as none, and uac's padding
+// record must be one uac accepts) are all loaded: the edge reports the uacreg table in step.
+BOOST_FIXTURE_TEST_CASE(thousand_registrations_all_loaded, RegistrationFixture) {
+  std::atomic<int> next{0}, created{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 8; ++w) {
+    writers.emplace_back([&] {
+      for (int n = next++; n < 1000; n = next++) {
+        // TEST-NET-1: nobody answers, the registrations just keep trying.
+        auto body = R"({"name":"bulk","proxy":"192.0.2.)" + std::to_string(n % 250 + 1) +
+                    R"(","username":"bulk)" + std::to_string(n) + R"(","password":"pw"})";
+        if (daemon.call("POST", "/v1/trunks", key, body).status == 201) ++created;
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  BOOST_TEST_REQUIRE(created == 1000);
+  BOOST_TEST(edge_has_rows(1001, "uacreg"));
+  BOOST_TEST(wait_until([&] { return kamailio.rpc("uac.reg_dump").size() == 1001u; }, 30s));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -162,6 +162,8 @@ BOOST_AUTO_TEST_CASE(registration_row) {
   BOOST_TEST(keyed_by_owner("uacreg"));
   BOOST_TEST(!keyed_by_owner("dispatcher"));
   BOOST_TEST(field(padding_row("uacreg"), "flags") == "1");
+  // uac ignores a record with an empty auth_username, and still answers reg_refresh with OK.
+  BOOST_TEST(!field(padding_row("uacreg"), "auth_username").empty());
 }
 
 // Verifies the customer's set number and the application servers' rows.

@@ -118,18 +118,19 @@ RowFields padding_row(const std::string& table) {
             {"description", "padding"}};
   }
   if (table == kUacregTable) {
-    // Disabled (flags 1): loaded, never registered.
+    // Disabled (flags 1): loaded, never registered. uac ignores a record with an empty
+    // auth_username (one log line, and reg_refresh still answers OK), so it has one.
     return {{"l_uuid", kPaddingOwner},
             {"l_username", kPaddingOwner},
             {"l_domain", "invalid"},
             {"r_username", kPaddingOwner},
             {"r_domain", "invalid"},
             {"realm", ""},
-            {"auth_username", ""},
-            {"auth_password", ""},
+            {"auth_username", kPaddingOwner},
+            {"auth_password", kPaddingOwner},
             {"auth_ha1", ""},
             {"auth_proxy", "sip:192.0.2.255:9"},
-            {"expires", "0"},
+            {"expires", "60"},
             {"flags", "1"},
             {"reg_delay", "0"},
             {"contact_addr", ""},
