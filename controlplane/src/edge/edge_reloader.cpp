@@ -144,7 +144,7 @@ void EdgeReloader::detect_restart(NodeStatus& node) {
 
 bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version,
                               NodeStatus& node) {
-  if (table.table == model::kUacregTable) return sync_registrations(endpoint, table);
+  if (table.table == model::kUacregTable) return sync_registrations(endpoint, table, version);
   table.expected_rows = expected_rows(table.table);
   bool reload = table.loaded_version != version;
   if (!reload) {
@@ -180,11 +180,19 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
   return in_sync;
 }
 
-bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& table) {
+bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& table,
+                                      std::int64_t version) {
+  auto keys = scan_keys(store::keys::kamailio_row(model::kUacregTable, "*"));
+  table.expected_rows = keys.size();
+  if (table.loaded_version == version) {
+    // Nothing changed since the last comparison: uac's record counter is enough (a comparison
+    // reads every row and every record, ~7 % of a core every 10 s at 10,000 registrations).
+    table.loaded_rows = registration_count(endpoint);
+    if (table.loaded_rows == table.expected_rows) return true;
+  }
   // uac.reg_reload would drop every registration first (and cannot run more than once per
   // reg_gc_interval): compare record by record and change only the ones that differ.
   std::map<std::string, std::map<std::string, std::string>> wanted;  // l_uuid -> row
-  auto keys = scan_keys(store::keys::kamailio_row(model::kUacregTable, "*"));
   std::vector<store::RedisCommand> reads;
   for (const auto& key : keys) reads.push_back({"HGETALL", key});
   if (!reads.empty()) {
@@ -228,7 +236,20 @@ bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& 
     ++changes;
   }
   table.loaded_rows = changes == 0 ? loaded.size() : registration_records(endpoint).size();
-  return table.loaded_rows == table.expected_rows;
+  bool in_sync = table.loaded_rows == table.expected_rows;
+  table.loaded_version = in_sync ? version : -1;
+  return in_sync;
+}
+
+std::size_t EdgeReloader::registration_count(const std::string& endpoint) {
+  // ["uac:regtotal = 1001"]
+  for (const auto& line : rpc_.call(endpoint, "stats.get_statistics", {"uac:regtotal"})) {
+    if (!line.is_string()) continue;
+    auto text = line.get<std::string>();
+    auto equals = text.find('=');
+    if (equals != std::string::npos) return std::strtoull(text.c_str() + equals + 1, nullptr, 10);
+  }
+  return 0;
 }
 
 std::map<std::string, nlohmann::json> EdgeReloader::registration_records(

@@ -54,7 +54,8 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   void detect_restart(NodeStatus& node);
   // uacreg: per-record uac.reg_refresh / reg_unregister / reg_remove until the node's
   // registrations are the rows in Redis.
-  bool sync_registrations(const std::string& endpoint, TableStatus& table);
+  bool sync_registrations(const std::string& endpoint, TableStatus& table, std::int64_t version);
+  std::size_t registration_count(const std::string& endpoint);
   std::map<std::string, nlohmann::json> registration_records(const std::string& endpoint);
   static bool same_registration(const std::map<std::string, std::string>& row,
                                 const nlohmann::json& record);
