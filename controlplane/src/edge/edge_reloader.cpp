@@ -126,6 +126,9 @@ bool EdgeReloader::sync_node(NodeStatus& node) {
     node.last_result = e.what();
   } catch (const store::StoreUnavailable& e) {
     node.last_result = std::string("redis: ") + e.what();
+  } catch (const nlohmann::json::exception& e) {
+    // A reply of another shape (another Kamailio version?) must not end the reloader's thread.
+    node.last_result = std::string("unexpected JSON-RPC reply: ") + e.what();
   }
   log_->warn("edge {}: {}", node.endpoint, node.last_result);
   return false;

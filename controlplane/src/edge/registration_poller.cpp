@@ -57,6 +57,9 @@ void RegistrationPoller::run() {
       poll();
     } catch (const store::StoreUnavailable& e) {
       log_->warn("registrations: cannot write states: {}", e.what());
+    } catch (const nlohmann::json::exception& e) {
+      // A reply of another shape must not end the poller's thread.
+      log_->error("registrations: unexpected JSON-RPC reply: {}", e.what());
     }
     lock.lock();
     wake_.wait_for(lock, interval_, [&] { return stopping_; });
