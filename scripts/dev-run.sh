@@ -30,7 +30,7 @@ if [[ -s $run_dir/kamailio.pid ]] && kill -0 "$(cat "$run_dir/kamailio.pid")" 2>
   echo "kamailio from an earlier make run is still running: make stop first"; exit 1
 fi
 kamailio -f kamailio-cfg/kamailio.cfg -Y "$PWD/$run_dir" -DD -E \
-  -M 16 -m 64 > "$run_dir/kamailio.log" 2>&1 &
+  -M 32 -m 256 > "$run_dir/kamailio.log" 2>&1 &
 echo $! > "$run_dir/kamailio.pid"
 for _ in $(seq 50); do
   curl -fs -X POST -d '{"jsonrpc":"2.0","method":"core.uptime","id":1}' http://127.0.0.1:5071/RPC \

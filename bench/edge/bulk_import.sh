@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Bulk import: TRUNKS trunks POSTed through the API, PARALLEL requests in flight (one curl
+# process, keep-alive connections), into an empty Redis with the edge attached, until every one
+# routes: the time from the first POST to the edge having applied the last write
+# (mv:edge:applied_generation reaches mv:edge:generation: every table reloaded on the node and its
+# row count checked against Redis), confirmed by GET /v1/edge/status (in_sync, rows loaded) and by
+# Kamailio's own JSON-RPC dumps. REPEATS imports, each on a fresh Redis, Kamailio and daemon.
+#
+#   bash bench/edge/bulk_import.sh
+#
+# Every trunk has an inbound_ip (an address row) and a proxy (a dispatcher row), 100 customers
+# (htable rows), as in bench/edge/common.sh's filler trunks. The request bodies are written
+# before the clock starts.
+#
+# Knobs: TRUNKS=10000 PARALLEL=16 REPEATS=3 SHM_MB=256 PKG_MB=32 APPLY_TIMEOUT=300 (s after the
+# last 201) RPC_TIMEOUT_MS (the daemon's kamailio.rpc_timeout_ms; its default is 2000)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+TRUNKS=${TRUNKS:-10000}
+PARALLEL=${PARALLEL:-16}
+REPEATS=${REPEATS:-3}
+SHM_MB=${SHM_MB:-256}
+PKG_MB=${PKG_MB:-32}
+APPLY_TIMEOUT=${APPLY_TIMEOUT:-300}
+
+RESULTS=$WORK/results
+: >"$RESULTS"
+for repeat in $(seq "$REPEATS"); do
+  start_redis
+  start_kamailio "$EDGE_CFG" "$SHM_MB" "$PKG_MB"
+  start_daemon "$(free_port)"
+  make_fill_keys
+  admin_key=$(make_key ops admin)
+  edge_in_sync() {
+    curl -fsS "$API/v1/edge/status" -H "Authorization: Bearer $admin_key" | jq -e '.nodes | all(.in_sync)'
+  }
+  wait_for 30 edge_in_sync || die "edge not in sync before the import"  # the app server's row
+  fill_requests 1 "$TRUNKS" "$WORK/import.curl"
+  k0=$(kamailio_ticks "$KAM_PID"); d0=$(proc_ticks "$DAEMON_PID"); r0=$(proc_ticks "$REDIS_PID")
+
+  start=$(now)
+  post_requests "$WORK/import.curl" "$TRUNKS" "$PARALLEL"
+  posted=$(now)
+  wait_edge_applied "$APPLY_TIMEOUT" >/dev/null
+  applied=$(now)
+
+  k1=$(kamailio_ticks "$KAM_PID"); d1=$(proc_ticks "$DAEMON_PID"); r1=$(proc_ticks "$REDIS_PID")
+  status=$(curl -fsS "$API/v1/edge/status" -H "Authorization: Bearer $admin_key")
+  jq -e '.nodes | all(.in_sync)' <<<"$status" >/dev/null || die "edge not in sync: $status"
+  rows=$(loaded_rows)
+  address_rows=${rows#address=}
+  ((${address_rows%% *} >= TRUNKS)) || die "edge loaded $rows"
+  reloads=$(jq '.nodes[0].reloads' <<<"$status")
+  awk -v n="$TRUNKS" -v a="$start" -v b="$posted" -v c="$applied" -v k=$((k1 - k0)) -v d=$((d1 - d0)) \
+    -v r=$((r1 - r0)) -v hz="$HZ" -v reloads="$reloads" -v rows="$rows" 'BEGIN {
+    printf "%.2f %.2f %.0f %.1f %.1f %.1f %d %s\n", b - a, c - a, n / (b - a), k / hz, d / hz, r / hz, reloads, rows}' >>"$RESULTS"
+  log "import $repeat: $(tail -1 "$RESULTS")"
+  stop_pid "$DAEMON_PID"; stop_pid "$KAM_PID"; stop_pid "$REDIS_PID"
+done
+
+echo
+echo "### Bulk import: $TRUNKS trunks, $PARALLEL POSTs in flight, until the edge has applied them all"
+echo
+echo "| run | all 201s (s) | POST/s | all routing (s) | reloads | Kamailio CPU (s) | daemon CPU (s) | Redis CPU (s) | rows loaded at the end |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+awk '{printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s %s %s |\n", NR, $1, $3, $2, $7, $4, $5, $6, $8, $9, $10}' "$RESULTS"
+echo
+echo "Median time to all routing: $(awk '{print $2}' "$RESULTS" | median) s (target < 30 s)."

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Propagation: from the 201 of POST /v1/trunks to the first call that routes with the new trunk,
+# with 1,000 and with 10,000 trunks already in place (SAMPLES new trunks each time).
+#
+#   bash bench/edge/propagation.sh
+#
+# For every sample, after the 201 (time 0):
+#   inbound   sipp calls (tests/sip/uac-call-completes.xml, -m 1) from the new trunk's inbound_ip
+#             (a fresh 127.4.x.y), one after the other, until one is answered: the edge answers
+#             403 until its permissions table holds the new address. The figure is when the first
+#             answered call was started; one attempt takes ~0.1 s, the resolution.
+#   outbound  then sipp calls from the application server naming the new trunk
+#             (X-MiniVoice-Trunk-Id; tests/sip/uac-app-server-call-completes.xml), until one is
+#             answered: 503 until the dispatcher table holds the trunk. The reloader reloads
+#             address before dispatcher, so this one is measured second.
+#   applied   meanwhile a loop GETs the trunk every 50 ms until its sync.state is "applied" (every
+#             edge node reloaded and checked).
+# The next sample is POSTed GAP seconds after the previous one was applied, for each GAP in GAPS:
+# 1.2 isolates the changes; 0 puts a change right behind the previous one, where Kamailio's
+# reload_delta (whole seconds: a reload in the same second as the last one is refused with
+# "ongoing reload") can make the daemon retry.
+#
+# Knobs: SAMPLES=20 SIZES="1000 10000" GAPS="1.2 0" SHM_MB=256 PKG_MB=32
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+SAMPLES=${SAMPLES:-20}
+SIZES=${SIZES:-1000 10000}
+GAPS=${GAPS:-1.2 0}
+SHM_MB=${SHM_MB:-256}
+PKG_MB=${PKG_MB:-32}
+
+UAS_PORT=$(free_port)
+start_redis
+start_kamailio "$EDGE_CFG" "$SHM_MB" "$PKG_MB"
+start_daemon "$UAS_PORT"
+start_uas "$UAS_PORT"
+make_fill_keys
+bench_key=$(make_key cust_bench)
+IN_SCENARIO=$(scenario uac-call-completes.xml)
+
+# post_trunk IP: a trunk of cust_bench with that inbound_ip, proxy = the UAS; prints its id.
+post_trunk() {
+  curl -fsS "$API/v1/trunks" -H "Authorization: Bearer $bench_key" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"sample $1\",\"proxy\":\"127.0.0.1:$UAS_PORT\",\"inbound_ip\":\"$1\"}" | jq -r .id
+}
+post_trunk 127.4.0.1 >/dev/null  # the customer's dispatcher set and htable row exist from here on
+trunks=1
+
+# until_answered T0 SCENARIO IP: calls until one is answered; prints seconds from T0 to its start.
+until_answered() {
+  local started
+  while :; do
+    started=$(now)
+    sip_call "$2" "$3" && break
+    awk -v s="$1" -v n="$(now)" 'BEGIN {exit !(n - s > 30)}' && die "no call routed after 30 s"
+  done
+  awk -v s="$1" -v n="$started" 'BEGIN {printf "%.3f\n", n - s}'
+}
+# until_applied T0 ID OUT: GETs the trunk every 50 ms until applied; writes seconds from T0 to OUT.
+until_applied() {
+  until [[ $(curl -fsS "$API/v1/trunks/$2" -H "Authorization: Bearer $bench_key" | jq -r .sync.state) == applied ]]; do
+    sleep 0.05
+  done
+  awk -v s="$1" -v n="$(now)" 'BEGIN {printf "%.3f\n", n - s}' >"$3"
+}
+
+RESULTS=$WORK/results
+: >"$RESULTS"
+for size in $SIZES; do
+  log "topping up to $size trunks"
+  post_fill_trunks "$trunks" $((size - trunks))
+  trunks=$size
+  wait_edge_applied 120 >/dev/null
+  log "edge: $(loaded_rows)"
+  n=0
+  for gap in $GAPS; do
+    for i in $(seq "$SAMPLES"); do
+      n=$((n + 1))
+      sleep "$gap"
+      ip=127.4.$((size / 1000)).$n
+      id=$(post_trunk "$ip")
+      t0=$(now)
+      until_applied "$t0" "$id" "$WORK/applied" &
+      applied_pid=$!
+      inbound=$(until_answered "$t0" "$IN_SCENARIO" "$ip")
+      out_scenario=$(scenario uac-app-server-call-completes.xml __CUSTOMER_ID__=cust_bench "__TRUNK_ID__=$id")
+      outbound=$(until_answered "$t0" "$out_scenario" 127.0.0.1)
+      wait "$applied_pid"
+      echo "$size $gap $inbound $outbound $(cat "$WORK/applied")" >>"$RESULTS"
+      log "$size trunks, gap $gap s, sample $i: inbound $inbound s, outbound $outbound s, applied $(cat "$WORK/applied") s"
+    done
+  done
+  trunks=$((trunks + n))
+done
+
+echo
+echo "### Propagation: 201 of POST /v1/trunks -> first routed call ($SAMPLES samples per row; seconds)"
+echo
+echo "| existing trunks | gap after previous change | inbound p50 | inbound p99 | outbound p50 | outbound p99 | sync applied p50 | sync applied p99 | target (p99) |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+for size in $SIZES; do
+  for gap in $GAPS; do
+    col() { awk -v s="$size" -v g="$gap" -v c="$1" '$1 == s && $2 == g {print $c}' "$RESULTS" | percentile "$2"; }
+    target=$( ((size <= 1000)) && echo "< 1 s" || echo "< 2 s")
+    echo "| $size | $gap s | $(col 3 50) | $(col 3 99) | $(col 4 50) | $(col 4 99) | $(col 5 50) | $(col 5 99) | $target |"
+  done
+done
+echo
+echo "p99 of $SAMPLES samples is their maximum. Every sample (inbound/outbound/applied, s):"
+for size in $SIZES; do
+  for gap in $GAPS; do
+    echo "- $size, gap $gap s: $(awk -v s="$size" -v g="$gap" '$1 == s && $2 == g {printf "%s%s/%s/%s", (n++ ? ", " : ""), $3, $4, $5}' "$RESULTS")"
+  done
+done
