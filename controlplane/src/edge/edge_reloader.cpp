@@ -185,7 +185,7 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
 
 bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& table,
                                       std::int64_t version) {
-  auto keys = scan_keys(store::keys::kamailio_row(model::kUacregTable, "*"));
+  auto keys = store::scan_keys(kamailio_db_, store::keys::kamailio_row(model::kUacregTable, "*"));
   table.expected_rows = keys.size();
   if (table.loaded_version == version) {
     // Nothing changed since the last comparison: uac's record counter is enough (a comparison
@@ -200,10 +200,7 @@ bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& 
   for (const auto& key : keys) reads.push_back({"HGETALL", key});
   if (!reads.empty()) {
     for (const auto& reply : kamailio_db_.acquire()->pipeline(reads)) {
-      std::map<std::string, std::string> row;
-      for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
-        row[reply.elements[i].text] = reply.elements[i + 1].text;
-      }
+      auto row = store::to_field_map(reply);
       if (row.contains("l_uuid")) wanted[row["l_uuid"]] = std::move(row);
     }
   }
@@ -360,19 +357,8 @@ void EdgeReloader::record_failure(const std::vector<NodeStatus>& nodes) {
   }
 }
 
-std::vector<std::string> EdgeReloader::scan_keys(const std::string& pattern) {
-  std::vector<std::string> keys;
-  std::string cursor = "0";
-  do {
-    auto reply = kamailio_db_.command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
-    cursor = reply.elements.at(0).text;
-    for (const auto& key : reply.elements.at(1).elements) keys.push_back(key.text);
-  } while (cursor != "0");
-  return keys;
-}
-
 std::size_t EdgeReloader::expected_rows(const std::string& table) {
-  return scan_keys(store::keys::kamailio_row(table, "*")).size();
+  return store::scan_keys(kamailio_db_, store::keys::kamailio_row(table, "*")).size();
 }
 
 std::size_t EdgeReloader::loaded_rows(const std::string& endpoint, const std::string& table) {

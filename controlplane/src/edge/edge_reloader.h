@@ -59,7 +59,6 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   std::map<std::string, nlohmann::json> registration_records(const std::string& endpoint);
   static bool same_registration(const std::map<std::string, std::string>& row,
                                 const nlohmann::json& record);
-  std::vector<std::string> scan_keys(const std::string& pattern);
   // dispatcher.list's RECORDS: [{"SET": {"ID": id, "TARGETS": [{"DEST": {...}}]}}]; none when
   // the table is empty.
   nlohmann::json dispatcher_records(const std::string& endpoint);

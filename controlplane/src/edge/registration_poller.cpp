@@ -82,16 +82,10 @@ void RegistrationPoller::poll() {
   }
   // No node answers: what the registrations are is unknown, not what they were (also those
   // stored before this daemon started).
-  std::string cursor = "0";
   std::vector<std::string> trunk_ids;
-  do {
-    auto reply = daemon_db_.command(
-        {"SCAN", cursor, "MATCH", store::keys::trunk_registration("*"), "COUNT", "1000"});
-    cursor = reply.elements.at(0).text;
-    for (const auto& key : reply.elements.at(1).elements) {
-      trunk_ids.push_back(key.text.substr(store::keys::kRegistrationPrefix.size()));
-    }
-  } while (cursor != "0");
+  for (const auto& key : store::scan_keys(daemon_db_, store::keys::trunk_registration("*"))) {
+    trunk_ids.push_back(key.substr(store::keys::kRegistrationPrefix.size()));
+  }
   for (const auto& trunk_id : trunk_ids) {
     record(trunk_id, {"UNKNOWN", 0, "edge unreachable: " + failure}, now);
   }
@@ -137,11 +131,7 @@ void RegistrationPoller::record(const std::string& trunk_id, const Observed& obs
   if (previous == known_.end()) {
     // First sight since this daemon started: continue from what Redis holds.
     auto stored = daemon_db_.command({"HGETALL", store::keys::trunk_registration(trunk_id)});
-    std::map<std::string, std::string> fields;
-    for (std::size_t i = 0; i + 1 < stored.elements.size(); i += 2) {
-      fields[stored.elements[i].text] = stored.elements[i + 1].text;
-    }
-    if (auto registration = store::registration_from_fields(fields)) {
+    if (auto registration = store::registration_from_fields(store::to_field_map(stored))) {
       previous = known_.emplace(trunk_id, *registration).first;
     }
   }

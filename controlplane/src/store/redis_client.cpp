@@ -153,4 +153,23 @@ void RedisPool::give_back(std::unique_ptr<RedisConnection> connection) {
   freed_.notify_one();
 }
 
+std::vector<std::string> scan_keys(RedisPool& pool, const std::string& pattern) {
+  std::vector<std::string> found;
+  std::string cursor = "0";
+  do {
+    auto reply = pool.command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+    cursor = reply.elements.at(0).text;
+    for (const auto& key : reply.elements.at(1).elements) found.push_back(key.text);
+  } while (cursor != "0");
+  return found;
+}
+
+std::map<std::string, std::string> to_field_map(const RedisReply& reply) {
+  std::map<std::string, std::string> fields;
+  for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    fields.emplace(reply.elements[i].text, reply.elements[i + 1].text);
+  }
+  return fields;
+}
+
 }  // namespace mv::store

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -91,5 +92,10 @@ class RedisPool {
   std::mutex mutex_;
   std::condition_variable freed_;
 };
+
+// Every key matching `pattern`, by SCAN in batches (never a blocking KEYS).
+std::vector<std::string> scan_keys(RedisPool& pool, const std::string& pattern);
+// An HGETALL reply as field -> value.
+std::map<std::string, std::string> to_field_map(const RedisReply& reply);
 
 }  // namespace mv::store

@@ -12,25 +12,6 @@
 namespace mv::store {
 namespace {
 
-std::vector<std::string> scan_keys(RedisPool& pool, const std::string& pattern) {
-  std::vector<std::string> found;
-  std::string cursor = "0";
-  do {
-    auto reply = pool.command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
-    cursor = reply.elements.at(0).text;
-    for (const auto& key : reply.elements.at(1).elements) found.push_back(key.text);
-  } while (cursor != "0");
-  return found;
-}
-
-std::map<std::string, std::string> as_map(const RedisReply& reply) {
-  std::map<std::string, std::string> fields;
-  for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
-    fields.emplace(reply.elements[i].text, reply.elements[i + 1].text);
-  }
-  return fields;
-}
-
 std::string customer_from_key(const std::string& key, const std::string& suffix) {
   constexpr std::string_view kPrefix = "mv:customer:";
   return key.substr(kPrefix.size(), key.size() - kPrefix.size() - suffix.size());
@@ -43,7 +24,8 @@ std::string customer_from_key(const std::string& key, const std::string& suffix)
 void check_edge_rows(RedisPool& pool, RedisPool& kamailio_db,
                      const std::map<std::string, model::Trunk>& trunks,
                      const model::EdgeSettings& settings, std::vector<std::string>& problems) {
-  auto customer_sets = as_map(pool.command({"HGETALL", std::string(keys::kEdgeCustomerSets)}));
+  auto customer_sets =
+      to_field_map(pool.command({"HGETALL", std::string(keys::kEdgeCustomerSets)}));
   std::map<std::string, std::map<std::string, model::RowFields>> expected;  // table -> owner
   std::set<std::string> customers;
   for (const auto& [id, trunk] : trunks) {
@@ -64,7 +46,7 @@ void check_edge_rows(RedisPool& pool, RedisPool& kamailio_db,
   }
 
   for (const char* table : model::kEdgeTables) {
-    auto row_ids = as_map(pool.command({"HGETALL", keys::edge_row_ids(table)}));
+    auto row_ids = to_field_map(pool.command({"HGETALL", keys::edge_row_ids(table)}));
     auto& wanted = expected[table];
     bool by_owner = model::keyed_by_owner(table);
     auto row_key = [&](const std::string& owner, const std::string& row_id) {
@@ -89,7 +71,7 @@ void check_edge_rows(RedisPool& pool, RedisPool& kamailio_db,
       }
       std::map<std::string, std::string> want{{"id", row_id->second}};
       for (const auto& [name, value] : fields) want[name] = value;
-      auto row = as_map(kamailio_db.command({"HGETALL", row_key(owner, row_id->second)}));
+      auto row = to_field_map(kamailio_db.command({"HGETALL", row_key(owner, row_id->second)}));
       if (row != want) {
         problems.push_back(owner + ": " + table + " row differs from what it calls for");
       }
@@ -116,7 +98,7 @@ std::vector<std::string> check_trunk_consistency(RedisPool& pool, RedisPool& kam
   std::vector<std::string> problems;
   std::map<std::string, model::Trunk> trunks;
   for (const auto& key : scan_keys(pool, keys::trunk("*"))) {
-    auto trunk = trunk_from_fields(as_map(pool.command({"HGETALL", key})));
+    auto trunk = trunk_from_fields(to_field_map(pool.command({"HGETALL", key})));
     if (!trunk || keys::trunk(trunk->id) != key) {
       problems.push_back(key + ": not a well-formed trunk");
       continue;
@@ -159,7 +141,7 @@ std::vector<std::string> check_trunk_consistency(RedisPool& pool, RedisPool& kam
   }
   for (const auto& key : scan_keys(pool, keys::customer_gateway_names("*"))) {
     auto customer = customer_from_key(key, ":gateway_names");
-    auto entries = as_map(pool.command({"HGETALL", key}));
+    auto entries = to_field_map(pool.command({"HGETALL", key}));
     for (const auto& [gateway, id] : entries) {
       auto it = trunks.find(id);
       if (it == trunks.end() || it->second.customer_id != customer ||

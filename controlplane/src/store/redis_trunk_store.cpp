@@ -44,14 +44,6 @@ WriteResult to_write_result(const RedisReply& reply) {
   return it->second;
 }
 
-std::map<std::string, std::string> to_field_map(const RedisReply& reply) {
-  std::map<std::string, std::string> fields;
-  for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
-    fields.emplace(reply.elements[i].text, reply.elements[i + 1].text);
-  }
-  return fields;
-}
-
 std::optional<std::int64_t> parse_int(const std::string& text) {
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
