@@ -12,6 +12,7 @@
 #include "crypto/api_key.h"
 #include "edge/edge_reloader.h"
 #include "edge/kamailio_sip_probe.h"
+#include "edge/kamailio_test_caller.h"
 #include "edge/registration_poller.h"
 #include "http/cpprest_server.h"
 #include "http/jsonrpc_http_client.h"
@@ -80,9 +81,13 @@ int serve(const config::Config& config) {
   // A probe's RPC returns with the SIP answer, at the latest when Kamailio's fr_timer (5 s) ends.
   http::JsonRpcHttpClient probe_rpc(std::chrono::seconds(8));
   edge::KamailioSipProbe probe(probe_rpc, config.kamailio.rpc_endpoints);
-  // Readiness checks: 5 at once per customer, then one every 6 s (10 a minute).
+  // A test call's RPC returns with its first final answer: at the latest when Kamailio's ringing
+  // limit for test calls (MV_TEST_CALL_RING_MS, 20 s) ends.
+  http::JsonRpcHttpClient test_call_rpc(std::chrono::seconds(30));
+  edge::KamailioTestCaller test_caller(test_call_rpc, config.kamailio.rpc_endpoints);
+  // Readiness checks and test calls: 5 at once per customer, then one every 6 s (10 a minute).
   model::RateLimiter check_limiter(5, 6'000'000'000);
-  service::TrunkCheckService checks(trunks, probe, clock, check_limiter);
+  service::TrunkCheckService checks(trunks, probe, test_caller, clock, check_limiter);
   api::ApiService api(api::build_router(trunks, checks, edge, std::string(kOpenApiYaml)), key_store,
                       log);
   http::CpprestServer server(config.http.address, config.http.port, api, log);

@@ -6,6 +6,7 @@
 
 #include "edge/edge_status.h"
 #include "edge/sip_probe.h"
+#include "edge/test_caller.h"
 #include "service/trunk_service.h"
 #include "store/api_key_store.h"
 #include "store/store_unavailable.h"
@@ -56,6 +57,7 @@ class FakeTrunkStore final : public store::TrunkStore {
     store::TrunkPage page;
     for (const auto& [id, trunk] : trunks) {
       if (trunk.customer_id != query.customer_id) continue;
+      if (query.is_active && trunk.is_active != *query.is_active) continue;
       ++page.total;
       if (page.trunks.size() < query.limit) page.trunks.push_back(trunk);
     }
@@ -151,6 +153,20 @@ class FakeSipProbe final : public edge::SipProbe {
                             const std::string& from_domain) override {
     if (unavailable) throw edge::ProbeUnavailable("fake edge is down");
     sent.emplace_back(request_uri, from_domain);
+    return answer;
+  }
+};
+
+class FakeTestCaller final : public edge::TestCaller {
+ public:
+  edge::TestCallResult answer{200, "OK", 40, "mvtest-1", "", true};
+  bool unavailable = false;
+  std::vector<std::pair<std::string, model::TestCallNumbers>> placed;  // (trunk id, numbers)
+
+  edge::TestCallResult call(const model::Trunk& trunk,
+                            const model::TestCallNumbers& numbers) override {
+    if (unavailable) throw edge::ProbeUnavailable("fake edge is down");
+    placed.emplace_back(trunk.id, numbers);
     return answer;
   }
 };

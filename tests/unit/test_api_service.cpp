@@ -24,7 +24,8 @@ struct ApiFixture {
   test::FakeEdgeStatus edge;
   test::FakeSipProbe probe;
   model::RateLimiter check_limiter{2, 10'000'000'000};  // 2 at once, then one per 10 s
-  service::TrunkCheckService checks{service, probe, clock, check_limiter};
+  test::FakeTestCaller caller;
+  service::TrunkCheckService checks{service, probe, caller, clock, check_limiter};
   ApiService api{build_router(service, checks, edge, "openapi: 3.1.0\n"), keys,
                  std::make_shared<spdlog::logger>(
                      "test", std::make_shared<spdlog::sinks::ostream_sink_st>(log_text))};
@@ -287,6 +288,82 @@ BOOST_FIXTURE_TEST_CASE(trunk_test_limits_and_failures, ApiFixture) {
   BOOST_TEST(probe.sent.size() == 1u);  // the refused check sent nothing
   clock.advance_ns(10'000'000'000);
   BOOST_TEST(call("POST", path).status == 200);
+}
+
+// Verifies POST /v1/trunks/{id}/test-call places the call on that trunk with the numbers asked
+// for and reports the first final answer, its call id and whether it was hung up.
+BOOST_FIXTURE_TEST_CASE(test_call_reports_the_final_answer, ApiFixture) {
+  auto created = call("POST", "/v1/trunks", R"({"name":"a","proxy":"sip.carrier.example"})");
+  auto id = nlohmann::json::parse(created.body)["id"].get<std::string>();
+  auto path = "/v1/trunks/" + id + "/test-call";
+  auto answered = call("POST", path, R"({"to":"+15551230002","from":"+15551230001"})");
+  BOOST_TEST(answered.status == 200);
+  auto body = nlohmann::json::parse(answered.body);
+  BOOST_TEST(body["sip_status"] == 200);
+  BOOST_TEST(body["reason"] == "OK");
+  BOOST_TEST(body["latency_ms"] == 40);
+  BOOST_TEST(body["call_id"] == "mvtest-1");
+  BOOST_TEST(body["result"] == "answered");
+  BOOST_TEST(body["ended"] == true);
+  BOOST_TEST_REQUIRE(caller.placed.size() == 1u);
+  BOOST_TEST(caller.placed[0].first == id);
+  BOOST_TEST(caller.placed[0].second.to == "+15551230002");
+  BOOST_TEST(caller.placed[0].second.from == "+15551230001");
+
+  caller.answer = {486, "Busy Here", 30, "mvtest-2", "", false};
+  auto busy = nlohmann::json::parse(call("POST", path, R"({"to":"123","from":"456"})").body);
+  BOOST_TEST(busy["sip_status"] == 486);
+  BOOST_TEST(busy["result"] == "rejected");
+  BOOST_TEST(busy["ended"] == false);
+}
+
+// Verifies a test call's refusals: bad numbers (400, nothing placed), an inactive trunk (409
+// trunk_inactive), a customer without any active trunk and an edge without a usable trunk (409
+// no_active_trunk, the seed's error), the shared rate limit (429) and an unreachable edge (503).
+BOOST_FIXTURE_TEST_CASE(test_call_refusals, ApiFixture) {
+  auto trunk_path = [&](const std::string& body) {
+    return "/v1/trunks/" +
+           nlohmann::json::parse(call("POST", "/v1/trunks", body).body)["id"].get<std::string>();
+  };
+  auto inactive = trunk_path(R"({"name":"a","proxy":"sip.carrier.example","is_active":false})");
+  const std::string numbers = R"({"to":"+15551230002","from":"+15551230001"})";
+  auto none_active = call("POST", inactive + "/test-call", numbers);
+  BOOST_TEST(none_active.status == 409);
+  BOOST_TEST(code_of(none_active) == "no_active_trunk");
+  BOOST_TEST(nlohmann::json::parse(none_active.body)["error"]["message"] ==
+             "no active outbound trunk available");
+
+  auto active = trunk_path(R"({"name":"b","proxy":"sip.other.example"})");
+  auto refused = call("POST", inactive + "/test-call", numbers);
+  BOOST_TEST(refused.status == 409);
+  BOOST_TEST(code_of(refused) == "trunk_inactive");
+
+  for (const auto* bad : {R"({"to":"+1555"})", R"({"to":"sip:x@y","from":"1"})",
+                          R"({"to":"+15551230002","from":"+1555
+X: y"})",
+                          R"({"to":"+15551230002","from":"+15551230001","via":"x"})", "[]", ""}) {
+    auto response = call("POST", active + "/test-call", bad);
+    BOOST_TEST(response.status == 400, bad);
+    BOOST_TEST(code_of(response) == "invalid_request");
+  }
+  BOOST_TEST(call("POST", "/v1/trunks/trunk_20250101T000000.000000000/test-call", numbers).status ==
+             404);
+  BOOST_TEST(caller.placed.empty());
+
+  caller.answer = {503, "No Active Trunk", 2, "mvtest-3", "no_active_trunk", false};
+  auto edge_refused = call("POST", active + "/test-call", numbers);
+  BOOST_TEST(edge_refused.status == 409);
+  BOOST_TEST(code_of(edge_refused) == "no_active_trunk");
+
+  caller.unavailable = true;
+  auto down = call("POST", active + "/test-call", numbers);
+  BOOST_TEST(down.status == 503);
+  BOOST_TEST(code_of(down) == "service_unavailable");
+  caller.unavailable = false;
+  auto limited = call("POST", active + "/test", "");  // the same budget as readiness checks
+  BOOST_TEST(limited.status == 429);
+  BOOST_TEST(call("POST", active + "/test-call", numbers).status == 429);
+  BOOST_TEST(caller.placed.size() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -21,7 +21,8 @@ BOOST_AUTO_TEST_CASE(document_and_route_table_agree) {
   test::FakeEdgeStatus edge;
   test::FakeSipProbe probe;
   model::RateLimiter limiter(1, 1);
-  service::TrunkCheckService checks(trunks, probe, clock, limiter);
+  test::FakeTestCaller caller;
+  service::TrunkCheckService checks(trunks, probe, caller, clock, limiter);
   auto router = build_router(trunks, checks, edge, "");
 
   std::set<std::string> served;

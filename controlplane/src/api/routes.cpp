@@ -21,6 +21,9 @@ Router build_router(service::TrunkService& trunks, service::TrunkCheckService& c
   router.add({"DELETE", "/v1/trunks/{id}", customer, false, with(delete_trunk)});
   router.add({"POST", "/v1/trunks/{id}/test", customer, false,
               [&checks](const RequestContext& context) { return test_trunk(checks, context); }});
+  router.add(
+      {"POST", "/v1/trunks/{id}/test-call", customer, true,
+       [&checks](const RequestContext& context) { return test_call_trunk(checks, context); }});
   router.add({"GET", "/v1/edge/status", admin, false,
               [&edge](const RequestContext&) { return edge_status(edge); }});
   router.add(

@@ -4,6 +4,7 @@
 
 #include "api/api_service.h"
 #include "model/sip_syntax.h"
+#include "model/test_call.h"
 
 namespace mv::api {
 namespace {
@@ -23,6 +24,14 @@ HttpResponse respond(service::TrunkService& trunks, int status,
 
 const std::string& customer_of(const RequestContext& context) {
   return context.principal->customer_id;
+}
+
+HttpResponse rate_limited_response(const service::RateLimited& limited) {
+  auto response =
+      error_response({ErrorCode::rate_limited, "too many trunk tests for this customer; retry in " +
+                                                   std::to_string(limited.retry_after_s) + " s"});
+  response.headers.emplace_back("Retry-After", std::to_string(limited.retry_after_s));
+  return response;
 }
 
 }  // namespace
@@ -100,11 +109,7 @@ HttpResponse test_trunk(service::TrunkCheckService& checks, const RequestContext
   auto outcome = checks.options(customer_of(context), context.path_params.at("id"));
   if (const auto* error = std::get_if<ApiError>(&outcome)) return error_response(*error);
   if (const auto* limited = std::get_if<service::RateLimited>(&outcome)) {
-    auto response = error_response(
-        {ErrorCode::rate_limited, "too many trunk tests for this customer; retry in " +
-                                      std::to_string(limited->retry_after_s) + " s"});
-    response.headers.emplace_back("Retry-After", std::to_string(limited->retry_after_s));
-    return response;
+    return rate_limited_response(*limited);
   }
   const auto& check = std::get<service::TrunkCheck>(outcome);
   nlohmann::ordered_json body = {{"sip_status", check.sip_status},
@@ -112,6 +117,22 @@ HttpResponse test_trunk(service::TrunkCheckService& checks, const RequestContext
                                  {"latency_ms", check.latency_ms},
                                  {"result", check.result},
                                  {"registration_status", check.registration_status}};
+  return json_response(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+HttpResponse test_call_trunk(service::TrunkCheckService& checks, const RequestContext& context) {
+  auto numbers = model::parse_test_call_request(context.request.body);
+  if (const auto* error = std::get_if<ApiError>(&numbers)) return error_response(*error);
+  auto outcome = checks.test_call(customer_of(context), context.path_params.at("id"),
+                                  std::get<model::TestCallNumbers>(numbers));
+  if (const auto* error = std::get_if<ApiError>(&outcome)) return error_response(*error);
+  if (const auto* limited = std::get_if<service::RateLimited>(&outcome)) {
+    return rate_limited_response(*limited);
+  }
+  const auto& call = std::get<service::TestCall>(outcome);
+  nlohmann::ordered_json body = {{"sip_status", call.sip_status}, {"reason", call.reason},
+                                 {"latency_ms", call.latency_ms}, {"call_id", call.call_id},
+                                 {"result", call.result},         {"ended", call.ended}};
   return json_response(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 

@@ -17,6 +17,8 @@ HttpResponse update_trunk(service::TrunkService& trunks, const RequestContext& c
 HttpResponse delete_trunk(service::TrunkService& trunks, const RequestContext& context);
 // POST /v1/trunks/{id}/test: an OPTIONS from the edge to the trunk's proxy.
 HttpResponse test_trunk(service::TrunkCheckService& checks, const RequestContext& context);
+// POST /v1/trunks/{id}/test-call: a short call through the outbound route, hung up if answered.
+HttpResponse test_call_trunk(service::TrunkCheckService& checks, const RequestContext& context);
 
 // GET /v1/trunks query parameters: limit (1..1000, default 100), starting_after, is_active,
 // gateway_name. Unknown parameters are refused so a typo does not silently list everything.

@@ -28,6 +28,10 @@ ErrorWire wire(ErrorCode code) {
       return {409, "gateway_name_exists"};
     case ErrorCode::inbound_ip_exists:
       return {409, "inbound_ip_exists"};
+    case ErrorCode::trunk_inactive:
+      return {409, "trunk_inactive"};
+    case ErrorCode::no_active_trunk:
+      return {409, "no_active_trunk"};
     case ErrorCode::payload_too_large:
       return {413, "payload_too_large"};
     case ErrorCode::unsupported_media_type:

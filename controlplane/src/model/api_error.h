@@ -14,6 +14,8 @@ enum class ErrorCode {
   method_not_allowed,
   gateway_name_exists,
   inbound_ip_exists,
+  trunk_inactive,
+  no_active_trunk,
   payload_too_large,
   unsupported_media_type,
   rate_limited,

@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <set>
-#include <vector>
 
 #include "model/ip_network.h"
+#include "model/json_body.h"
 #include "model/sip_syntax.h"
 
 namespace mv::model {
@@ -46,13 +45,6 @@ std::string field_error(std::string_view field, std::string_view reason) {
 }
 
 // A key name is repeated in a message only when it is short and plain.
-std::string describe_key(std::string_view key) {
-  bool plain = !key.empty() && key.size() <= 40 && std::all_of(key.begin(), key.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-  });
-  return plain ? "'" + std::string(key) + "'" : "(name not shown)";
-}
-
 bool has_control_or_quote(std::string_view value, bool allow_inner_space) {
   return std::any_of(value.begin(), value.end(), [&](char ch) {
     auto c = static_cast<unsigned char>(ch);
@@ -135,27 +127,6 @@ FieldCheck check_inbound_ip(std::string_view value) {
   return {net.to_string(), {}};
 }
 
-// Rejects a JSON document with duplicate keys or nesting deeper than our bodies ever need.
-struct BodyShapeError {
-  std::string message;
-};
-
-json parse_strict(std::string_view body) {
-  std::vector<std::set<std::string>> open_objects;
-  json::parser_callback_t callback = [&](int depth, json::parse_event_t event, json& parsed) {
-    if (depth > 16) throw BodyShapeError{"request body is nested too deeply"};
-    if (event == json::parse_event_t::object_start) open_objects.emplace_back();
-    if (event == json::parse_event_t::object_end && !open_objects.empty()) open_objects.pop_back();
-    if (event == json::parse_event_t::key && !open_objects.empty()) {
-      if (!open_objects.back().insert(parsed.get<std::string>()).second) {
-        throw BodyShapeError{"duplicate field " + describe_key(parsed.get<std::string>())};
-      }
-    }
-    return true;
-  };
-  return json::parse(body.begin(), body.end(), callback);
-}
-
 }  // namespace
 
 FieldCheck check_string_field(std::string_view field, std::string_view value) {
@@ -188,16 +159,9 @@ FieldCheck check_string_field(std::string_view field, std::string_view value) {
 }
 
 std::variant<TrunkPatch, ApiError> parse_trunk_patch(std::string_view body) {
-  if (body.empty()) return invalid("request body is empty; send a JSON object");
-  json document;
-  try {
-    document = parse_strict(body);
-  } catch (const BodyShapeError& e) {
-    return invalid(e.message);
-  } catch (const json::parse_error& e) {
-    return invalid("request body is not valid JSON (error at byte " + std::to_string(e.byte) + ")");
-  }
-  if (!document.is_object()) return invalid("request body must be a JSON object");
+  auto parsed = parse_json_object_body(body);
+  if (auto* error = std::get_if<ApiError>(&parsed)) return *error;
+  const auto& document = std::get<json>(parsed);
 
   TrunkPatch patch;
   for (const auto& [key, value] : document.items()) {
