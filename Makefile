@@ -15,7 +15,8 @@ build: deps
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # Tests build everything with AddressSanitizer + UndefinedBehaviorSanitizer.
-build-test: deps
+build-test:
+	@MV_TEST=1 scripts/install-deps.sh
 	cmake -S . -B $(TEST_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug -DMV_SANITIZE=ON
 	cmake --build $(TEST_BUILD_DIR) -j $(JOBS)
 

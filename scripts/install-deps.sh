@@ -14,6 +14,8 @@ packages=(
   kamailio-utils-modules sip-tester
 )
 if [[ "${MV_BENCH:-0}" == 1 ]]; then packages+=(wrk jq); fi
+# The NOC page test drives Debian's Chromium headless.
+if [[ "${MV_TEST:-0}" == 1 ]]; then packages+=(chromium); fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -16,6 +16,7 @@
 #include "edge/registration_poller.h"
 #include "http/cpprest_server.h"
 #include "http/jsonrpc_http_client.h"
+#include "noc_page.h"
 #include "openapi_document.h"
 #include "service/trunk_service.h"
 #include "store/redis_api_key_store.h"
@@ -88,8 +89,12 @@ int serve(const config::Config& config) {
   // Readiness checks and test calls: 5 at once per customer, then one every 6 s (10 a minute).
   model::RateLimiter check_limiter(5, 6'000'000'000);
   service::TrunkCheckService checks(trunks, probe, test_caller, clock, check_limiter);
-  api::ApiService api(api::build_router(trunks, checks, edge, std::string(kOpenApiYaml)), key_store,
-                      log);
+  auto noc_page =
+      api::noc_page_files(std::string(web::kNoc_index_html), std::string(web::kNoc_noc_css),
+                          std::string(web::kNoc_noc_js));
+  api::ApiService api(
+      api::build_router(trunks, checks, edge, std::string(kOpenApiYaml), std::move(noc_page)),
+      key_store, log);
   http::CpprestServer server(config.http.address, config.http.port, api, log);
 
   server.start();

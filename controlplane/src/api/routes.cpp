@@ -6,8 +6,29 @@
 
 namespace mv::api {
 
+namespace {
+
+// The NOC page loads nothing from anywhere else and cannot be framed; its API calls carry the
+// admin key the user typed (kept in the browser session).
+const std::vector<std::pair<std::string, std::string>> kStaticFileHeaders = {
+    {"Content-Security-Policy",
+     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+     "img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"},
+};
+
+}  // namespace
+
+std::vector<StaticFile> noc_page_files(std::string index_html, std::string css, std::string js) {
+  return {{"/noc/", "text/html; charset=utf-8", std::move(index_html)},
+          {"/noc/noc.css", "text/css; charset=utf-8", std::move(css)},
+          {"/noc/noc.js", "text/javascript; charset=utf-8", std::move(js)}};
+}
+
 Router build_router(service::TrunkService& trunks, service::TrunkCheckService& checks,
-                    const edge::EdgeStatusSource& edge, std::string openapi_yaml) {
+                    const edge::EdgeStatusSource& edge, std::string openapi_yaml,
+                    std::vector<StaticFile> static_files) {
   auto with = [&trunks](HttpResponse (*handler)(service::TrunkService&, const RequestContext&)) {
     return [&trunks, handler](const RequestContext& context) { return handler(trunks, context); };
   };
@@ -32,6 +53,14 @@ Router build_router(service::TrunkService& trunks, service::TrunkCheckService& c
        }});
   router.add({"GET", "/healthz", anyone, false,
               [](const auto&) { return json_response(200, R"({"status":"ok"})"); }});
+  for (auto& file : static_files) {
+    auto headers = kStaticFileHeaders;
+    headers.emplace_back("Content-Type", file.content_type);
+    router.add({"GET", file.path, anyone, false,
+                [headers = std::move(headers), body = std::move(file.body)](const auto&) {
+                  return HttpResponse{200, headers, body};
+                }});
+  }
   return router;
 }
 

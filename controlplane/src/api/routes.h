@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "api/router.h"
 #include "edge/edge_status.h"
@@ -9,9 +10,20 @@
 
 namespace mv::api {
 
+// A file served as is, compiled into the daemon (the NOC page: controlplane/web/noc).
+struct StaticFile {
+  std::string path;  // e.g. "/noc/noc.js"
+  std::string content_type;
+  std::string body;
+};
+
+// The NOC page at /noc/: its HTML, stylesheet and script (controlplane/web/noc, compiled in).
+std::vector<StaticFile> noc_page_files(std::string index_html, std::string css, std::string js);
+
 // Every route the daemon serves, in one table. schemas/openapi.yaml must list the same set (a
 // unit test compares them).
 Router build_router(service::TrunkService& trunks, service::TrunkCheckService& checks,
-                    const edge::EdgeStatusSource& edge, std::string openapi_yaml);
+                    const edge::EdgeStatusSource& edge, std::string openapi_yaml,
+                    std::vector<StaticFile> static_files = {});
 
 }  // namespace mv::api
