@@ -2,12 +2,14 @@
 
 #include "api/api_service.h"
 #include "api/edge_handlers.h"
+#include "api/key_handlers.h"
 #include "api/trunk_handlers.h"
 
 namespace mv::api {
 
 Router build_router(service::TrunkService& trunks, service::TrunkCheckService& checks,
-                    const edge::EdgeStatusSource& edge, std::string openapi_yaml) {
+                    const edge::EdgeStatusSource& edge, store::ApiKeyStore& keys,
+                    const util::Clock& clock, std::string openapi_yaml) {
   auto with = [&trunks](HttpResponse (*handler)(service::TrunkService&, const RequestContext&)) {
     return [&trunks, handler](const RequestContext& context) { return handler(trunks, context); };
   };
@@ -23,6 +25,13 @@ Router build_router(service::TrunkService& trunks, service::TrunkCheckService& c
               [&checks](const RequestContext& context) { return test_trunk(checks, context); }});
   router.add({"GET", "/v1/edge/status", admin, false,
               [&edge](const RequestContext&) { return edge_status(edge); }});
+  router.add({"GET", "/v1/keys", admin, false,
+              [&keys](const RequestContext& context) { return list_keys(keys, context); }});
+  router.add({"POST", "/v1/keys", admin, true, [&keys, &clock](const RequestContext& context) {
+                return create_key(keys, clock, context);
+              }});
+  router.add({"DELETE", "/v1/keys/{key_id}", admin, false,
+              [&keys](const RequestContext& context) { return revoke_key(keys, context); }});
   router.add(
       {"GET", "/v1/openapi.yaml", anyone, false, [yaml = std::move(openapi_yaml)](const auto&) {
          return HttpResponse{200, {{"Content-Type", "application/yaml"}}, yaml};

@@ -6,12 +6,15 @@
 #include "edge/edge_status.h"
 #include "service/trunk_check_service.h"
 #include "service/trunk_service.h"
+#include "store/api_key_store.h"
+#include "util/clock.h"
 
 namespace mv::api {
 
 // Every route the daemon serves, in one table. schemas/openapi.yaml must list the same set (a
 // unit test compares them).
 Router build_router(service::TrunkService& trunks, service::TrunkCheckService& checks,
-                    const edge::EdgeStatusSource& edge, std::string openapi_yaml);
+                    const edge::EdgeStatusSource& edge, store::ApiKeyStore& keys,
+                    const util::Clock& clock, std::string openapi_yaml);
 
 }  // namespace mv::api
