@@ -15,6 +15,7 @@ RUN apt-get update \
       libcpprest2.10 libhiredis0.14 libyaml-cpp0.7 libspdlog1.10 libfmt9 libssl3 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/controlplane/controlplane /usr/local/bin/controlplane
+COPY --from=build /build/controlplane/mvctl /usr/local/bin/mvctl
 COPY config/docker.yaml /etc/minivoice/controlplane.yaml
 EXPOSE 8080
 ENTRYPOINT ["controlplane", "-c", "/etc/minivoice/controlplane.yaml"]

@@ -16,6 +16,7 @@
 #include "edge/registration_poller.h"
 #include "http/cpprest_server.h"
 #include "http/jsonrpc_http_client.h"
+#include "model/api_key_request.h"
 #include "noc_page.h"
 #include "openapi_document.h"
 #include "service/trunk_service.h"
@@ -92,9 +93,9 @@ int serve(const config::Config& config) {
   auto noc_page =
       api::noc_page_files(std::string(web::kNoc_index_html), std::string(web::kNoc_noc_css),
                           std::string(web::kNoc_noc_js));
-  api::ApiService api(
-      api::build_router(trunks, checks, edge, std::string(kOpenApiYaml), std::move(noc_page)),
-      key_store, log);
+  api::ApiService api(api::build_router(trunks, checks, edge, key_store, clock,
+                                        std::string(kOpenApiYaml), std::move(noc_page)),
+                      key_store, log);
   http::CpprestServer server(config.http.address, config.http.port, api, log);
 
   server.start();
@@ -148,12 +149,6 @@ int fsck(const config::Config& config) {
   return problems.empty() ? 0 : 1;
 }
 
-bool is_customer_id(const std::string& id) {
-  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-  });
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -186,7 +181,7 @@ int main(int argc, char** argv) {
     if (*serve_cmd) return serve(*config);
     if (*fsck_cmd) return fsck(*config);
     if (*create_cmd) {
-      if (!is_customer_id(customer)) {
+      if (!model::is_customer_id(customer)) {
         std::cerr << "--customer: letters, digits, '_' and '-' only, at most 64\n";
         return 2;
       }

@@ -2,6 +2,7 @@
 
 #include "api/api_service.h"
 #include "api/edge_handlers.h"
+#include "api/key_handlers.h"
 #include "api/trunk_handlers.h"
 
 namespace mv::api {
@@ -27,7 +28,8 @@ std::vector<StaticFile> noc_page_files(std::string index_html, std::string css, 
 }
 
 Router build_router(service::TrunkService& trunks, service::TrunkCheckService& checks,
-                    const edge::EdgeStatusSource& edge, std::string openapi_yaml,
+                    const edge::EdgeStatusSource& edge, store::ApiKeyStore& keys,
+                    const util::Clock& clock, std::string openapi_yaml,
                     std::vector<StaticFile> static_files) {
   auto with = [&trunks](HttpResponse (*handler)(service::TrunkService&, const RequestContext&)) {
     return [&trunks, handler](const RequestContext& context) { return handler(trunks, context); };
@@ -47,6 +49,13 @@ Router build_router(service::TrunkService& trunks, service::TrunkCheckService& c
        [&checks](const RequestContext& context) { return test_call_trunk(checks, context); }});
   router.add({"GET", "/v1/edge/status", admin, false,
               [&edge](const RequestContext&) { return edge_status(edge); }});
+  router.add({"GET", "/v1/keys", admin, false,
+              [&keys](const RequestContext& context) { return list_keys(keys, context); }});
+  router.add({"POST", "/v1/keys", admin, true, [&keys, &clock](const RequestContext& context) {
+                return create_key(keys, clock, context);
+              }});
+  router.add({"DELETE", "/v1/keys/{key_id}", admin, false,
+              [&keys](const RequestContext& context) { return revoke_key(keys, context); }});
   router.add(
       {"GET", "/v1/openapi.yaml", anyone, false, [yaml = std::move(openapi_yaml)](const auto&) {
          return HttpResponse{200, {{"Content-Type", "application/yaml"}}, yaml};

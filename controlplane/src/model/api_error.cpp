@@ -22,6 +22,8 @@ ErrorWire wire(ErrorCode code) {
       return {403, "forbidden"};
     case ErrorCode::not_found:
       return {404, "not_found"};
+    case ErrorCode::key_not_found:
+      return {404, "key_not_found"};
     case ErrorCode::method_not_allowed:
       return {405, "method_not_allowed"};
     case ErrorCode::gateway_name_exists:

@@ -11,6 +11,7 @@ enum class ErrorCode {
   unauthorized,
   forbidden,
   not_found,
+  key_not_found,
   method_not_allowed,
   gateway_name_exists,
   inbound_ip_exists,
