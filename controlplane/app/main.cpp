@@ -16,9 +16,11 @@
 #include "http/cpprest_server.h"
 #include "http/jsonrpc_http_client.h"
 #include "openapi_document.h"
+#include "service/noc_service.h"
 #include "service/trunk_service.h"
 #include "store/redis_api_key_store.h"
 #include "store/redis_consistency.h"
+#include "store/redis_trunk_catalog.h"
 #include "store/redis_trunk_store.h"
 #include "store/store_unavailable.h"
 #include "util/clock.h"
@@ -83,8 +85,12 @@ int serve(const config::Config& config) {
   // Readiness checks: 5 at once per customer, then one every 6 s (10 a minute).
   model::RateLimiter check_limiter(5, 6'000'000'000);
   service::TrunkCheckService checks(trunks, probe, clock, check_limiter);
-  api::ApiService api(api::build_router(trunks, checks, edge, std::string(kOpenApiYaml)), key_store,
-                      log);
+  store::RedisTrunkCatalog catalog(redis);
+  service::NocService noc(
+      rpc, catalog, edge, clock,
+      {config.kamailio.rpc_endpoints, config.kamailio.app_servers, edge_settings(config)});
+  api::ApiService api(api::build_router(trunks, checks, edge, noc, std::string(kOpenApiYaml)),
+                      key_store, log);
   http::CpprestServer server(config.http.address, config.http.port, api, log);
 
   server.start();

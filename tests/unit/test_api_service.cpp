@@ -25,7 +25,10 @@ struct ApiFixture {
   test::FakeSipProbe probe;
   model::RateLimiter check_limiter{2, 10'000'000'000};  // 2 at once, then one per 10 s
   service::TrunkCheckService checks{service, probe, clock, check_limiter};
-  ApiService api{build_router(service, checks, edge, "openapi: 3.1.0\n"), keys,
+  test::FakeKamailioRpc rpc;
+  test::FakeTrunkCatalog catalog;
+  service::NocService noc{rpc, catalog, edge, clock, {}};
+  ApiService api{build_router(service, checks, edge, noc, "openapi: 3.1.0\n"), keys,
                  std::make_shared<spdlog::logger>(
                      "test", std::make_shared<spdlog::sinks::ostream_sink_st>(log_text))};
   std::string token;

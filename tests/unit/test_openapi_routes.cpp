@@ -22,7 +22,10 @@ BOOST_AUTO_TEST_CASE(document_and_route_table_agree) {
   test::FakeSipProbe probe;
   model::RateLimiter limiter(1, 1);
   service::TrunkCheckService checks(trunks, probe, clock, limiter);
-  auto router = build_router(trunks, checks, edge, "");
+  test::FakeKamailioRpc rpc;
+  test::FakeTrunkCatalog catalog;
+  service::NocService noc(rpc, catalog, edge, clock, {});
+  auto router = build_router(trunks, checks, edge, noc, "");
 
   std::set<std::string> served;
   for (const auto& route : router.routes()) served.insert(route.method + " " + route.pattern);

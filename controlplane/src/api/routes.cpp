@@ -2,12 +2,14 @@
 
 #include "api/api_service.h"
 #include "api/edge_handlers.h"
+#include "api/noc_handlers.h"
 #include "api/trunk_handlers.h"
 
 namespace mv::api {
 
 Router build_router(service::TrunkService& trunks, service::TrunkCheckService& checks,
-                    const edge::EdgeStatusSource& edge, std::string openapi_yaml) {
+                    const edge::EdgeStatusSource& edge, service::NocService& noc,
+                    std::string openapi_yaml) {
   auto with = [&trunks](HttpResponse (*handler)(service::TrunkService&, const RequestContext&)) {
     return [&trunks, handler](const RequestContext& context) { return handler(trunks, context); };
   };
@@ -21,8 +23,19 @@ Router build_router(service::TrunkService& trunks, service::TrunkCheckService& c
   router.add({"DELETE", "/v1/trunks/{id}", customer, false, with(delete_trunk)});
   router.add({"POST", "/v1/trunks/{id}/test", customer, false,
               [&checks](const RequestContext& context) { return test_trunk(checks, context); }});
+  router.add({"GET", "/v1/trunks/{id}/health", customer, false,
+              [&trunks, &noc](const RequestContext& context) {
+                return trunk_health(trunks, noc, context);
+              }});
   router.add({"GET", "/v1/edge/status", admin, false,
               [&edge](const RequestContext&) { return edge_status(edge); }});
+  auto noc_view = [&noc](HttpResponse (*view)(service::NocService&)) {
+    return [&noc, view](const RequestContext&) { return view(noc); };
+  };
+  router.add({"GET", "/v1/noc/dispatcher", admin, false, noc_view(noc_dispatcher)});
+  router.add({"GET", "/v1/noc/permissions", admin, false, noc_view(noc_permissions)});
+  router.add({"GET", "/v1/noc/registrations", admin, false, noc_view(noc_registrations)});
+  router.add({"GET", "/v1/noc/drift", admin, false, noc_view(noc_drift)});
   router.add(
       {"GET", "/v1/openapi.yaml", anyone, false, [yaml = std::move(openapi_yaml)](const auto&) {
          return HttpResponse{200, {{"Content-Type", "application/yaml"}}, yaml};
