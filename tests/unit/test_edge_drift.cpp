@@ -138,6 +138,27 @@ BOOST_FIXTURE_TEST_CASE(extra_rows, DriftFixture) {
   BOOST_TEST(drift.missing.empty());
 }
 
+// Verifies rows that name no trunk (a stray htable key, a destination without trunk attrs, an
+// address with another tag) are extra without a trunk id.
+BOOST_FIXTURE_TEST_CASE(extra_rows_of_no_trunk, DriftFixture) {
+  htable_dump.push_back(
+      json::parse(R"({"entry":9,"size":1,"slot":[{"name":"x:stray","value":"1","type":"str"}]})"));
+  dispatcher_list["RECORDS"][1]["SET"]["TARGETS"].push_back(json::parse(
+      R"({"DEST":{"URI":"sip:192.0.2.9","FLAGS":"AX","PRIORITY":1,"ATTRS":{"BODY":"x=1"}}})"));
+  address_dump.push_back(
+      json::parse(R"({"table":1,"group":1,"item":{"ip":"198.51.100.9","port":0,"tag":"manual"}})"));
+  for (const char* table : {kHtableTable, kDispatcherTable, kAddressTable}) {
+    BOOST_TEST_CONTEXT(table) {
+      auto drift = diff(table);
+      BOOST_TEST_REQUIRE(drift.extra.size() == 1u);
+      BOOST_TEST(!drift.extra[0].trunk_id.has_value());
+      BOOST_TEST(drift.missing.empty());
+      BOOST_TEST(drift.differing.empty());
+    }
+  }
+  BOOST_TEST(diff(kHtableTable).extra[0].row == "key_name=x:stray key_value=1");
+}
+
 // Verifies a row with other fields differs, showing both sides.
 BOOST_FIXTURE_TEST_CASE(differing_row, DriftFixture) {
   dispatcher_list["RECORDS"][1]["SET"]["TARGETS"][0]["DEST"]["URI"] = "sip:127.0.0.1:5091";

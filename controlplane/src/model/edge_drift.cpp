@@ -26,9 +26,14 @@ const std::vector<std::string>& compared_columns(const std::string& table) {
   return it == kColumns.end() ? kNone : it->second;
 }
 
-std::optional<std::string> trunk_of_owner(const std::string& owner) {
-  if (owner.starts_with("a:")) return owner.substr(2);
-  if (owner.starts_with("c:") || owner.starts_with("app:") || owner.empty()) return std::nullopt;
+// The trunk a desired row belongs to: owners are trunk ids but for the customers' sets, the
+// application servers and htable keys other than a trunk's credentials ("a:<trunk id>").
+std::optional<std::string> trunk_of_owner(const std::string& table, const std::string& owner) {
+  if (table == kHtableTable) {
+    if (owner.starts_with("a:")) return owner.substr(2);
+    return std::nullopt;
+  }
+  if (owner.starts_with("app:") || owner.empty()) return std::nullopt;
   return owner;
 }
 
@@ -39,11 +44,6 @@ std::string text_of(const json& value) {
   return value.dump();
 }
 
-ComparableRow loaded_row(std::string owner, RowFields fields) {
-  auto trunk_id = trunk_of_owner(owner);
-  return {std::move(owner), std::move(trunk_id), std::move(fields)};
-}
-
 }  // namespace
 
 ComparableRow desired_row(const EdgeRow& row) {
@@ -52,7 +52,7 @@ ComparableRow desired_row(const EdgeRow& row) {
   RowFields fields;
   for (const auto& column : compared_columns(row.table))
     fields.emplace_back(column, by_name[column]);
-  return {row.owner, trunk_of_owner(row.owner), std::move(fields)};
+  return {row.owner, trunk_of_owner(row.table, row.owner), std::move(fields)};
 }
 
 std::map<std::string, std::vector<ComparableRow>> desired_rows(
@@ -83,12 +83,13 @@ std::map<std::string, std::vector<ComparableRow>> desired_rows(
 std::vector<ComparableRow> loaded_address_rows(const json& address_dump, const json& subnet_dump) {
   std::vector<ComparableRow> rows;
   for (const auto& entry : decode_permissions(address_dump, subnet_dump)) {
-    auto owner = entry.trunk_id.value_or(entry.tag);
-    rows.push_back(loaded_row(std::move(owner), {{"grp", std::to_string(entry.group)},
-                                                 {"ip_addr", entry.ip},
-                                                 {"mask", std::to_string(entry.mask)},
-                                                 {"port", std::to_string(entry.port)},
-                                                 {"tag", entry.tag}}));
+    rows.push_back({entry.trunk_id.value_or(entry.tag),
+                    entry.trunk_id,
+                    {{"grp", std::to_string(entry.group)},
+                     {"ip_addr", entry.ip},
+                     {"mask", std::to_string(entry.mask)},
+                     {"port", std::to_string(entry.port)},
+                     {"tag", entry.tag}}});
   }
   return rows;
 }
@@ -97,17 +98,16 @@ std::vector<ComparableRow> loaded_dispatcher_rows(const json& dispatcher_list) {
   std::vector<ComparableRow> rows;
   for (const auto& set : decode_dispatcher_list(dispatcher_list)) {
     for (const auto& destination : set.destinations) {
-      std::string owner = destination.uri;
-      if (auto trunk = attr_value(destination.attrs, "trunk")) {
-        owner = *trunk;
-      } else if (auto app = attr_value(destination.attrs, "app_server")) {
-        owner = "app:" + *app;
-      }
-      rows.push_back(
-          loaded_row(std::move(owner), {{"setid", std::to_string(set.id)},
-                                        {"destination", destination.uri},
-                                        {"priority", std::to_string(destination.priority)},
-                                        {"attrs", destination.attrs}}));
+      auto app = attr_value(destination.attrs, "app_server");
+      auto owner = destination.trunk_id ? *destination.trunk_id
+                   : app                ? "app:" + *app
+                                        : destination.uri;
+      rows.push_back({std::move(owner),
+                      destination.trunk_id,
+                      {{"setid", std::to_string(set.id)},
+                       {"destination", destination.uri},
+                       {"priority", std::to_string(destination.priority)},
+                       {"attrs", destination.attrs}}});
     }
   }
   return rows;
@@ -118,7 +118,8 @@ std::vector<ComparableRow> loaded_htable_rows(const json& htable_dump) {
   auto padding = padding_row(kHtableTable).front().second;  // the padding row's key_name
   for (const auto& [name, value] : decode_htable_dump(htable_dump)) {
     if (name == padding) continue;
-    rows.push_back(loaded_row(name, {{"key_name", name}, {"key_value", value}}));
+    rows.push_back(
+        {name, trunk_of_owner(kHtableTable, name), {{"key_name", name}, {"key_value", value}}});
   }
   return rows;
 }
@@ -133,7 +134,7 @@ std::vector<ComparableRow> loaded_uacreg_rows(const json& reg_dump) {
     for (const auto& column : compared_columns(kUacregTable)) {
       fields.emplace_back(column, record.contains(column) ? text_of(record[column]) : "");
     }
-    rows.push_back(loaded_row(uuid, std::move(fields)));
+    rows.push_back({uuid, uuid, std::move(fields)});
   }
   return rows;
 }
