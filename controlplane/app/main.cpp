@@ -19,9 +19,11 @@
 #include "model/api_key_request.h"
 #include "noc_page.h"
 #include "openapi_document.h"
+#include "service/noc_service.h"
 #include "service/trunk_service.h"
 #include "store/redis_api_key_store.h"
 #include "store/redis_consistency.h"
+#include "store/redis_trunk_catalog.h"
 #include "store/redis_trunk_store.h"
 #include "store/store_unavailable.h"
 #include "util/clock.h"
@@ -90,10 +92,14 @@ int serve(const config::Config& config) {
   // Readiness checks and test calls: 5 at once per customer, then one every 6 s (10 a minute).
   model::RateLimiter check_limiter(5, 6'000'000'000);
   service::TrunkCheckService checks(trunks, probe, test_caller, clock, check_limiter);
+  store::RedisTrunkCatalog catalog(redis);
+  service::NocService noc(
+      rpc, catalog, edge, clock,
+      {config.kamailio.rpc_endpoints, config.kamailio.app_servers, edge_settings(config)});
   auto noc_page =
       api::noc_page_files(std::string(web::kNoc_index_html), std::string(web::kNoc_noc_css),
                           std::string(web::kNoc_noc_js));
-  api::ApiService api(api::build_router(trunks, checks, edge, key_store, clock,
+  api::ApiService api(api::build_router(trunks, checks, edge, noc, key_store, clock,
                                         std::string(kOpenApiYaml), std::move(noc_page)),
                       key_store, log);
   http::CpprestServer server(config.http.address, config.http.port, api, log);

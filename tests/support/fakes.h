@@ -2,14 +2,17 @@
 
 #include <deque>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "edge/edge_status.h"
 #include "edge/sip_probe.h"
 #include "edge/test_caller.h"
+#include "kamailio/kamailio_rpc.h"
 #include "service/trunk_service.h"
 #include "store/api_key_store.h"
 #include "store/store_unavailable.h"
+#include "store/trunk_catalog.h"
 #include "store/trunk_store.h"
 #include "support/printers.h"
 #include "util/clock.h"
@@ -168,6 +171,45 @@ class FakeTestCaller final : public edge::TestCaller {
     if (unavailable) throw edge::ProbeUnavailable("fake edge is down");
     placed.emplace_back(trunk.id, numbers);
     return answer;
+  }
+};
+
+// Kamailio nodes answering JSON-RPC from a table of replies: (endpoint, method) -> result. An
+// endpoint in `down` fails every call, as an unreachable node does; a missing reply is an error
+// reply.
+class FakeKamailioRpc final : public kamailio::KamailioRpc {
+ public:
+  std::map<std::pair<std::string, std::string>, nlohmann::json> replies;
+  std::set<std::string> down;
+  std::vector<std::pair<std::string, nlohmann::json>> calls;  // (method, params)
+
+  nlohmann::json call(const std::string& endpoint, const std::string& method,
+                      const nlohmann::json& params) override {
+    calls.emplace_back(method, params);
+    if (down.contains(endpoint)) throw kamailio::RpcError(method + ": Connection refused");
+    auto key = std::pair(endpoint, method);
+    // htable.dump is asked per table: "htable.dump mv" and "htable.dump mvreg".
+    if (method == "htable.dump") key.second += " " + params.at(0).get<std::string>();
+    auto it = replies.find(key);
+    if (it == replies.end()) throw kamailio::RpcError(method + ": Method Not Found");
+    return it->second;
+  }
+};
+
+// Trunks and customer sets in maps; `unavailable` plays Redis down.
+class FakeTrunkCatalog final : public store::TrunkCatalog {
+ public:
+  std::vector<model::Trunk> trunks;
+  std::map<std::string, std::int64_t> sets;
+  bool unavailable = false;
+
+  std::vector<model::Trunk> all_trunks() override {
+    if (unavailable) throw store::StoreUnavailable("fake catalog is down");
+    return trunks;
+  }
+  std::map<std::string, std::int64_t> customer_sets() override {
+    if (unavailable) throw store::StoreUnavailable("fake catalog is down");
+    return sets;
   }
 };
 

@@ -88,14 +88,15 @@ nlohmann::json KamailioEdge::rpc(const std::string& method) const {
 std::string KamailioEdge::log_text() const { return read_file(dir_.path() + "/kamailio.log"); }
 
 Sipp Sipp::uas(const std::string& scenario, int port,
-               const std::vector<std::pair<std::string, std::string>>& replacements) {
+               const std::vector<std::pair<std::string, std::string>>& replacements, int calls) {
   Sipp sipp;
   sipp.dir_ = std::make_unique<TempDir>();
   auto path = prepare_scenario(scenario, *sipp.dir_, replacements);
-  sipp.process_ = ChildProcess({"sipp", "-sf", path, "-i", "127.0.0.1", "-p", std::to_string(port),
-                                "-m", "1", "-cp", std::to_string(free_tcp_port()), "-nostdin",
-                                "-trace_err", "-error_file", sipp.dir_->path() + "/errors.log"},
-                               sipp.dir_->path() + "/sipp.log");
+  sipp.process_ =
+      ChildProcess({"sipp", "-sf", path, "-i", "127.0.0.1", "-p", std::to_string(port), "-m",
+                    std::to_string(calls), "-cp", std::to_string(free_tcp_port()), "-nostdin",
+                    "-trace_err", "-error_file", sipp.dir_->path() + "/errors.log"},
+                   sipp.dir_->path() + "/sipp.log");
   // The first INVITE must not arrive before sipp listens.
   if (!wait_until([&] { return udp_port_bound(port); }, std::chrono::seconds(10))) {
     throw std::runtime_error("sipp UAS did not bind port " + std::to_string(port) + ": " +

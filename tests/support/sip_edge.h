@@ -42,9 +42,11 @@ class KamailioEdge {
 // control port; the exit code says whether the scenario held.
 class Sipp {
  public:
-  // A UAS listening on 127.0.0.1:port. `replacements` fill __NAME__ placeholders.
+  // A UAS listening on 127.0.0.1:port for `calls` runs of the scenario (a carrier answering
+  // every OPTIONS probe needs many). `replacements` fill __NAME__ placeholders.
   static Sipp uas(const std::string& scenario, int port,
-                  const std::vector<std::pair<std::string, std::string>>& replacements = {});
+                  const std::vector<std::pair<std::string, std::string>>& replacements = {},
+                  int calls = 1);
   // A UAC sending one call from local_ip to the edge.
   static Sipp uac(const std::string& scenario, const std::string& local_ip, int edge_port,
                   const std::vector<std::pair<std::string, std::string>>& replacements = {});

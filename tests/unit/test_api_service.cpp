@@ -26,7 +26,10 @@ struct ApiFixture {
   model::RateLimiter check_limiter{2, 10'000'000'000};  // 2 at once, then one per 10 s
   test::FakeTestCaller caller;
   service::TrunkCheckService checks{service, probe, caller, clock, check_limiter};
-  ApiService api{build_router(service, checks, edge, keys, clock, "openapi: 3.1.0\n"), keys,
+  test::FakeKamailioRpc rpc;
+  test::FakeTrunkCatalog catalog;
+  service::NocService noc{rpc, catalog, edge, clock, {}};
+  ApiService api{build_router(service, checks, edge, noc, keys, clock, "openapi: 3.1.0\n"), keys,
                  std::make_shared<spdlog::logger>(
                      "test", std::make_shared<spdlog::sinks::ostream_sink_st>(log_text))};
   std::string token;

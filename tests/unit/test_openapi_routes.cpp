@@ -23,8 +23,12 @@ BOOST_AUTO_TEST_CASE(document_and_route_table_agree) {
   model::RateLimiter limiter(1, 1);
   test::FakeTestCaller caller;
   service::TrunkCheckService checks(trunks, probe, caller, clock, limiter);
+  test::FakeKamailioRpc rpc;
+  test::FakeTrunkCatalog catalog;
+  service::NocService noc(rpc, catalog, edge, clock, {});
   test::FakeApiKeyStore keys;
-  auto router = build_router(trunks, checks, edge, keys, clock, "", noc_page_files("", "", ""));
+  auto router =
+      build_router(trunks, checks, edge, noc, keys, clock, "", noc_page_files("", "", ""));
 
   std::set<std::string> served;
   for (const auto& route : router.routes()) served.insert(route.method + " " + route.pattern);

@@ -3,6 +3,7 @@
 #include "api/api_service.h"
 #include "api/edge_handlers.h"
 #include "api/key_handlers.h"
+#include "api/noc_handlers.h"
 #include "api/trunk_handlers.h"
 
 namespace mv::api {
@@ -28,8 +29,8 @@ std::vector<StaticFile> noc_page_files(std::string index_html, std::string css, 
 }
 
 Router build_router(service::TrunkService& trunks, service::TrunkCheckService& checks,
-                    const edge::EdgeStatusSource& edge, store::ApiKeyStore& keys,
-                    const util::Clock& clock, std::string openapi_yaml,
+                    const edge::EdgeStatusSource& edge, service::NocService& noc,
+                    store::ApiKeyStore& keys, const util::Clock& clock, std::string openapi_yaml,
                     std::vector<StaticFile> static_files) {
   auto with = [&trunks](HttpResponse (*handler)(service::TrunkService&, const RequestContext&)) {
     return [&trunks, handler](const RequestContext& context) { return handler(trunks, context); };
@@ -47,8 +48,19 @@ Router build_router(service::TrunkService& trunks, service::TrunkCheckService& c
   router.add(
       {"POST", "/v1/trunks/{id}/test-call", customer, true,
        [&checks](const RequestContext& context) { return test_call_trunk(checks, context); }});
+  router.add({"GET", "/v1/trunks/{id}/health", customer, false,
+              [&trunks, &noc](const RequestContext& context) {
+                return trunk_health(trunks, noc, context);
+              }});
   router.add({"GET", "/v1/edge/status", admin, false,
               [&edge](const RequestContext&) { return edge_status(edge); }});
+  auto noc_view = [&noc](HttpResponse (*view)(service::NocService&)) {
+    return [&noc, view](const RequestContext&) { return view(noc); };
+  };
+  router.add({"GET", "/v1/noc/dispatcher", admin, false, noc_view(noc_dispatcher)});
+  router.add({"GET", "/v1/noc/permissions", admin, false, noc_view(noc_permissions)});
+  router.add({"GET", "/v1/noc/registrations", admin, false, noc_view(noc_registrations)});
+  router.add({"GET", "/v1/noc/drift", admin, false, noc_view(noc_drift)});
   router.add({"GET", "/v1/keys", admin, false,
               [&keys](const RequestContext& context) { return list_keys(keys, context); }});
   router.add({"POST", "/v1/keys", admin, true, [&keys, &clock](const RequestContext& context) {

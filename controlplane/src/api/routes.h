@@ -5,6 +5,7 @@
 
 #include "api/router.h"
 #include "edge/edge_status.h"
+#include "service/noc_service.h"
 #include "service/trunk_check_service.h"
 #include "service/trunk_service.h"
 #include "store/api_key_store.h"
@@ -25,8 +26,8 @@ std::vector<StaticFile> noc_page_files(std::string index_html, std::string css, 
 // Every route the daemon serves, in one table. schemas/openapi.yaml must list the same set (a
 // unit test compares them).
 Router build_router(service::TrunkService& trunks, service::TrunkCheckService& checks,
-                    const edge::EdgeStatusSource& edge, store::ApiKeyStore& keys,
-                    const util::Clock& clock, std::string openapi_yaml,
+                    const edge::EdgeStatusSource& edge, service::NocService& noc,
+                    store::ApiKeyStore& keys, const util::Clock& clock, std::string openapi_yaml,
                     std::vector<StaticFile> static_files = {});
 
 }  // namespace mv::api

@@ -1,0 +1,181 @@
+#include "model/edge_drift.h"
+
+#include <map>
+#include <set>
+
+#include "model/noc_views.h"
+
+namespace mv::model {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr const char* kMask = "***";
+
+// The columns a node reports back, per table, in display order.
+const std::vector<std::string>& compared_columns(const std::string& table) {
+  static const std::map<std::string, std::vector<std::string>> kColumns{
+      {kAddressTable, {"grp", "ip_addr", "mask", "port", "tag"}},
+      {kDispatcherTable, {"setid", "destination", "priority", "attrs"}},
+      {kHtableTable, {"key_name", "key_value"}},
+      {kUacregTable,
+       {"l_uuid", "l_domain", "r_username", "r_domain", "realm", "auth_username", "auth_password",
+        "auth_proxy", "expires"}}};
+  static const std::vector<std::string> kNone;
+  auto it = kColumns.find(table);
+  return it == kColumns.end() ? kNone : it->second;
+}
+
+// The trunk a desired row belongs to: owners are trunk ids but for the customers' sets, the
+// application servers and htable keys other than a trunk's credentials ("a:<trunk id>").
+std::optional<std::string> trunk_of_owner(const std::string& table, const std::string& owner) {
+  if (table == kHtableTable) {
+    if (owner.starts_with("a:")) return owner.substr(2);
+    return std::nullopt;
+  }
+  if (owner.starts_with("app:") || owner.empty()) return std::nullopt;
+  return owner;
+}
+
+std::string text_of(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number_integer()) return std::to_string(value.get<std::int64_t>());
+  if (value.is_null()) return "";
+  return value.dump();
+}
+
+}  // namespace
+
+ComparableRow desired_row(const EdgeRow& row) {
+  std::map<std::string, std::string> by_name;
+  if (row.fields) by_name.insert(row.fields->begin(), row.fields->end());
+  RowFields fields;
+  for (const auto& column : compared_columns(row.table))
+    fields.emplace_back(column, by_name[column]);
+  return {row.owner, trunk_of_owner(row.table, row.owner), std::move(fields)};
+}
+
+std::map<std::string, std::vector<ComparableRow>> desired_rows(
+    const std::vector<Trunk>& trunks, const std::map<std::string, std::int64_t>& customer_sets,
+    const std::vector<std::string>& app_servers, const EdgeSettings& settings) {
+  std::map<std::string, std::vector<ComparableRow>> rows;
+  for (const char* table : kEdgeTables) rows[table];
+  std::set<std::string> customers;
+  for (const auto& trunk : trunks) {
+    for (const auto& row : edge_rows_for(trunk, settings)) {
+      if (row.fields) rows[row.table].push_back(desired_row(row));
+    }
+    customers.insert(trunk.customer_id);
+  }
+  for (const auto& customer : customers) {
+    auto set = customer_sets.find(customer);
+    if (set == customer_sets.end()) continue;
+    auto row = customer_set_row(customer, set->second);
+    rows[row.table].push_back(desired_row(row));
+  }
+  for (std::size_t i = 0; i < app_servers.size(); ++i) {
+    auto row = app_server_row(i, app_servers[i]);
+    rows[row.table].push_back(desired_row(row));
+  }
+  return rows;
+}
+
+std::vector<ComparableRow> loaded_address_rows(const json& address_dump, const json& subnet_dump) {
+  std::vector<ComparableRow> rows;
+  for (const auto& entry : decode_permissions(address_dump, subnet_dump)) {
+    rows.push_back({entry.trunk_id.value_or(entry.tag),
+                    entry.trunk_id,
+                    {{"grp", std::to_string(entry.group)},
+                     {"ip_addr", entry.ip},
+                     {"mask", std::to_string(entry.mask)},
+                     {"port", std::to_string(entry.port)},
+                     {"tag", entry.tag}}});
+  }
+  return rows;
+}
+
+std::vector<ComparableRow> loaded_dispatcher_rows(const json& dispatcher_list) {
+  std::vector<ComparableRow> rows;
+  for (const auto& set : decode_dispatcher_list(dispatcher_list)) {
+    for (const auto& destination : set.destinations) {
+      auto app = attr_value(destination.attrs, "app_server");
+      auto owner = destination.trunk_id ? *destination.trunk_id
+                   : app                ? "app:" + *app
+                                        : destination.uri;
+      rows.push_back({std::move(owner),
+                      destination.trunk_id,
+                      {{"setid", std::to_string(set.id)},
+                       {"destination", destination.uri},
+                       {"priority", std::to_string(destination.priority)},
+                       {"attrs", destination.attrs}}});
+    }
+  }
+  return rows;
+}
+
+std::vector<ComparableRow> loaded_htable_rows(const json& htable_dump) {
+  std::vector<ComparableRow> rows;
+  auto padding = padding_row(kHtableTable).front().second;  // the padding row's key_name
+  for (const auto& [name, value] : decode_htable_dump(htable_dump)) {
+    if (name == padding) continue;
+    rows.push_back(
+        {name, trunk_of_owner(kHtableTable, name), {{"key_name", name}, {"key_value", value}}});
+  }
+  return rows;
+}
+
+std::vector<ComparableRow> loaded_uacreg_rows(const json& reg_dump) {
+  std::vector<ComparableRow> rows;
+  if (!reg_dump.is_array()) return rows;
+  for (const auto& record : reg_dump) {
+    auto uuid = record.value("l_uuid", "");
+    if (uuid == kPaddingOwner) continue;
+    RowFields fields;
+    for (const auto& column : compared_columns(kUacregTable)) {
+      fields.emplace_back(column, record.contains(column) ? text_of(record[column]) : "");
+    }
+    rows.push_back({uuid, uuid, std::move(fields)});
+  }
+  return rows;
+}
+
+std::string display_row(const std::string& table, const ComparableRow& row) {
+  bool secret_value = table == kHtableTable && row.owner.starts_with("a:");
+  std::string text;
+  for (const auto& [name, value] : row.fields) {
+    bool secret =
+        (table == kUacregTable && name == "auth_password") || (secret_value && name == "key_value");
+    text += (text.empty() ? "" : " ") + name + "=" + (secret ? kMask : value);
+  }
+  return text;
+}
+
+TableDrift diff_table(const std::string& table, const std::vector<ComparableRow>& desired,
+                      const std::vector<ComparableRow>& loaded) {
+  TableDrift drift;
+  drift.table = table;
+  drift.expected_rows = desired.size();
+  drift.loaded_rows = loaded.size();
+  std::map<std::string, const ComparableRow*> wanted;
+  for (const auto& row : desired) wanted.emplace(row.owner, &row);
+  std::set<std::string> seen;
+  std::multimap<std::string, const ComparableRow*> loaded_by_owner;
+  for (const auto& row : loaded) loaded_by_owner.emplace(row.owner, &row);
+  for (const auto& [owner, row] : loaded_by_owner) {
+    auto want = wanted.find(owner);
+    // A second loaded row for one owner is extra whatever it holds.
+    if (want == wanted.end() || !seen.insert(owner).second) {
+      drift.extra.push_back({row->trunk_id, display_row(table, *row), std::nullopt});
+    } else if (want->second->fields != row->fields) {
+      drift.differing.push_back(
+          {row->trunk_id, display_row(table, *want->second), display_row(table, *row)});
+    }
+  }
+  for (const auto& [owner, row] : wanted) {
+    if (!seen.contains(owner))
+      drift.missing.push_back({row->trunk_id, display_row(table, *row), std::nullopt});
+  }
+  return drift;
+}
+
+}  // namespace mv::model

@@ -1,0 +1,95 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+// What a Kamailio node has loaded, decoded from its JSON-RPC replies (Kamailio 5.6) for the NOC
+// views. Pure. Replies carry passwords in clear text (uac.reg_dump); what is decoded here keeps
+// none of them.
+namespace mv::model {
+
+// dispatcher.list FLAGS: first letter A(ctive), I(nactive), D(isabled) or T(rying), second P
+// (probing) or X. Returns "active", "inactive", "disabled", "trying" or "unknown".
+std::string destination_state(std::string_view flags);
+bool destination_probing(std::string_view flags);
+
+// "trunk=t1;customer=c1" -> "t1" for "trunk".
+std::optional<std::string> attr_value(std::string_view attrs, std::string_view name);
+
+// OPTIONS round trips, with ds_ping_latency_stats on (milliseconds).
+struct DestinationLatency {
+  double avg_ms = 0;
+  double std_ms = 0;
+  double est_ms = 0;
+  double max_ms = 0;
+  std::int64_t timeouts = 0;
+  bool operator==(const DestinationLatency&) const = default;
+};
+
+struct DispatcherDestination {
+  std::string uri;
+  std::string flags;  // raw letters
+  std::string state;  // destination_state(flags)
+  bool probing = false;
+  std::int64_t priority = 0;
+  std::string attrs;
+  std::optional<std::string> trunk_id;      // from attrs; none for application servers
+  std::optional<std::string> customer_id;   // from attrs
+  std::optional<std::string> gateway_name;  // filled in from the trunk by the caller
+  std::optional<DestinationLatency> latency;
+};
+
+struct DispatcherSet {
+  std::int64_t id = 0;
+  std::string kind;  // "app_servers" (set 1) or "customer"
+  std::optional<std::string> customer_id;
+  std::vector<DispatcherDestination> destinations;
+};
+
+// dispatcher.list's result: {"NRSETS": n, "RECORDS": [{"SET": {"ID", "TARGETS": [{"DEST":
+// {...}}]}}]}. The padding set is left out. Throws nlohmann::json::exception on another shape.
+std::vector<DispatcherSet> decode_dispatcher_list(const nlohmann::json& result);
+
+// One inbound address or subnet the node admits (permissions group 1).
+struct PermissionEntry {
+  std::int64_t group = 0;
+  std::string ip;
+  int mask = 0;
+  std::int64_t port = 0;
+  std::string tag;
+  std::optional<std::string> trunk_id;  // tag "<trunk id>,<customer id>"
+  std::optional<std::string> customer_id;
+};
+
+// permissions.addressDump (single addresses: [{"group", "item": {"ip", "port", "tag"}}]) and
+// permissions.subnetDump (the same with "mask" in item). The padding group is left out.
+std::vector<PermissionEntry> decode_permissions(const nlohmann::json& address_dump,
+                                                const nlohmann::json& subnet_dump);
+
+struct RegistrationEntry {
+  std::string trunk_id;                      // l_uuid
+  std::optional<std::string> customer_id;    // filled in from the trunk by the caller
+  std::string aor;                           // sip:<r_username>@<r_domain>
+  std::string registrar;                     // auth_proxy
+  std::string state;                         // model::registration_state's words
+  std::optional<std::int64_t> expires_in_s;  // while REGED
+  std::optional<std::string> last_error;
+};
+
+// htable.dump's result ([{"entry", "size", "slot": [{"name", "value", "type"}]}]) as name ->
+// value, integers written out.
+std::map<std::string, std::string> decode_htable_dump(const nlohmann::json& result);
+
+// uac.reg_dump's result with the error replies kamailio.cfg keeps per AOR (htable mvreg), at
+// `now_s` (unix seconds). The padding record is left out; passwords are not read.
+std::vector<RegistrationEntry> decode_registrations(
+    const nlohmann::json& reg_dump, const std::map<std::string, std::string>& error_replies,
+    std::int64_t now_s);
+
+}  // namespace mv::model

@@ -1,0 +1,191 @@
+#include "service/noc_service.h"
+
+#include <map>
+
+#include "store/store_unavailable.h"
+
+namespace mv::service {
+namespace {
+
+using json = nlohmann::json;
+
+const model::Trunk* find_trunk(const std::map<std::string, const model::Trunk*>& trunks,
+                               const std::optional<std::string>& trunk_id) {
+  if (!trunk_id) return nullptr;
+  auto it = trunks.find(*trunk_id);
+  return it == trunks.end() ? nullptr : it->second;
+}
+
+std::map<std::string, const model::Trunk*> by_id(const std::vector<model::Trunk>& trunks) {
+  std::map<std::string, const model::Trunk*> index;
+  for (const auto& trunk : trunks) index[trunk.id] = &trunk;
+  return index;
+}
+
+}  // namespace
+
+std::size_t NodeDrift::drift_rows() const {
+  std::size_t rows = 0;
+  for (const auto& table : tables) rows += table.drift_rows();
+  return rows;
+}
+
+template <typename T, typename Read>
+std::vector<NodeView<T>> NocService::per_node(Read read) {
+  std::vector<NodeView<T>> views;
+  for (const auto& endpoint : settings_.endpoints) {
+    NodeView<T> view;
+    view.endpoint = endpoint;
+    try {
+      view.value = read(endpoint);
+    } catch (const kamailio::RpcError& e) {
+      view.error = e.what();
+      view.value = T{};
+    } catch (const json::exception& e) {
+      // Another Kamailio version may answer in another shape: that node's error, not a 500.
+      view.error = std::string("unexpected JSON-RPC reply: ") + e.what();
+      view.value = T{};
+    }
+    views.push_back(std::move(view));
+  }
+  return views;
+}
+
+json NocService::dispatcher_list(const std::string& endpoint) {
+  try {
+    return rpc_.call(endpoint, "dispatcher.list");
+  } catch (const kamailio::RpcError& e) {
+    // An empty table is an error reply, not an empty list.
+    if (std::string_view(e.what()).find("No Destination Sets") != std::string_view::npos) {
+      return json::object();
+    }
+    throw;
+  }
+}
+
+std::vector<model::Trunk> NocService::trunks_if_reachable() {
+  try {
+    return catalog_.all_trunks();
+  } catch (const store::StoreUnavailable&) {
+    return {};
+  }
+}
+
+std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher() {
+  auto views = per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
+    return model::decode_dispatcher_list(dispatcher_list(endpoint));
+  });
+  auto trunks = trunks_if_reachable();
+  auto index = by_id(trunks);
+  for (auto& view : views) {
+    for (auto& set : view.value) {
+      for (auto& destination : set.destinations) {
+        if (const auto* trunk = find_trunk(index, destination.trunk_id)) {
+          destination.gateway_name = trunk->gateway_name;
+        }
+      }
+    }
+  }
+  return views;
+}
+
+std::vector<NodeView<std::vector<model::PermissionEntry>>> NocService::permissions() {
+  return per_node<std::vector<model::PermissionEntry>>([&](const std::string& endpoint) {
+    auto addresses = rpc_.call(endpoint, "permissions.addressDump");
+    return model::decode_permissions(addresses, rpc_.call(endpoint, "permissions.subnetDump"));
+  });
+}
+
+std::vector<NodeView<std::vector<model::RegistrationEntry>>> NocService::registrations() {
+  auto now_s = clock_.now_unix_ns() / 1'000'000'000;
+  auto views = per_node<std::vector<model::RegistrationEntry>>([&](const std::string& endpoint) {
+    // AOR -> the last error reply to its REGISTER (kamailio.cfg's reply_route).
+    auto errors =
+        model::decode_htable_dump(rpc_.call(endpoint, "htable.dump", json::array({"mvreg"})));
+    // The dump holds passwords: decoded right here, the records dropped with this scope.
+    return model::decode_registrations(rpc_.call(endpoint, "uac.reg_dump"), errors, now_s);
+  });
+  auto trunks = trunks_if_reachable();
+  auto index = by_id(trunks);
+  for (auto& view : views) {
+    for (auto& registration : view.value) {
+      if (const auto* trunk = find_trunk(index, registration.trunk_id)) {
+        registration.customer_id = trunk->customer_id;
+      }
+    }
+  }
+  return views;
+}
+
+std::vector<NodeDrift> NocService::drift() {
+  auto desired = model::desired_rows(catalog_.all_trunks(), catalog_.customer_sets(),
+                                     settings_.app_servers, settings_.edge);
+  std::map<std::string, edge::NodeStatus> reloads;
+  for (auto& status : reloader_.status()) reloads[status.endpoint] = std::move(status);
+
+  struct Loaded {
+    std::string up_since;
+    std::map<std::string, std::vector<model::ComparableRow>> rows;
+  };
+  auto views = per_node<Loaded>([&](const std::string& endpoint) {
+    Loaded loaded;
+    loaded.up_since = rpc_.call(endpoint, "core.uptime").value("up_since", "");
+    auto addresses = rpc_.call(endpoint, "permissions.addressDump");
+    loaded.rows[model::kAddressTable] =
+        model::loaded_address_rows(addresses, rpc_.call(endpoint, "permissions.subnetDump"));
+    loaded.rows[model::kDispatcherTable] = model::loaded_dispatcher_rows(dispatcher_list(endpoint));
+    loaded.rows[model::kHtableTable] =
+        model::loaded_htable_rows(rpc_.call(endpoint, "htable.dump", json::array({"mv"})));
+    // Passwords in clear text: compared, then shown masked only.
+    loaded.rows[model::kUacregTable] =
+        model::loaded_uacreg_rows(rpc_.call(endpoint, "uac.reg_dump"));
+    return loaded;
+  });
+
+  std::vector<NodeDrift> nodes;
+  for (auto& view : views) {
+    NodeDrift node;
+    node.endpoint = view.endpoint;
+    node.error = view.error;
+    if (auto reload = reloads.find(view.endpoint); reload != reloads.end()) {
+      node.last_reload_unix_ns = reload->second.last_reload_unix_ns;
+      node.restarts_seen = reload->second.restarts_seen;
+      // The reloader's last look saw another start time: the node restarted since, and still
+      // runs on what it loaded at its own start.
+      node.restarted_since_reload = !view.error && !reload->second.up_since.empty() &&
+                                    reload->second.up_since != view.value.up_since;
+    }
+    if (!view.error) {
+      for (const char* table : model::kEdgeTables) {
+        node.tables.push_back(model::diff_table(table, desired[table], view.value.rows[table]));
+      }
+    }
+    nodes.push_back(std::move(node));
+  }
+  return nodes;
+}
+
+std::vector<GatewayHealth> NocService::gateway_health(const std::string& trunk_id) {
+  auto views = per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
+    return model::decode_dispatcher_list(dispatcher_list(endpoint));
+  });
+  std::vector<GatewayHealth> nodes;
+  for (const auto& view : views) {
+    GatewayHealth health;
+    health.endpoint = view.endpoint;
+    health.error = view.error;
+    if (!view.error) health.state = "not_loaded";
+    for (const auto& set : view.value) {
+      for (const auto& destination : set.destinations) {
+        if (destination.trunk_id != trunk_id) continue;
+        health.state = destination.state;
+        health.probing = destination.probing;
+        health.latency = destination.latency;
+      }
+    }
+    nodes.push_back(std::move(health));
+  }
+  return nodes;
+}
+
+}  // namespace mv::service

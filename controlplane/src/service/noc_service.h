@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "edge/edge_status.h"
+#include "kamailio/kamailio_rpc.h"
+#include "model/edge_drift.h"
+#include "model/edge_rows.h"
+#include "model/noc_views.h"
+#include "store/trunk_catalog.h"
+#include "util/clock.h"
+
+namespace mv::service {
+
+// One node's answer to a NOC view: the value, or why the node could not give it.
+template <typename T>
+struct NodeView {
+  std::string endpoint;
+  std::optional<std::string> error;
+  T value{};
+};
+
+struct NodeDrift {
+  std::string endpoint;
+  std::optional<std::string> error;
+  std::int64_t last_reload_unix_ns = 0;  // 0: never
+  bool restarted_since_reload = false;
+  std::size_t restarts_seen = 0;
+  std::vector<model::TableDrift> tables;
+
+  std::size_t drift_rows() const;
+  bool in_sync() const { return !error && drift_rows() == 0; }
+};
+
+// One node's view of one trunk's gateway. `state` is "not_loaded" when the node has no
+// destination for the trunk; empty when the node did not answer.
+struct GatewayHealth {
+  std::string endpoint;
+  std::optional<std::string> error;
+  std::string state;
+  bool probing = false;
+  std::optional<model::DestinationLatency> latency;
+};
+
+// What each Kamailio node has loaded now, read over JSON-RPC one node after the other (each call
+// bounded by the client's timeout), with trunk and customer ids from the trunks in Redis. A node
+// that does not answer gets its error; the others still answer.
+class NocService {
+ public:
+  struct Settings {
+    std::vector<std::string> endpoints;
+    std::vector<std::string> app_servers;  // desired dispatcher set 1
+    model::EdgeSettings edge;
+  };
+
+  NocService(kamailio::KamailioRpc& rpc, store::TrunkCatalog& catalog,
+             const edge::EdgeStatusSource& reloader, const util::Clock& clock, Settings settings)
+      : rpc_(rpc),
+        catalog_(catalog),
+        reloader_(reloader),
+        clock_(clock),
+        settings_(std::move(settings)) {}
+
+  // Trunk lookups are best effort here: with Redis down the nodes' state is still shown, without
+  // gateway names (and registrations without customer ids).
+  std::vector<NodeView<std::vector<model::DispatcherSet>>> dispatcher();
+  std::vector<NodeView<std::vector<model::PermissionEntry>>> permissions();
+  std::vector<NodeView<std::vector<model::RegistrationEntry>>> registrations();
+  // Needs Redis (the desired side): throws store::StoreUnavailable.
+  std::vector<NodeDrift> drift();
+  // The trunk's destination on every node (the caller checked who owns the trunk).
+  std::vector<GatewayHealth> gateway_health(const std::string& trunk_id);
+
+ private:
+  // Runs `read(endpoint)` against every node; a node that fails gets its error.
+  template <typename T, typename Read>
+  std::vector<NodeView<T>> per_node(Read read);
+  nlohmann::json dispatcher_list(const std::string& endpoint);
+  std::vector<model::Trunk> trunks_if_reachable();
+
+  kamailio::KamailioRpc& rpc_;
+  store::TrunkCatalog& catalog_;
+  const edge::EdgeStatusSource& reloader_;
+  const util::Clock& clock_;
+  Settings settings_;
+};
+
+}  // namespace mv::service

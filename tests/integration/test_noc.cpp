@@ -1,0 +1,223 @@
+#include <boost/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "support/edge_fixture.h"
+
+namespace mv::test {
+
+BOOST_AUTO_TEST_SUITE(noc)
+
+using namespace std::chrono_literals;
+
+// The edge fixture with the NOC views at hand. Kamailio probes destinations every
+// `ping_interval_s`; sipp carriers answer every OPTIONS.
+struct NocFixture : EdgeFixture {
+  // Without probes by default: a sipp registrar at a trunk's proxy must see only REGISTERs.
+  explicit NocFixture(int ping_interval_s = 3600) : EdgeFixture(ping_interval_s) {}
+
+  static Sipp carrier(int port) {
+    return Sipp::uas("uas-carrier-answers-options.xml", port, {{"__FROM_HOST_REGEX__", "."}},
+                     1'000'000);
+  }
+
+  json trunk_at(int port, const std::string& gateway_name, const std::string& extra = "") {
+    return create(R"({"name":"carrier","proxy":"127.0.0.1:)" + std::to_string(port) +
+                  R"(","gateway_name":")" + gateway_name + "\"" + extra + "}");
+  }
+
+  json noc(const std::string& view) {
+    auto result = daemon.call("GET", "/v1/noc/" + view, admin_key);
+    BOOST_TEST_REQUIRE(result.status == 200, view << ": " << result.body);
+    return json::parse(result.body);
+  }
+
+  // The trunk's destination in the dispatcher view of the (only) node, or null.
+  json destination(const json& trunk) {
+    auto view = noc("dispatcher");
+    for (const auto& set : view["nodes"][0]["sets"]) {
+      for (const auto& item : set["destinations"]) {
+        if (item["trunk_id"] == trunk["id"]) return item;
+      }
+    }
+    return nullptr;
+  }
+
+  std::string health_state(const json& trunk) {
+    auto path = "/v1/trunks/" + trunk["id"].get<std::string>() + "/health";
+    auto result = daemon.call("GET", path, key);
+    if (result.status != 200) return "HTTP " + std::to_string(result.status);
+    return json::parse(result.body)["nodes"][0]["state"].get<std::string>();
+  }
+
+  // Waits until both the NOC view and the owner's health view show `state`.
+  bool shows(const json& trunk, const std::string& state, std::chrono::milliseconds limit = 20s) {
+    bool seen = wait_until(
+        [&] {
+          auto item = destination(trunk);
+          return !item.is_null() && item["state"] == state && health_state(trunk) == state;
+        },
+        limit);
+    if (!seen) BOOST_TEST_MESSAGE("destination now: " << destination(trunk).dump());
+    return seen;
+  }
+};
+
+// Probes every second: two lost probes take a destination out.
+struct ProbingFixture : NocFixture {
+  ProbingFixture() : NocFixture(1) {}
+};
+
+// Verifies the dispatcher view shows both trunks' gateways with their ids and gateway names;
+// a carrier that stops answering turns inactive there and in its owner's health view, and
+// active again once it answers, while the other stays active.
+BOOST_FIXTURE_TEST_CASE(dispatcher_follows_probes, ProbingFixture) {
+  int first_port = free_tcp_port(), second_port = free_tcp_port();
+  auto first_carrier = carrier(first_port);
+  auto second_carrier = carrier(second_port);
+  auto first = trunk_at(first_port, "gw-one");
+  auto second = trunk_at(second_port, "gw-two");
+  BOOST_TEST_REQUIRE(shows(first, "active"));
+  BOOST_TEST_REQUIRE(shows(second, "active"));
+
+  auto node = noc("dispatcher")["nodes"][0];
+  BOOST_TEST(node["endpoint"] == kamailio.rpc_url());
+  BOOST_TEST(node["error"].is_null());
+  BOOST_TEST_REQUIRE(node["sets"].size() == 2u);
+  BOOST_TEST(node["sets"][0]["kind"] == "app_servers");
+  auto customer_set = node["sets"][1];
+  BOOST_TEST(customer_set["kind"] == "customer");
+  BOOST_TEST(customer_set["customer_id"] == "cust_edge");
+  BOOST_TEST_REQUIRE(customer_set["destinations"].size() == 2u);
+  auto item = destination(first);
+  BOOST_TEST(item["uri"] == "sip:127.0.0.1:" + std::to_string(first_port));
+  BOOST_TEST(item["customer_id"] == "cust_edge");
+  BOOST_TEST(item["gateway_name"] == "gw-one");
+  BOOST_TEST(item["probing"].is_boolean());
+  BOOST_TEST(item["latency"].is_object());
+  BOOST_TEST(destination(second)["gateway_name"] == "gw-two");
+
+  first_carrier.finish(0ms);  // the carrier is gone
+  BOOST_TEST(shows(first, "inactive", 30s));
+  BOOST_TEST(destination(second)["state"] == "active");
+  BOOST_TEST(destination(first)["latency"]["timeouts"].get<int>() > 0);
+
+  auto back = carrier(first_port);
+  BOOST_TEST(shows(first, "active", 30s));
+  BOOST_TEST(destination(second)["state"] == "active");
+}
+
+// Verifies customer keys get 403 on every NOC view, another customer's trunk health is 404,
+// and a trunk not (yet) on the edge is "not_loaded".
+BOOST_FIXTURE_TEST_CASE(access_rules, NocFixture) {
+  for (const char* view : {"dispatcher", "permissions", "registrations", "drift"}) {
+    BOOST_TEST_CONTEXT(view) {
+      auto result = daemon.call("GET", std::string("/v1/noc/") + view, key);
+      BOOST_TEST(result.status == 403);
+      BOOST_TEST(json::parse(result.body)["error"]["code"] == "forbidden");
+    }
+  }
+  auto inactive = create(R"({"name":"off","proxy":"127.0.0.1:9","is_active":false})");
+  auto path = "/v1/trunks/" + inactive["id"].get<std::string>() + "/health";
+  BOOST_TEST(health_state(inactive) == "not_loaded");
+  auto other_key = daemon.create_key("cust_other");
+  auto foreign = daemon.call("GET", path, other_key);
+  BOOST_TEST(foreign.status == 404);
+  BOOST_TEST(json::parse(foreign.body)["error"]["code"] == "not_found");
+}
+
+// Verifies rows changed in Kamailio's database behind the daemon's back show in the drift view
+// once the node has reloaded them: a deleted destination as missing (with its trunk), a stray
+// htable row as extra; the permissions view shows the trunk's inbound address.
+BOOST_FIXTURE_TEST_CASE(drift_after_rows_changed_behind_the_daemon, NocFixture) {
+  auto trunk = trunk_at(free_tcp_port(), "gw-drift", R"(,"inbound_ip":"198.51.100.7")");
+  auto id = trunk["id"].get<std::string>();
+  wait_applied(trunk);
+  auto drift = noc("drift");
+  BOOST_TEST_REQUIRE(drift["drift_rows"] == 0, drift.dump());
+  BOOST_TEST(drift["nodes"][0]["in_sync"] == true);
+  BOOST_TEST(drift["nodes"][0]["last_reload_at"].is_string());
+  BOOST_TEST(drift["nodes"][0]["restarted_since_reload"] == false);
+
+  auto entries = noc("permissions")["nodes"][0]["entries"];
+  BOOST_TEST_REQUIRE(entries.size() == 1u, entries.dump());
+  BOOST_TEST(entries[0]["ip"] == "198.51.100.7");
+  BOOST_TEST(entries[0]["mask"] == 32);
+  BOOST_TEST(entries[0]["trunk_id"] == id);
+  BOOST_TEST(entries[0]["customer_id"] == "cust_edge");
+
+  auto row_id = EdgeFixture::first_line(redis.cli({"HGET", "mv:edge:dispatcher_rows", id}));
+  BOOST_TEST_REQUIRE(!row_id.empty());
+  redis.cli({"-n", "1", "DEL", "dispatcher:entry::" + row_id});
+  redis.cli({"-n", "1", "HSET", "htable:entry::999999", "id", "999999", "key_name", "x:stray",
+             "key_type", "0", "value_type", "0", "key_value", "1", "expires", "0"});
+  // The daemon checks every 10 s, sees the counts differ from Redis, and reloads.
+  bool drifted = wait_until(
+      [&] {
+        drift = noc("drift");
+        auto tables = drift["nodes"][0]["tables"];
+        return tables["dispatcher"]["missing"].size() == 1 && tables["htable"]["extra"].size() == 1;
+      },
+      40s);
+  BOOST_TEST_REQUIRE(drifted, drift.dump());
+  auto node = drift["nodes"][0];
+  BOOST_TEST(drift["drift_rows"] == 2);
+  BOOST_TEST(node["in_sync"] == false);
+  BOOST_TEST(node["tables"]["dispatcher"]["missing"][0]["trunk_id"] == id);
+  BOOST_TEST(node["tables"]["dispatcher"]["missing"][0]["row"].get<std::string>().find(
+                 "destination=sip:127.0.0.1:") != std::string::npos);
+  BOOST_TEST(node["tables"]["htable"]["extra"][0]["trunk_id"].is_null());
+  BOOST_TEST(node["tables"]["htable"]["extra"][0]["row"] == "key_name=x:stray key_value=1");
+  BOOST_TEST(health_state(trunk) == "not_loaded");
+}
+
+// Verifies the registrations view shows a registering trunk REGED with its ids, the drift view
+// finds its registration and credentials in step, and its password appears in no NOC body, no
+// health body and not in the daemon's log.
+BOOST_FIXTURE_TEST_CASE(registrations_without_passwords, NocFixture) {
+  const std::string password = "Noc-Pw-7781x";
+  int port = free_tcp_port();
+  auto registrar = Sipp::uas("uas-registrar.xml", port,
+                             {{"__USERNAME__", "acct-noc"}, {"__PASSWORD__", password}});
+  auto trunk =
+      trunk_at(port, "gw-reg",
+               R"(,"username":"acct-noc","password":")" + password + R"(","realm":"carrier.test")");
+  auto id = trunk["id"].get<std::string>();
+  json registration;
+  bool reged = wait_until(
+      [&] {
+        auto view = noc("registrations");
+        for (const auto& item : view["nodes"][0]["registrations"]) {
+          if (item["trunk_id"] == id) registration = item;
+        }
+        return !registration.is_null() && registration["state"] == "REGED";
+      },
+      30s);
+  BOOST_TEST_REQUIRE(reged, registration.dump());
+  BOOST_TEST(registration["customer_id"] == "cust_edge");
+  BOOST_TEST(registration["aor"] == "sip:acct-noc@127.0.0.1");
+  BOOST_TEST(registration["registrar"] == "sip:127.0.0.1:" + std::to_string(port));
+  BOOST_TEST(registration["expires_in_s"].get<int>() >= 0);
+  BOOST_TEST(registration["last_error"].is_null());
+  BOOST_TEST(registrar.finish(10s) == 0, registrar.log_text());
+
+  wait_applied(trunk);
+  auto drift = noc("drift");
+  BOOST_TEST(drift["drift_rows"] == 0, drift.dump());
+  BOOST_TEST(drift["nodes"][0]["tables"]["uacreg"]["expected_rows"] == 1);
+  BOOST_TEST(drift["nodes"][0]["tables"]["htable"]["expected_rows"] == 2);  // a: and c:
+
+  std::vector<std::string> bodies;
+  for (const char* view : {"dispatcher", "permissions", "registrations", "drift"}) {
+    bodies.push_back(daemon.call("GET", std::string("/v1/noc/") + view, admin_key).body);
+  }
+  bodies.push_back(daemon.call("GET", "/v1/trunks/" + id + "/health", key).body);
+  bodies.push_back(daemon.log_text());
+  for (const auto& body : bodies) {
+    BOOST_TEST(body.find(password) == std::string::npos, body.substr(0, 2000));
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace mv::test

@@ -1,0 +1,229 @@
+#include <boost/test/unit_test.hpp>
+
+#include "model/edge_drift.h"
+
+// Optional values compare in assertions; a failure shows the expression.
+BOOST_TEST_DONT_PRINT_LOG_VALUE(std::optional<std::string>)
+BOOST_TEST_DONT_PRINT_LOG_VALUE(std::optional<std::int64_t>)
+
+namespace mv::model {
+
+BOOST_AUTO_TEST_SUITE(edge_drift)
+
+using json = nlohmann::json;
+
+constexpr const char* kPassword = "pw-Secret-1";
+
+// One active trunk with every row (inbound address, dispatcher, credentials, registration), and
+// the replies of a node that loaded exactly its rows (shapes as Kamailio 5.6.3 answers).
+struct DriftFixture {
+  Trunk trunk;
+  std::map<std::string, std::vector<ComparableRow>> desired;
+  json address_dump = json::parse(R"([{"table":93,"group":1,"item":{"ip":"203.0.113.7",
+    "port":0,"tag":"trunk_1,cust_a"}}])");
+  json subnet_dump = json::parse(R"([{"id":0,"group":99,"item":{"ip":"192.0.2.255","mask":32,
+    "port":0,"tag":"padding"}}])");
+  json dispatcher_list = json::parse(R"({"NRSETS":3,"RECORDS":[
+    {"SET":{"ID":1,"TARGETS":[{"DEST":{"URI":"sip:127.0.0.1:5080","FLAGS":"AX","PRIORITY":0,
+      "ATTRS":{"BODY":"app_server=0"}}}]}},
+    {"SET":{"ID":1001,"TARGETS":[{"DEST":{"URI":"sip:127.0.0.1:5090","FLAGS":"AP",
+      "PRIORITY":1999999999,"ATTRS":{"BODY":"trunk=trunk_1;customer=cust_a"}}}]}},
+    {"SET":{"ID":2,"TARGETS":[{"DEST":{"URI":"sip:192.0.2.255:9","FLAGS":"DX","PRIORITY":0,
+      "ATTRS":{"BODY":"padding=1"}}}]}}]})");
+  json htable_dump = json::parse(R"([
+    {"entry":1,"size":1,"slot":[{"name":"a:trunk_1","value":"u1:carrier.test:pw-Secret-1","type":"str"}]},
+    {"entry":2,"size":1,"slot":[{"name":"c:cust_a","value":1001,"type":"int"}]},
+    {"entry":3,"size":1,"slot":[{"name":"padding","value":"1","type":"str"}]}])");
+  json reg_dump = json::parse(R"([{"l_uuid":"trunk_1","l_username":"trunk_1",
+    "l_domain":"127.0.0.1","r_username":"u1","r_domain":"127.0.0.1","realm":"carrier.test",
+    "auth_username":"u1","auth_password":"pw-Secret-1","auth_ha1":"none",
+    "auth_proxy":"sip:127.0.0.1:5090","expires":600,"flags":20,"timer_expires":1,"socket":null},
+    {"l_uuid":"mv-padding","auth_password":"mv-padding","expires":60,"flags":1}])");
+
+  DriftFixture() {
+    trunk.id = "trunk_1";
+    trunk.customer_id = "cust_a";
+    trunk.proxy = "127.0.0.1:5090";
+    trunk.username = "u1";
+    trunk.password = kPassword;
+    trunk.realm = "carrier.test";
+    trunk.inbound_ip = "203.0.113.7";
+    trunk.edge_set = 1001;
+    trunk.edge_order = 1;
+    desired = desired_rows({trunk}, {{"cust_a", 1001}}, {"sip:127.0.0.1:5080"}, {});
+  }
+
+  TableDrift diff(const std::string& table) {
+    if (table == kAddressTable) {
+      return diff_table(table, desired[table], loaded_address_rows(address_dump, subnet_dump));
+    }
+    if (table == kDispatcherTable) {
+      return diff_table(table, desired[table], loaded_dispatcher_rows(dispatcher_list));
+    }
+    if (table == kHtableTable) {
+      return diff_table(table, desired[table], loaded_htable_rows(htable_dump));
+    }
+    return diff_table(table, desired[table], loaded_uacreg_rows(reg_dump));
+  }
+
+  static std::string all_text(const TableDrift& drift) {
+    std::string text;
+    for (const auto* rows : {&drift.missing, &drift.extra, &drift.differing}) {
+      for (const auto& row : *rows) text += row.row + "|" + row.loaded.value_or("") + "\n";
+    }
+    return text;
+  }
+};
+
+// Verifies the desired rows: every table present, the trunk's rows, its customer's set, the
+// application server; an inactive trunk calls for none of its own.
+BOOST_FIXTURE_TEST_CASE(desired_rows_of_trunks, DriftFixture) {
+  BOOST_TEST(desired.size() == 4u);
+  BOOST_TEST(desired[kAddressTable].size() == 1u);
+  BOOST_TEST(desired[kDispatcherTable].size() == 2u);
+  BOOST_TEST(desired[kHtableTable].size() == 2u);
+  BOOST_TEST(desired[kUacregTable].size() == 1u);
+  BOOST_TEST(desired[kUacregTable][0].trunk_id == "trunk_1");
+  BOOST_TEST(desired[kHtableTable][0].owner == "a:trunk_1");
+  BOOST_TEST(desired[kHtableTable][0].trunk_id == "trunk_1");
+  BOOST_TEST(!desired[kHtableTable][1].trunk_id.has_value());  // c:cust_a
+
+  trunk.is_active = false;
+  auto inactive = desired_rows({trunk}, {{"cust_a", 1001}}, {}, {});
+  BOOST_TEST(inactive[kAddressTable].empty());
+  BOOST_TEST(inactive[kDispatcherTable].empty());
+  BOOST_TEST(inactive[kUacregTable].empty());
+  BOOST_TEST(inactive[kHtableTable].size() == 1u);  // the customer's set stays
+}
+
+// Verifies a node that loaded exactly the desired rows shows no drift in any table, padding rows
+// not counted.
+BOOST_FIXTURE_TEST_CASE(node_in_step, DriftFixture) {
+  for (const char* table : kEdgeTables) {
+    BOOST_TEST_CONTEXT(table) {
+      auto drift = diff(table);
+      BOOST_TEST(drift.drift_rows() == 0u, all_text(drift));
+      BOOST_TEST(drift.expected_rows == drift.loaded_rows);
+    }
+  }
+}
+
+// Verifies a destination the node lacks is missing, with its trunk id.
+BOOST_FIXTURE_TEST_CASE(missing_destination, DriftFixture) {
+  dispatcher_list["RECORDS"].erase(1);
+  auto drift = diff(kDispatcherTable);
+  BOOST_TEST(drift.expected_rows == 2u);
+  BOOST_TEST(drift.loaded_rows == 1u);
+  BOOST_TEST_REQUIRE(drift.missing.size() == 1u);
+  BOOST_TEST(drift.missing[0].trunk_id == "trunk_1");
+  BOOST_TEST(drift.missing[0].row ==
+             "setid=1001 destination=sip:127.0.0.1:5090 priority=1999999999 "
+             "attrs=trunk=trunk_1;customer=cust_a");
+  BOOST_TEST(drift.extra.empty());
+  BOOST_TEST(drift.differing.empty());
+}
+
+// Verifies rows of no trunk, and a second row for one owner, are extra.
+BOOST_FIXTURE_TEST_CASE(extra_rows, DriftFixture) {
+  address_dump.push_back(json::parse(
+      R"({"table":1,"group":1,"item":{"ip":"198.51.100.9","port":0,"tag":"trunk_gone,cust_a"}})"));
+  address_dump.push_back(json::parse(
+      R"({"table":2,"group":1,"item":{"ip":"198.51.100.10","port":0,"tag":"trunk_1,cust_a"}})"));
+  auto drift = diff(kAddressTable);
+  BOOST_TEST_REQUIRE(drift.extra.size() == 2u);
+  BOOST_TEST(drift.extra[0].trunk_id == "trunk_1");
+  BOOST_TEST(drift.extra[1].trunk_id == "trunk_gone");
+  BOOST_TEST(drift.extra[1].row ==
+             "grp=1 ip_addr=198.51.100.9 mask=32 port=0 tag=trunk_gone,cust_a");
+  BOOST_TEST(drift.missing.empty());
+}
+
+// Verifies rows that name no trunk (a stray htable key, a destination without trunk attrs, an
+// address with another tag) are extra without a trunk id.
+BOOST_FIXTURE_TEST_CASE(extra_rows_of_no_trunk, DriftFixture) {
+  htable_dump.push_back(
+      json::parse(R"({"entry":9,"size":1,"slot":[{"name":"x:stray","value":"1","type":"str"}]})"));
+  dispatcher_list["RECORDS"][1]["SET"]["TARGETS"].push_back(json::parse(
+      R"({"DEST":{"URI":"sip:192.0.2.9","FLAGS":"AX","PRIORITY":1,"ATTRS":{"BODY":"x=1"}}})"));
+  address_dump.push_back(
+      json::parse(R"({"table":1,"group":1,"item":{"ip":"198.51.100.9","port":0,"tag":"manual"}})"));
+  for (const char* table : {kHtableTable, kDispatcherTable, kAddressTable}) {
+    BOOST_TEST_CONTEXT(table) {
+      auto drift = diff(table);
+      BOOST_TEST_REQUIRE(drift.extra.size() == 1u);
+      BOOST_TEST(!drift.extra[0].trunk_id.has_value());
+      BOOST_TEST(drift.missing.empty());
+      BOOST_TEST(drift.differing.empty());
+    }
+  }
+  BOOST_TEST(diff(kHtableTable).extra[0].row == "key_name=x:stray key_value=1");
+}
+
+// Verifies a row with other fields differs, showing both sides.
+BOOST_FIXTURE_TEST_CASE(differing_row, DriftFixture) {
+  dispatcher_list["RECORDS"][1]["SET"]["TARGETS"][0]["DEST"]["URI"] = "sip:127.0.0.1:5091";
+  auto drift = diff(kDispatcherTable);
+  BOOST_TEST_REQUIRE(drift.differing.size() == 1u);
+  BOOST_TEST(drift.differing[0].row.find("destination=sip:127.0.0.1:5090") != std::string::npos);
+  BOOST_TEST(drift.differing[0].loaded->find("destination=sip:127.0.0.1:5091") !=
+             std::string::npos);
+}
+
+// Verifies a changed password shows as differing in htable and uacreg, and no drift text ever
+// holds either password.
+BOOST_FIXTURE_TEST_CASE(passwords_compared_but_masked, DriftFixture) {
+  htable_dump[0]["slot"][0]["value"] = "u1:carrier.test:old-Secret-9";
+  reg_dump[0]["auth_password"] = "old-Secret-9";
+  for (const char* table : {kHtableTable, kUacregTable}) {
+    BOOST_TEST_CONTEXT(table) {
+      auto drift = diff(table);
+      BOOST_TEST_REQUIRE(drift.differing.size() == 1u);
+      BOOST_TEST(drift.differing[0].trunk_id == "trunk_1");
+      auto text = all_text(drift);
+      BOOST_TEST(text.find(kPassword) == std::string::npos, text);
+      BOOST_TEST(text.find("old-Secret-9") == std::string::npos, text);
+      BOOST_TEST(text.find("***") != std::string::npos, text);
+    }
+  }
+  // Missing rows are masked as well.
+  reg_dump = json::array();
+  htable_dump = json::array();
+  for (const char* table : {kHtableTable, kUacregTable}) {
+    auto drift = diff(table);
+    BOOST_TEST(!drift.missing.empty());
+    BOOST_TEST(all_text(drift).find(kPassword) == std::string::npos);
+  }
+}
+
+// Verifies the masking itself: only uacreg's auth_password and htable "a:" values.
+BOOST_AUTO_TEST_CASE(display_masks_only_secrets) {
+  ComparableRow credentials{"a:t1", "t1", {{"key_name", "a:t1"}, {"key_value", "u:r:p"}}};
+  BOOST_TEST(display_row(kHtableTable, credentials) == "key_name=a:t1 key_value=***");
+  ComparableRow set{"c:c1", std::nullopt, {{"key_name", "c:c1"}, {"key_value", "1001"}}};
+  BOOST_TEST(display_row(kHtableTable, set) == "key_name=c:c1 key_value=1001");
+  ComparableRow registration{
+      "t1", "t1", {{"l_uuid", "t1"}, {"auth_username", "u"}, {"auth_password", "p"}}};
+  BOOST_TEST(display_row(kUacregTable, registration) ==
+             "l_uuid=t1 auth_username=u auth_password=***");
+}
+
+// Verifies an empty node (nothing loaded; replies for empty tables) shows every desired row
+// missing.
+BOOST_FIXTURE_TEST_CASE(empty_node, DriftFixture) {
+  address_dump = json();
+  subnet_dump = json();
+  dispatcher_list = json::object();
+  htable_dump = json::array();
+  reg_dump = json::array();
+  std::size_t missing = 0;
+  for (const char* table : kEdgeTables) {
+    auto drift = diff(table);
+    BOOST_TEST(drift.loaded_rows == 0u);
+    missing += drift.missing.size();
+  }
+  BOOST_TEST(missing == 6u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace mv::model

@@ -1,0 +1,165 @@
+#include <boost/test/unit_test.hpp>
+
+#include "service/noc_service.h"
+#include "support/fakes.h"
+#include "support/kamailio_replies.h"
+
+// Optional values compare in assertions; a failure shows the expression.
+BOOST_TEST_DONT_PRINT_LOG_VALUE(std::optional<std::string>)
+BOOST_TEST_DONT_PRINT_LOG_VALUE(std::optional<std::int64_t>)
+
+namespace mv::service {
+
+BOOST_AUTO_TEST_SUITE(noc_service)
+
+using json = nlohmann::json;
+
+constexpr const char* kUp = "http://10.0.0.1:5071/RPC";
+constexpr const char* kDown = "http://10.0.0.2:5071/RPC";
+constexpr const char* kTrunk = "trunk_20261122T182939.475543228";
+
+// Two nodes, the second unreachable; the first answers with the recorded replies. Redis holds
+// the trunk those replies name.
+struct NocFixture {
+  test::FakeKamailioRpc rpc;
+  test::FakeTrunkCatalog catalog;
+  test::FakeEdgeStatus reloader;
+  test::ManualClock clock{1'795'390'140'000'000'000};
+  NocService noc{rpc, catalog, reloader, clock, {{kUp, kDown}, {"sip:127.0.0.1:47394"}, {}}};
+
+  NocFixture() {
+    rpc.down.insert(kDown);
+    rpc.replies[{kUp, "dispatcher.list"}] = json::parse(test::kDispatcherList);
+    rpc.replies[{kUp, "permissions.addressDump"}] = json::parse(test::kAddressDump);
+    rpc.replies[{kUp, "permissions.subnetDump"}] = json::parse(test::kSubnetDump);
+    rpc.replies[{kUp, "uac.reg_dump"}] = json::parse(test::kRegDump);
+    rpc.replies[{kUp, "htable.dump mv"}] = json::parse(test::kHtableMv);
+    rpc.replies[{kUp, "htable.dump mvreg"}] = json::array();
+    rpc.replies[{kUp, "core.uptime"}] = {{"up_since", "Sun Nov 22 23:28:37 2026"}};
+    model::Trunk trunk;
+    trunk.id = kTrunk;
+    trunk.customer_id = "cust_a";
+    trunk.gateway_name = "primary";
+    trunk.proxy = "127.0.0.1:47395";
+    trunk.edge_set = 1001;
+    trunk.edge_order = 1;
+    catalog.trunks.push_back(trunk);
+    catalog.sets["cust_a"] = 1001;
+  }
+};
+
+// Verifies the dispatcher view: the answering node's sets with the trunk's gateway name from
+// Redis, the other node its error and no sets.
+BOOST_FIXTURE_TEST_CASE(dispatcher_per_node, NocFixture) {
+  auto nodes = noc.dispatcher();
+  BOOST_TEST_REQUIRE(nodes.size() == 2u);
+  BOOST_TEST(nodes[0].endpoint == kUp);
+  BOOST_TEST(!nodes[0].error.has_value());
+  BOOST_TEST_REQUIRE(nodes[0].value.size() == 2u);
+  const auto& carrier = nodes[0].value[1].destinations[0];
+  BOOST_TEST(carrier.trunk_id == kTrunk);
+  BOOST_TEST(carrier.gateway_name == "primary");
+  BOOST_TEST(!nodes[0].value[1].destinations[1].gateway_name.has_value());  // trunk not in Redis
+  BOOST_TEST(nodes[1].endpoint == kDown);
+  BOOST_TEST(nodes[1].error == "dispatcher.list: Connection refused");
+  BOOST_TEST(nodes[1].value.empty());
+}
+
+// Verifies the views still answer with Redis down, without what Redis adds.
+BOOST_FIXTURE_TEST_CASE(views_without_redis, NocFixture) {
+  catalog.unavailable = true;
+  auto nodes = noc.dispatcher();
+  BOOST_TEST(!nodes[0].value[1].destinations[0].gateway_name.has_value());
+  auto registrations = noc.registrations();
+  BOOST_TEST_REQUIRE(registrations[0].value.size() == 1u);
+  BOOST_TEST(!registrations[0].value[0].customer_id.has_value());
+  BOOST_CHECK_THROW(noc.drift(), store::StoreUnavailable);
+}
+
+// Verifies an empty dispatcher table (an error reply) is no sets, not a node error, and a reply
+// of another shape is that node's error.
+BOOST_FIXTURE_TEST_CASE(empty_table_and_odd_reply, NocFixture) {
+  rpc.replies.erase({kUp, "dispatcher.list"});
+  struct Empty final : kamailio::KamailioRpc {
+    json call(const std::string&, const std::string& method, const json&) override {
+      throw kamailio::RpcError(method + ": No Destination Sets");
+    }
+  } empty;
+  NocService empty_noc{empty, catalog, reloader, clock, {{kUp}, {}, {}}};
+  auto nodes = empty_noc.dispatcher();
+  BOOST_TEST(!nodes[0].error.has_value());
+  BOOST_TEST(nodes[0].value.empty());
+
+  rpc.replies[{kUp, "dispatcher.list"}] = json::parse(R"({"RECORDS":[{"SET":"?"}]})");
+  auto odd = noc.dispatcher();
+  BOOST_TEST_REQUIRE(odd[0].error.has_value());
+  BOOST_TEST(odd[0].error->starts_with("unexpected JSON-RPC reply"));
+}
+
+// Verifies the permissions and registrations views, with customer ids, per node.
+BOOST_FIXTURE_TEST_CASE(permissions_and_registrations, NocFixture) {
+  auto permissions = noc.permissions();
+  BOOST_TEST(permissions[0].value.size() == 3u);
+  BOOST_TEST(permissions[1].error == "permissions.addressDump: Connection refused");
+  auto registrations = noc.registrations();
+  BOOST_TEST_REQUIRE(registrations[0].value.size() == 1u);
+  BOOST_TEST(registrations[0].value[0].customer_id == "cust_a");
+  BOOST_TEST(registrations[0].value[0].state == "TRYING");
+  BOOST_TEST(registrations[1].error.has_value());
+}
+
+// Verifies a trunk's gateway health: its state on the node that has it, "not_loaded" where a
+// node answers without it, the error where a node does not answer.
+BOOST_FIXTURE_TEST_CASE(gateway_health_per_node, NocFixture) {
+  auto nodes = noc.gateway_health(kTrunk);
+  BOOST_TEST_REQUIRE(nodes.size() == 2u);
+  BOOST_TEST(nodes[0].state == "active");
+  BOOST_TEST(nodes[0].probing);
+  BOOST_TEST_REQUIRE(nodes[0].latency.has_value());
+  BOOST_TEST(nodes[0].latency->max_ms == 3.0);
+  BOOST_TEST(nodes[1].error.has_value());
+  BOOST_TEST(nodes[1].state.empty());
+  auto other = noc.gateway_health("trunk_20991231T000000.000000000");
+  BOOST_TEST(other[0].state == "not_loaded");
+}
+
+// Verifies drift per node: rows the trunks call for against the node's, the reloader's last
+// reload, and a restart the reloader has not seen yet.
+BOOST_FIXTURE_TEST_CASE(drift_per_node, NocFixture) {
+  edge::NodeStatus status;
+  status.endpoint = kUp;
+  status.last_reload_unix_ns = 42;
+  status.restarts_seen = 2;
+  status.up_since = "Sun Nov 22 23:00:00 2026";
+  reloader.nodes.push_back(status);
+  auto nodes = noc.drift();
+  BOOST_TEST_REQUIRE(nodes.size() == 2u);
+  const auto& up = nodes[0];
+  BOOST_TEST(!up.error.has_value());
+  BOOST_TEST(up.last_reload_unix_ns == 42);
+  BOOST_TEST(up.restarts_seen == 2u);
+  BOOST_TEST(up.restarted_since_reload);
+  BOOST_TEST_REQUIRE(up.tables.size() == 4u);
+  // The node holds rows for a second trunk (and its address, credentials, registration) that
+  // Redis does not have.
+  BOOST_TEST(!up.in_sync());
+  std::map<std::string, const model::TableDrift*> tables;
+  for (const auto& table : up.tables) tables[table.table] = &table;
+  BOOST_TEST(tables[model::kDispatcherTable]->extra.size() == 1u);
+  BOOST_TEST(tables[model::kDispatcherTable]->missing.empty());
+  BOOST_TEST(tables[model::kAddressTable]->extra.size() == 3u);
+  BOOST_TEST(tables[model::kHtableTable]->extra.size() == 1u);
+  BOOST_TEST(tables[model::kUacregTable]->extra.size() == 1u);
+  BOOST_TEST(up.drift_rows() == 6u);
+  const auto& down = nodes[1];
+  BOOST_TEST(down.error.has_value());
+  BOOST_TEST(!down.in_sync());
+  BOOST_TEST(down.tables.empty());
+
+  reloader.nodes[0].up_since = "Sun Nov 22 23:28:37 2026";
+  BOOST_TEST(!noc.drift()[0].restarted_since_reload);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace mv::service

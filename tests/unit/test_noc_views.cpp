@@ -1,0 +1,197 @@
+#include <boost/test/unit_test.hpp>
+
+#include "model/noc_views.h"
+#include "support/kamailio_replies.h"
+
+// Optional values compare in assertions; a failure shows the expression.
+BOOST_TEST_DONT_PRINT_LOG_VALUE(std::optional<std::string>)
+BOOST_TEST_DONT_PRINT_LOG_VALUE(std::optional<std::int64_t>)
+
+namespace mv::model {
+
+BOOST_AUTO_TEST_SUITE(noc_views)
+
+using json = nlohmann::json;
+
+// Verifies each first flag letter maps to its word and the second letter tells probing.
+BOOST_AUTO_TEST_CASE(flag_letters_to_words) {
+  BOOST_TEST(destination_state("AP") == "active");
+  BOOST_TEST(destination_state("IP") == "inactive");
+  BOOST_TEST(destination_state("DX") == "disabled");
+  BOOST_TEST(destination_state("TP") == "trying");
+  BOOST_TEST(destination_state("") == "unknown");
+  BOOST_TEST(destination_state("Z") == "unknown");
+  BOOST_TEST(destination_probing("AP"));
+  BOOST_TEST(destination_probing("IP"));
+  BOOST_TEST(!destination_probing("AX"));
+  BOOST_TEST(!destination_probing("A"));
+  BOOST_TEST(!destination_probing(""));
+}
+
+// Verifies attribute lookup by exact name, first match, values holding '='.
+BOOST_AUTO_TEST_CASE(attr_values) {
+  BOOST_TEST(attr_value("trunk=t1;customer=c1", "trunk") == "t1");
+  BOOST_TEST(attr_value("trunk=t1;customer=c1", "customer") == "c1");
+  BOOST_TEST(!attr_value("trunk=t1;customer=c1", "cust").has_value());
+  BOOST_TEST(!attr_value("trunk=t1;customer=c1", "runk").has_value());
+  BOOST_TEST(attr_value("a=b=c", "a") == "b=c");
+  BOOST_TEST(attr_value("x;trunk=;y=1", "trunk") == "");
+  BOOST_TEST(!attr_value("", "trunk").has_value());
+  BOOST_TEST(!attr_value(";;", "trunk").has_value());
+}
+
+// Verifies a recorded dispatcher.list (Kamailio 5.6.3, latency stats on): sets in id order, the
+// padding set left out, states, probing, priorities, attrs and ids, latency in milliseconds.
+BOOST_AUTO_TEST_CASE(recorded_dispatcher_list) {
+  auto sets = decode_dispatcher_list(json::parse(test::kDispatcherList));
+  BOOST_TEST_REQUIRE(sets.size() == 2u);
+  BOOST_TEST(sets[0].id == 1);
+  BOOST_TEST(sets[0].kind == "app_servers");
+  BOOST_TEST(!sets[0].customer_id.has_value());
+  BOOST_TEST_REQUIRE(sets[0].destinations.size() == 1u);
+  const auto& app = sets[0].destinations[0];
+  BOOST_TEST(app.uri == "sip:127.0.0.1:47394");
+  BOOST_TEST(app.state == "inactive");
+  BOOST_TEST(app.probing);
+  BOOST_TEST(app.attrs == "app_server=0");
+  BOOST_TEST(!app.trunk_id.has_value());
+  BOOST_TEST(!app.customer_id.has_value());
+  BOOST_TEST_REQUIRE(app.latency.has_value());
+  BOOST_TEST(app.latency->timeouts == 17);
+
+  BOOST_TEST(sets[1].id == 1001);
+  BOOST_TEST(sets[1].kind == "customer");
+  BOOST_TEST(sets[1].customer_id == "cust_a");
+  BOOST_TEST_REQUIRE(sets[1].destinations.size() == 2u);
+  const auto& live = sets[1].destinations[0];
+  BOOST_TEST(live.uri == "sip:127.0.0.1:47395");
+  BOOST_TEST(live.flags == "AP");
+  BOOST_TEST(live.state == "active");
+  BOOST_TEST(live.probing);
+  BOOST_TEST(live.priority == 1999999999);
+  BOOST_TEST(live.trunk_id == "trunk_20261122T182939.475543228");
+  BOOST_TEST(live.customer_id == "cust_a");
+  BOOST_TEST(!live.gateway_name.has_value());
+  BOOST_TEST_REQUIRE(live.latency.has_value());
+  BOOST_TEST(live.latency->avg_ms == 0.10028);
+  BOOST_TEST(live.latency->std_ms == 0.031952);
+  BOOST_TEST(live.latency->est_ms == 0.418243);
+  BOOST_TEST(live.latency->max_ms == 3.0);
+  BOOST_TEST(live.latency->timeouts == 0);
+  const auto& dns = sets[1].destinations[1];
+  BOOST_TEST(dns.uri == "sip:carrier.example.net:5061;transport=tcp");
+  BOOST_TEST(dns.state == "inactive");
+  BOOST_TEST(dns.trunk_id == "trunk_20261122T182939.475543229");
+  BOOST_TEST(dns.attrs ==
+             "trunk=trunk_20261122T182939.475543229;customer=cust_a;from_domain=example.net");
+}
+
+// Verifies replies without latency stats, with ATTRS as a plain string, and an empty table.
+BOOST_AUTO_TEST_CASE(dispatcher_list_variants) {
+  auto sets = decode_dispatcher_list(json::parse(R"({"NRSETS":1,"RECORDS":[{"SET":{"ID":1002,
+    "TARGETS":[{"DEST":{"URI":"sip:a","FLAGS":"AX","PRIORITY":5,"ATTRS":"trunk=t9;customer=c9"}}]}}]})"));
+  BOOST_TEST_REQUIRE(sets.size() == 1u);
+  BOOST_TEST(sets[0].customer_id == "c9");
+  BOOST_TEST(!sets[0].destinations[0].latency.has_value());
+  BOOST_TEST(sets[0].destinations[0].trunk_id == "t9");
+  BOOST_TEST(!sets[0].destinations[0].probing);
+  BOOST_TEST(decode_dispatcher_list(json::object()).empty());
+  BOOST_TEST(decode_dispatcher_list(json::parse(R"({"NRSETS":0,"RECORDS":[]})")).empty());
+}
+
+// Verifies a reply of another shape is an exception the caller can catch, not a crash.
+BOOST_AUTO_TEST_CASE(dispatcher_list_of_another_shape_throws) {
+  BOOST_CHECK_THROW(decode_dispatcher_list(json::parse(R"({"RECORDS":[{"NOSET":1}]})")),
+                    json::exception);
+  BOOST_CHECK_THROW(
+      decode_dispatcher_list(json::parse(R"({"RECORDS":[{"SET":{"ID":"x","TARGETS":[]}}]})")),
+      json::exception);
+  BOOST_CHECK_THROW(decode_dispatcher_list(json::parse(R"({"RECORDS":[{"SET":{"ID":3,
+    "TARGETS":[{"DEST":{"FLAGS":"AX"}}]}}]})")),
+                    json::exception);
+}
+
+// Verifies recorded permissions dumps: single addresses get the full mask, subnets keep theirs,
+// IPv6 too, tags split into trunk and customer; the padding group is left out.
+BOOST_AUTO_TEST_CASE(recorded_permissions) {
+  auto subnets = json::parse(test::kSubnetDump);
+  subnets.push_back(json::parse(
+      R"({"id":2,"group":99,"item":{"ip":"192.0.2.255","mask":31,"port":0,"tag":"padding"}})"));
+  auto address = json::parse(test::kAddressDump);
+  address.push_back(
+      json::parse(R"({"table":7,"group":1,"item":{"ip":"2001:db8::7","port":5060,"tag":"odd"}})"));
+  auto entries = decode_permissions(address, subnets);
+  BOOST_TEST_REQUIRE(entries.size() == 4u);
+  BOOST_TEST(entries[0].group == 1);
+  BOOST_TEST(entries[0].ip == "203.0.113.7");
+  BOOST_TEST(entries[0].mask == 32);
+  BOOST_TEST(entries[0].port == 0);
+  BOOST_TEST(entries[0].trunk_id == "trunk_20261122T182939.475543228");
+  BOOST_TEST(entries[0].customer_id == "cust_a");
+  BOOST_TEST(entries[1].ip == "2001:db8::7");
+  BOOST_TEST(entries[1].mask == 128);
+  BOOST_TEST(entries[1].port == 5060);
+  BOOST_TEST(!entries[1].trunk_id.has_value());
+  BOOST_TEST(entries[1].tag == "odd");
+  BOOST_TEST(entries[2].ip == "198.51.100.0");
+  BOOST_TEST(entries[2].mask == 24);
+  BOOST_TEST(entries[3].ip == "2001:db8::");
+  BOOST_TEST(entries[3].mask == 32);
+  BOOST_TEST(entries[3].trunk_id == "trunk_3");
+  BOOST_TEST(entries[3].customer_id == "cust_b");
+  BOOST_TEST(decode_permissions(json(), json::array()).empty());
+}
+
+// Verifies htable.dump items as strings, integers written out, other values skipped.
+BOOST_AUTO_TEST_CASE(recorded_htable_dump) {
+  auto items = decode_htable_dump(json::parse(test::kHtableMv));
+  BOOST_TEST(items.size() == 2u);
+  BOOST_TEST(items["c:cust_a"] == "1001");
+  BOOST_TEST(items["a:trunk_20261122T182939.475543228"] == "user1:carrier.test:s3cretPW");
+  BOOST_TEST(decode_htable_dump(json::array()).empty());
+  BOOST_TEST(decode_htable_dump(json::parse(R"([{"slot":[{"name":"x","value":[1]}]}])")).empty());
+}
+
+// Verifies a recorded uac.reg_dump: state from uac's flags, AOR and registrar; the padding
+// record left out; nothing of the password kept.
+BOOST_AUTO_TEST_CASE(recorded_registrations) {
+  auto dump = json::parse(test::kRegDump);
+  auto entries = decode_registrations(dump, {}, 1795390140);
+  BOOST_TEST_REQUIRE(entries.size() == 1u);
+  BOOST_TEST(entries[0].trunk_id == "trunk_20261122T182939.475543228");
+  BOOST_TEST(entries[0].aor == "sip:acct1@127.0.0.1");
+  BOOST_TEST(entries[0].registrar == "sip:127.0.0.1:47396");
+  BOOST_TEST(entries[0].state == "TRYING");  // flags 18: initialised, in progress
+  BOOST_TEST(!entries[0].expires_in_s.has_value());
+  BOOST_TEST(!entries[0].last_error.has_value());
+}
+
+// Verifies REGED with the seconds left, FAILED with the registrar's answer, FAIL_WAIT with the
+// timeout, UNREGED, and the padding record skipped.
+BOOST_AUTO_TEST_CASE(registration_states) {
+  auto record = [](const std::string& uuid, int flags, int expires, std::int64_t timer) {
+    return json{{"l_uuid", uuid},         {"r_username", uuid},   {"r_domain", "carrier.test"},
+                {"auth_proxy", "sip:p"},  {"flags", flags},       {"expires", expires},
+                {"timer_expires", timer}, {"auth_password", "pw"}};
+  };
+  auto dump = json::array({record("reged", 20, 60, 1000), record("failed", 16, 60, 1003),
+                           record("waiting", 16, 60, 1003), record("off", 17, 60, 0),
+                           record("mv-padding", 1, 60, 0), record("late", 20, 60, 900)});
+  std::map<std::string, std::string> errors{{"sip:failed@carrier.test", "403 Forbidden"}};
+  auto entries = decode_registrations(dump, errors, 960);
+  BOOST_TEST_REQUIRE(entries.size() == 5u);
+  BOOST_TEST(entries[0].state == "REGED");
+  BOOST_TEST(entries[0].expires_in_s == 40);
+  BOOST_TEST(entries[1].state == "FAILED");
+  BOOST_TEST(entries[1].last_error == "403 Forbidden");
+  BOOST_TEST(entries[2].state == "FAIL_WAIT");
+  BOOST_TEST(entries[2].last_error == "408 timeout (no answer)");
+  BOOST_TEST(entries[3].state == "UNREGED");
+  BOOST_TEST(entries[4].trunk_id == "late");
+  BOOST_TEST(entries[4].expires_in_s == 0);  // never negative
+  BOOST_TEST(decode_registrations(json(), {}, 0).empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace mv::model
