@@ -9,8 +9,8 @@
 
 namespace mv::api {
 
-// Every route the daemon serves, in one table. schemas/openapi.yaml must list the same set (a
-// unit test compares them).
+// Every route of the API, in one table; with the ops routes (api/ops_routes.h) they are what
+// schemas/openapi.yaml lists (a unit test compares them).
 Router build_router(service::TrunkService& trunks, service::TrunkCheckService& checks,
                     const edge::EdgeStatusSource& edge, std::string openapi_yaml);
 
