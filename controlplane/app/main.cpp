@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "api/api_service.h"
+#include "api/ops_routes.h"
 #include "api/routes.h"
 #include "config/config.h"
 #include "crypto/api_key.h"
@@ -16,6 +17,11 @@
 #include "edge/registration_poller.h"
 #include "http/cpprest_server.h"
 #include "http/jsonrpc_http_client.h"
+#include "logging/log_formatter.h"
+#include "metrics/edge_metrics.h"
+#include "metrics/http_metrics.h"
+#include "metrics/noc_service_metrics.h"
+#include "metrics/registry.h"
 #include "model/api_key_request.h"
 #include "noc_page.h"
 #include "openapi_document.h"
@@ -61,8 +67,14 @@ int serve(const config::Config& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto log = spdlog::stdout_logger_mt("controlplane");
+  log->set_formatter(std::make_unique<logging::LineFormatter>(
+      config.log_format == "text" ? logging::LogFormat::text : logging::LogFormat::json));
   log->set_level(spdlog::level::from_str(config.log_level));
   log->flush_on(spdlog::level::info);
+
+  metrics::Registry metrics;
+  metrics::HttpMetrics http_metrics(metrics);
+  metrics::EdgeReloadMetrics reload_metrics(metrics);
 
   http::CpprestServer::configure_thread_pool(config.http.threads);
   store::RedisPool redis(config.redis, config.redis_pool_size);
@@ -76,10 +88,17 @@ int serve(const config::Config& config) {
     // The rows already in Redis stay in force; the next start writes the configured list.
     log->error("cannot write the application servers to Redis: {}", e.what());
   }
-  edge::EdgeReloader edge(rpc, redis, kamailio_db, config.kamailio.rpc_endpoints, {}, log);
+  edge::EdgeReloader edge(rpc, redis, kamailio_db, config.kamailio.rpc_endpoints, {},
+                          reload_metrics, log);
   edge::RegistrationPoller registrations(rpc, redis, config.kamailio.redis_db,
                                          config.kamailio.rpc_endpoints,
                                          config.kamailio.registration_poll, log);
+  metrics::RedisErrorMetrics redis_errors({&redis, &kamailio_db});
+  metrics::EdgeStatusMetrics edge_metrics(edge);
+  metrics::RegistrationMetrics registration_metrics(registrations);
+  metrics.add_source(redis_errors);
+  metrics.add_source(edge_metrics);
+  metrics.add_source(registration_metrics);
   util::SystemClock clock;
   service::TrunkService trunks(trunk_store, clock, edge);
   // A probe's RPC returns with the SIP answer, at the latest when Kamailio's fr_timer (5 s) ends.
@@ -96,20 +115,47 @@ int serve(const config::Config& config) {
   service::NocService noc(
       rpc, catalog, edge, clock,
       {config.kamailio.rpc_endpoints, config.kamailio.app_servers, edge_settings(config)});
+  auto noc_metrics = metrics::noc_service_metrics(noc);
+  metrics.add_source(noc_metrics);
   auto noc_page =
       api::noc_page_files(std::string(web::kNoc_index_html), std::string(web::kNoc_noc_css),
                           std::string(web::kNoc_noc_js));
-  api::ApiService api(api::build_router(trunks, checks, edge, noc, key_store, clock,
-                                        std::string(kOpenApiYaml), std::move(noc_page)),
-                      key_store, log);
+  auto router = api::build_router(trunks, checks, edge, noc, key_store, clock,
+                                  std::string(kOpenApiYaml), std::move(noc_page));
+  api::OpsContext ops{metrics, edge, [&redis] {
+                        try {
+                          return redis.command({"PING"}).text == "PONG";
+                        } catch (const store::StoreUnavailable&) {
+                          return false;
+                        }
+                      }};
+  // With an admin listener the ops routes live only there: the main port answers 404 for them.
+  std::optional<api::ApiService> admin_api;
+  std::optional<http::CpprestServer> admin_server;
+  if (config.http.admin_port != 0) {
+    api::Router admin_router;
+    api::add_ops_routes(admin_router, ops);
+    admin_api.emplace(std::move(admin_router), key_store, log, &http_metrics);
+    admin_server.emplace(config.http.admin_address, config.http.admin_port, *admin_api, log);
+  } else {
+    api::add_ops_routes(router, ops);
+  }
+  api::ApiService api(std::move(router), key_store, log, &http_metrics);
   http::CpprestServer server(config.http.address, config.http.port, api, log);
 
+  // The admin listener first: once the main port answers, both do.
+  if (admin_server) {
+    admin_server->start();
+    log->info("metrics, health and readiness on http://{}:{}", config.http.admin_address,
+              config.http.admin_port);
+  }
   server.start();
   log->info("listening on http://{}:{}", config.http.address, config.http.port);
   int received = 0;
   sigwait(&signals, &received);
   log->info("signal {} received, stopping", received);
   server.stop();
+  if (admin_server) admin_server->stop();
   return 0;
 }
 

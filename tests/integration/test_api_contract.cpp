@@ -301,7 +301,7 @@ BOOST_AUTO_TEST_CASE(zz_password_never_logged) {
   post(stack().key_a,
        R"({"name":"pw","proxy":"p.example","username":"u","password":"LogCanary-9f8e7d\n"})");
   auto log = stack().daemon.log_text();
-  BOOST_TEST(log.find("status=201") != std::string::npos);
+  BOOST_TEST(log.find(R"("status":201)") != std::string::npos);
   BOOST_TEST(log.find("LogCanary") == std::string::npos);
   BOOST_TEST(log.find("\"secret\"") == std::string::npos);
 }

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/browser.h"
 #include "support/edge_fixture.h"
 
 namespace mv::test {
@@ -41,6 +42,51 @@ struct NocFixture : EdgeFixture {
       }
     }
     return nullptr;
+  }
+
+  std::string daemon_url() const { return "http://127.0.0.1:" + std::to_string(daemon.port()); }
+
+  // The operator's CLI: the table `mvctl dispatcher` prints.
+  std::string mvctl_dispatcher() {
+    return run_and_capture(
+        {MV_MVCTL_BINARY, "--url", daemon_url(), "--key", admin_key, "dispatcher"});
+  }
+
+  // The row of the NOC page's destination table for `trunk`, as headless Chromium rendered it
+  // (empty when the page shows none).
+  std::string page_row(const json& trunk) {
+    auto dom = chromium_dom(daemon_url() + "/noc/#key=" + admin_key);
+    auto at = dom.find("data-trunk-id=\"" + trunk["id"].get<std::string>() + "\"");
+    return at == std::string::npos ? "" : dom.substr(at, dom.find("</tr>", at) - at);
+  }
+
+  // The CLI line for `trunk`'s gateway (empty when there is none).
+  std::string cli_line(const json& trunk) {
+    auto table = mvctl_dispatcher();
+    auto at = table.find(trunk["id"].get<std::string>());
+    if (at == std::string::npos) return "";
+    auto start = table.rfind('\n', at) + 1;
+    return table.substr(start, table.find('\n', at) - start);
+  }
+
+  std::string metrics() { return daemon.call("GET", "/metrics", "").body; }
+
+  // mv_dispatcher_destinations{state="inactive"} of the node (-1 when /metrics lacks it). The
+  // application server's destination counts too: no sipp answers its probes here.
+  int inactive_destinations() {
+    auto series =
+        "mv_dispatcher_destinations{node=\"" + kamailio.rpc_url() + "\",state=\"inactive\"} ";
+    auto text = metrics();
+    auto at = text.find(series);
+    return at == std::string::npos ? -1 : std::stoi(text.substr(at + series.size()));
+  }
+
+  int inactive_in_view() {
+    int inactive = 0;
+    for (const auto& set : noc("dispatcher")["nodes"][0]["sets"]) {
+      for (const auto& item : set["destinations"]) inactive += item["state"] == "inactive";
+    }
+    return inactive;
   }
 
   std::string health_state(const json& trunk) {
@@ -97,14 +143,32 @@ BOOST_FIXTURE_TEST_CASE(dispatcher_follows_probes, ProbingFixture) {
   BOOST_TEST(item["latency"].is_object());
   BOOST_TEST(destination(second)["gateway_name"] == "gw-two");
 
+  BOOST_TEST(cli_line(first).find(" active ") != std::string::npos, mvctl_dispatcher());
+  BOOST_TEST(page_row(first).find("data-state=\"active\"") != std::string::npos);
+  BOOST_TEST(page_row(first).find("gw-one") != std::string::npos);
+  chromium_screenshot(daemon_url() + "/noc/#key=" + admin_key,
+                      test_artifacts_dir() + "/noc-page-both-active.png");
+
   first_carrier.finish(0ms);  // the carrier is gone
-  BOOST_TEST(shows(first, "inactive", 30s));
+  BOOST_TEST_REQUIRE(shows(first, "inactive", 30s));
   BOOST_TEST(destination(second)["state"] == "active");
   BOOST_TEST(destination(first)["latency"]["timeouts"].get<int>() > 0);
+  // The CLI, the page and the metrics show it too.
+  BOOST_TEST(cli_line(first).find(" inactive ") != std::string::npos, mvctl_dispatcher());
+  BOOST_TEST(cli_line(second).find(" active ") != std::string::npos, mvctl_dispatcher());
+  auto row = page_row(first);
+  BOOST_TEST(row.find("data-state=\"inactive\"") != std::string::npos, row);
+  BOOST_TEST(row.find(">inactive<") != std::string::npos, row);
+  chromium_screenshot(daemon_url() + "/noc/#key=" + admin_key,
+                      test_artifacts_dir() + "/noc-page-one-inactive.png");
+  // The metric counts what the dispatcher view shows (the first trunk among them).
+  BOOST_TEST(wait_until([&] { return inactive_destinations() == inactive_in_view(); }, 10s));
 
   auto back = carrier(first_port);
   BOOST_TEST(shows(first, "active", 30s));
   BOOST_TEST(destination(second)["state"] == "active");
+  BOOST_TEST(cli_line(first).find(" active ") != std::string::npos, mvctl_dispatcher());
+  BOOST_TEST(page_row(first).find("data-state=\"active\"") != std::string::npos);
 }
 
 // Verifies customer keys get 403 on every NOC view, another customer's trunk health is 404,
@@ -169,6 +233,14 @@ BOOST_FIXTURE_TEST_CASE(drift_after_rows_changed_behind_the_daemon, NocFixture) 
   BOOST_TEST(node["tables"]["htable"]["extra"][0]["trunk_id"].is_null());
   BOOST_TEST(node["tables"]["htable"]["extra"][0]["row"] == "key_name=x:stray key_value=1");
   BOOST_TEST(health_state(trunk) == "not_loaded");
+  auto scraped = metrics();
+  auto node_label = "node=\"" + kamailio.rpc_url() + "\"";
+  BOOST_TEST(scraped.find("mv_edge_drift_rows{" + node_label + ",table=\"dispatcher\"} 1") !=
+                 std::string::npos,
+             scraped);
+  BOOST_TEST(scraped.find("mv_edge_drift_rows{" + node_label + ",table=\"htable\"} 1") !=
+                 std::string::npos,
+             scraped);
 }
 
 // Verifies the registrations view shows a registering trunk REGED with its ids, the drift view

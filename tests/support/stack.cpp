@@ -39,17 +39,23 @@ std::string RedisServer::cli(const std::vector<std::string>& args) const {
   return run_and_capture(argv);
 }
 
-ControlPlane::ControlPlane(const RedisServer& redis, const std::string& extra_yaml)
+ControlPlane::ControlPlane(const RedisServer& redis, const std::string& extra_yaml,
+                           const std::string& extra_http_yaml)
     : port_(free_tcp_port()),
       config_path_(dir_.path() + "/controlplane.yaml"),
       log_path_(dir_.path() + "/controlplane.log") {
   std::ofstream(config_path_) << "http:\n  listen: 127.0.0.1:" << port_ << "\n  threads: 16\n"
-                              << "redis:\n  port: " << redis.port()
+                              << extra_http_yaml << "redis:\n  port: " << redis.port()
                               << "\n  pool_size: 16\n  command_timeout_ms: 300\n"
                               << extra_yaml;
   process_ = ChildProcess({controlplane_binary(), "-c", config_path_, "serve"}, log_path_);
-  bool up = wait_until([&] { return http_request(port_, "GET", "/healthz").status == 200; },
-                       std::chrono::seconds(15));
+  // /healthz is 200, or 404 when it is served on an admin port (started before the main one).
+  bool up = wait_until(
+      [&] {
+        auto status = http_request(port_, "GET", "/healthz").status;
+        return status == 200 || status == 404;
+      },
+      std::chrono::seconds(15));
   if (!up) throw std::runtime_error("controlplane did not start: " + log_text());
 }
 

@@ -27,10 +27,12 @@ class RedisServer {
   ChildProcess process_;
 };
 
-// The real controlplane binary (built by CMake) serving against `redis`.
+// The real controlplane binary (built by CMake) serving against `redis`. `extra_yaml` is added
+// at the top level of its config, `extra_http_yaml` under `http:` (e.g. "  admin_port: 9100\n").
 class ControlPlane {
  public:
-  explicit ControlPlane(const RedisServer& redis, const std::string& extra_yaml = "");
+  explicit ControlPlane(const RedisServer& redis, const std::string& extra_yaml = "",
+                        const std::string& extra_http_yaml = "");
   ~ControlPlane();
 
   int port() const { return port_; }

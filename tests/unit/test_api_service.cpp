@@ -7,13 +7,22 @@
 #include "api/api_service.h"
 #include "api/routes.h"
 #include "crypto/api_key.h"
+#include "logging/log_formatter.h"
 #include "support/fakes.h"
 
 namespace mv::api {
 
 BOOST_AUTO_TEST_SUITE(api_service)
 
-// The whole API over fakes: routes, wrapper, service; logs captured in `log_text`.
+std::shared_ptr<spdlog::logger> json_logger(std::ostringstream& out) {
+  auto log = std::make_shared<spdlog::logger>(
+      "test", std::make_shared<spdlog::sinks::ostream_sink_st>(out));
+  log->set_formatter(std::make_unique<logging::LineFormatter>(logging::LogFormat::json));
+  return log;
+}
+
+// The whole API over fakes: routes, wrapper, service; logs captured in `log_text` (JSON lines),
+// requests counted in `metrics`.
 struct ApiFixture {
   test::FakeTrunkStore trunks;
   test::FakeApiKeyStore keys;
@@ -29,9 +38,10 @@ struct ApiFixture {
   test::FakeKamailioRpc rpc;
   test::FakeTrunkCatalog catalog;
   service::NocService noc{rpc, catalog, edge, clock, {}};
+  metrics::Registry metrics;
+  metrics::HttpMetrics http_metrics{metrics};
   ApiService api{build_router(service, checks, edge, noc, keys, clock, "openapi: 3.1.0\n"), keys,
-                 std::make_shared<spdlog::logger>(
-                     "test", std::make_shared<spdlog::sinks::ostream_sink_st>(log_text))};
+                 json_logger(log_text), &http_metrics};
   std::string token;
 
   ApiFixture() {
@@ -175,16 +185,94 @@ BOOST_FIXTURE_TEST_CASE(password_never_in_response_or_log, ApiFixture) {
   BOOST_TEST(call("GET", "/v1/trunks/" + id).body.find(password) == std::string::npos);
   BOOST_TEST(call("GET", "/v1/trunks").body.find(password) == std::string::npos);
   BOOST_TEST(log_text.str().find(password) == std::string::npos);
-  BOOST_TEST(log_text.str().find("status=201") != std::string::npos);
+  BOOST_TEST(log_text.str().find(R"("status":201)") != std::string::npos);
 }
 
-// Verifies the OpenAPI document and health check need no key.
+// Verifies the OpenAPI document needs no key (the ops routes: see the ops_routes suite).
 BOOST_FIXTURE_TEST_CASE(public_routes_need_no_key, ApiFixture) {
   HttpRequest doc{"GET", "/v1/openapi.yaml", "", {}, ""};
   auto response = api.handle(doc);
   BOOST_TEST(response.status == 200);
   BOOST_TEST(response.body == "openapi: 3.1.0\n");
-  BOOST_TEST(api.handle(HttpRequest{"GET", "/healthz", "", {}, ""}).status == 200);
+}
+
+// Verifies requests are counted under the route pattern, never the path with its ids, and
+// paths no route matches under "unmatched".
+BOOST_FIXTURE_TEST_CASE(requests_counted_by_route_pattern, ApiFixture) {
+  auto created = call("POST", "/v1/trunks", R"({"name":"a","proxy":"b.example"})");
+  auto id = nlohmann::json::parse(created.body)["id"].get<std::string>();
+  call("GET", "/v1/trunks/" + id);
+  call("GET", "/v1/trunks/" + id);
+  call("GET", "/v1/trunks/trunk_missing");
+  call("GET", "/v1/nothing/here");
+  auto text = metrics.render();
+  BOOST_TEST(
+      text.find(R"(mv_http_requests_total{route="/v1/trunks",method="POST",status="201"} 1)") !=
+      std::string::npos);
+  BOOST_TEST(
+      text.find(R"(mv_http_requests_total{route="/v1/trunks/{id}",method="GET",status="200"} 2)") !=
+      std::string::npos);
+  BOOST_TEST(
+      text.find(R"(mv_http_requests_total{route="/v1/trunks/{id}",method="GET",status="404"} 1)") !=
+      std::string::npos);
+  BOOST_TEST(
+      text.find(R"(mv_http_requests_total{route="unmatched",method="GET",status="404"} 1)") !=
+      std::string::npos);
+  BOOST_TEST(
+      text.find(
+          R"(mv_http_request_duration_seconds_count{route="/v1/trunks/{id}",method="GET"} 3)") !=
+      std::string::npos);
+  BOOST_TEST(text.find(id) == std::string::npos);
+  BOOST_TEST(text.find("cust_123") == std::string::npos);
+}
+
+std::vector<nlohmann::json> log_lines(const std::ostringstream& out) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream text(out.str());
+  std::string line;
+  while (std::getline(text, line)) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+// Verifies the request line carries request_id, customer_id, trunk_id (from the path, or from
+// the Location of a create), method, route, status and duration_ms, and never the key.
+BOOST_FIXTURE_TEST_CASE(request_line_has_its_fields, ApiFixture) {
+  auto created = call("POST", "/v1/trunks", R"({"name":"a","proxy":"b.example"})",
+                      {{"x-request-id", "req-create"}});
+  auto id = nlohmann::json::parse(created.body)["id"].get<std::string>();
+  call("GET", "/v1/trunks/" + id, "", {{"x-request-id", "req-get"}});
+  call("GET", "/v1/trunks", "", {{"authorization", "Bearer mv_live_000000000000_bad"}});
+  auto lines = log_lines(log_text);
+  BOOST_TEST_REQUIRE(lines.size() == 3u);
+  BOOST_TEST(lines[0]["msg"] == "request");
+  BOOST_TEST(lines[0]["request_id"] == "req-create");
+  BOOST_TEST(lines[0]["customer_id"] == "cust_123");
+  BOOST_TEST(lines[0]["trunk_id"] == id);
+  BOOST_TEST(lines[0]["method"] == "POST");
+  BOOST_TEST(lines[0]["route"] == "/v1/trunks");
+  BOOST_TEST(lines[0]["status"] == 201);
+  BOOST_TEST(lines[0]["duration_ms"].is_number());
+  BOOST_TEST(lines[1]["request_id"] == "req-get");
+  BOOST_TEST(lines[1]["trunk_id"] == id);
+  BOOST_TEST(lines[1]["route"] == "/v1/trunks/{id}");
+  BOOST_TEST(lines[2]["status"] == 401);
+  BOOST_TEST(!lines[2].contains("customer_id"));
+  BOOST_TEST(lines[2]["request_id"].get<std::string>().size() == 16u);
+  BOOST_TEST(log_text.str().find(token) == std::string::npos);
+  BOOST_TEST(log_text.str().find("mv_live_") == std::string::npos);
+  BOOST_TEST(log_text.str().find("Bearer") == std::string::npos);
+}
+
+// Verifies a line logged while a request runs (here: storage down) carries its request_id.
+BOOST_FIXTURE_TEST_CASE(lines_inside_a_request_carry_its_id, ApiFixture) {
+  trunks.unavailable = true;
+  call("GET", "/v1/trunks", "", {{"x-request-id", "req-down"}});
+  auto lines = log_lines(log_text);
+  BOOST_TEST_REQUIRE(lines.size() == 2u);
+  BOOST_TEST(lines[0]["level"] == "warn");
+  BOOST_TEST(lines[0]["request_id"] == "req-down");
+  BOOST_TEST(lines[0]["customer_id"] == "cust_123");
+  BOOST_TEST(lines[1]["status"] == 503);
 }
 
 // Verifies every 503, also the one after endless write conflicts, tells the client when to retry.

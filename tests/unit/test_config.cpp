@@ -21,6 +21,8 @@ BOOST_AUTO_TEST_CASE(empty_file_gives_defaults) {
   BOOST_TEST(load.config->http.port == 8080);
   BOOST_TEST(load.config->redis.port == 6379);
   BOOST_TEST(load.config->log_level == "info");
+  BOOST_TEST(load.config->log_format == "json");
+  BOOST_TEST(load.config->http.admin_port == 0);
 }
 
 // Verifies every documented key is read.
@@ -113,6 +115,42 @@ BOOST_AUTO_TEST_CASE(kamailio_db_must_differ) {
   auto load = parse_config("redis:\n  db: 1\nkamailio:\n  redis_db: 1\n");
   BOOST_TEST(!load.config.has_value());
   BOOST_TEST(mentions(load, "kamailio.redis_db: must differ from redis.db"));
+}
+
+// Verifies the admin listener: its own address and port, or the main address by default.
+BOOST_AUTO_TEST_CASE(admin_listener_is_read) {
+  auto load = parse_config(
+      "http:\n  listen: 0.0.0.0:8080\n  admin_address: 127.0.0.1\n  admin_port: 9100\n"
+      "log_format: text\n");
+  BOOST_REQUIRE_MESSAGE(load.config.has_value(), (load.errors.empty() ? "" : load.errors.front()));
+  BOOST_TEST(load.config->http.admin_address == "127.0.0.1");
+  BOOST_TEST(load.config->http.admin_port == 9100);
+  BOOST_TEST(load.config->log_format == "text");
+  auto defaulted = parse_config("http:\n  listen: 10.0.0.1:8080\n  admin_port: 9100\n");
+  BOOST_REQUIRE(defaulted.config.has_value());
+  BOOST_TEST(defaulted.config->http.admin_address == "10.0.0.1");
+}
+
+// Verifies a bad admin listener is refused with its key named: out of range, the main port on
+// an overlapping address, an address without a port; and an unknown log format.
+BOOST_AUTO_TEST_CASE(bad_admin_listener_is_refused) {
+  auto range = parse_config("http:\n  admin_port: 70000\n");
+  BOOST_TEST(mentions(range, "http.admin_port: must be an integer from 1 to 65535"));
+  auto same = parse_config("http:\n  listen: 127.0.0.1:8080\n  admin_port: 8080\n");
+  BOOST_TEST(!same.config.has_value());
+  BOOST_TEST(mentions(same, "http.admin_port: must differ from the port of http.listen"));
+  auto wildcard = parse_config(
+      "http:\n  listen: 0.0.0.0:8080\n  admin_address: 127.0.0.1\n  admin_port: 8080\n");
+  BOOST_TEST(mentions(wildcard, "http.admin_port: must differ"));
+  auto other_address = parse_config(
+      "http:\n  listen: 10.0.0.1:8080\n  admin_address: 127.0.0.1\n  admin_port: 8080\n");
+  BOOST_TEST(other_address.config.has_value());
+  auto no_port = parse_config("http:\n  admin_address: 127.0.0.1\n");
+  BOOST_TEST(mentions(no_port, "http.admin_address: needs http.admin_port"));
+  auto empty = parse_config("http:\n  admin_address: ''\n  admin_port: 9100\n");
+  BOOST_TEST(mentions(empty, "http.admin_address: must be a non-empty string"));
+  auto format = parse_config("log_format: xml\n");
+  BOOST_TEST(mentions(format, "log_format: must be json or text"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

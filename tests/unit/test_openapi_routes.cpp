@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "api/ops_routes.h"
 #include "api/routes.h"
 #include "support/fakes.h"
 
@@ -29,6 +30,8 @@ BOOST_AUTO_TEST_CASE(document_and_route_table_agree) {
   test::FakeApiKeyStore keys;
   auto router =
       build_router(trunks, checks, edge, noc, keys, clock, "", noc_page_files("", "", ""));
+  metrics::Registry metrics;
+  add_ops_routes(router, {metrics, edge, [] { return true; }});
 
   std::set<std::string> served;
   for (const auto& route : router.routes()) served.insert(route.method + " " + route.pattern);

@@ -33,6 +33,25 @@ std::string request_id_for(const HttpRequest& request) {
   return usable ? *given : crypto::random_hex(8);
 }
 
+// A trunk id as the client wrote it in the path: logged only when it could be one.
+bool is_plain_id(const std::string& id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+constexpr std::string_view kTrunkPathPrefix = "/v1/trunks/";
+
+// The trunk a create made, from its Location header.
+std::optional<std::string> created_trunk(const HttpResponse& response) {
+  for (const auto& [name, value] : response.headers) {
+    if (name == "Location" && value.starts_with(kTrunkPathPrefix)) {
+      return value.substr(kTrunkPathPrefix.size());
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 HttpResponse json_response(int status, std::string body) {
@@ -49,11 +68,12 @@ HttpResponse error_response(const ApiError& error) {
   return response;
 }
 
-ApiService::ApiService(Router router, store::ApiKeyStore& keys, std::shared_ptr<spdlog::logger> log)
-    : router_(std::move(router)), keys_(keys), log_(std::move(log)) {}
+ApiService::ApiService(Router router, store::ApiKeyStore& keys, std::shared_ptr<spdlog::logger> log,
+                       metrics::HttpMetrics* metrics)
+    : router_(std::move(router)), keys_(keys), log_(std::move(log)), metrics_(metrics) {}
 
-HttpResponse ApiService::dispatch(const HttpRequest& request,
-                                  std::optional<Principal>& principal) const {
+HttpResponse ApiService::dispatch(const HttpRequest& request, std::string& route_pattern,
+                                  logging::LogScope& log_fields) const {
   auto match = router_.match(request.method, request.path);
   if (!match.route) {
     if (match.allowed_methods.empty())
@@ -66,14 +86,22 @@ HttpResponse ApiService::dispatch(const HttpRequest& request,
     return response;
   }
   const Route& route = *match.route;
+  route_pattern = route.pattern;
+  if (auto id = match.path_params.find("id"); id != match.path_params.end() &&
+                                              route.pattern.starts_with(kTrunkPathPrefix) &&
+                                              is_plain_id(id->second)) {
+    log_fields.add("trunk_id", id->second);
+  }
   if (request.body_over_limit || request.body.size() > model::kMaxBodyBytes) {
     return error_response({ErrorCode::payload_too_large, "request body is larger than 64 KiB"});
   }
+  std::optional<Principal> principal;
   if (route.access != Access::anyone) {
     principal = authenticate(request.header("authorization"), keys_);
     if (!principal) {
       return error_response({ErrorCode::unauthorized, "a valid Bearer API key is required"});
     }
+    log_fields.add("customer_id", principal->customer_id);
     if (route.access == Access::admin && principal->role != "admin") {
       return error_response({ErrorCode::forbidden, "this resource needs an admin key"});
     }
@@ -88,27 +116,33 @@ HttpResponse ApiService::dispatch(const HttpRequest& request,
 HttpResponse ApiService::handle(const HttpRequest& request) const {
   auto started = std::chrono::steady_clock::now();
   auto request_id = request_id_for(request);
-  std::optional<Principal> principal;
+  logging::LogScope log_fields({{"request_id", request_id}});
+  std::string route;
   HttpResponse response;
   try {
-    response = dispatch(request, principal);
+    response = dispatch(request, route, log_fields);
   } catch (const store::StoreUnavailable& e) {
-    log_->warn("request_id={} storage unavailable: {}", request_id, e.what());
+    log_->warn("storage unavailable: {}", e.what());
     response =
         error_response({ErrorCode::service_unavailable, "storage is unavailable; retry shortly"});
   } catch (const std::exception& e) {
-    log_->error("request_id={} internal error: {}", request_id, e.what());
+    log_->error("internal error: {}", e.what());
     response = error_response({ErrorCode::internal_error, "internal error"});
   }
+  if (auto trunk_id = created_trunk(response)) log_fields.add("trunk_id", *trunk_id);
   response.headers.emplace_back("X-Request-Id", request_id);
   response.headers.emplace_back("Cache-Control", "no-store");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
 
-  auto elapsed =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
-  log_->info("request_id={} method={} path={} status={} customer={} ms={:.2f}", request_id,
-             request.method.substr(0, 16), request.path.substr(0, 200), response.status,
-             principal ? principal->customer_id : "-", elapsed.count());
+  std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+  if (metrics_) metrics_->observe(route, request.method, response.status, elapsed.count());
+  // Never a header: the Authorization header carries the key.
+  logging::LogScope request_fields({{"method", request.method.substr(0, 16)},
+                                    {"route", route.empty() ? "unmatched" : route},
+                                    {"path", request.path.substr(0, 200)},
+                                    {"status", std::int64_t{response.status}},
+                                    {"duration_ms", elapsed.count() * 1000}});
+  log_->info("request");
   return response;
 }
 

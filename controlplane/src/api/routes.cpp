@@ -72,8 +72,6 @@ Router build_router(service::TrunkService& trunks, service::TrunkCheckService& c
       {"GET", "/v1/openapi.yaml", anyone, false, [yaml = std::move(openapi_yaml)](const auto&) {
          return HttpResponse{200, {{"Content-Type", "application/yaml"}}, yaml};
        }});
-  router.add({"GET", "/healthz", anyone, false,
-              [](const auto&) { return json_response(200, R"({"status":"ok"})"); }});
   for (auto& file : static_files) {
     auto headers = kStaticFileHeaders;
     headers.emplace_back("Content-Type", file.content_type);

@@ -23,8 +23,8 @@ struct StaticFile {
 // The NOC page at /noc/: its HTML, stylesheet and script (controlplane/web/noc, compiled in).
 std::vector<StaticFile> noc_page_files(std::string index_html, std::string css, std::string js);
 
-// Every route the daemon serves, in one table. schemas/openapi.yaml must list the same set (a
-// unit test compares them).
+// Every route of the API, in one table; with the ops routes (api/ops_routes.h) they are what
+// schemas/openapi.yaml lists (a unit test compares them).
 Router build_router(service::TrunkService& trunks, service::TrunkCheckService& checks,
                     const edge::EdgeStatusSource& edge, service::NocService& noc,
                     store::ApiKeyStore& keys, const util::Clock& clock, std::string openapi_yaml,

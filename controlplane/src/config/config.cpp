@@ -79,6 +79,25 @@ void read_listen(Reader& reader, const YAML::Node& node, HttpConfig& http) {
   http.port = static_cast<int>(port);
 }
 
+bool is_wildcard(const std::string& address) {
+  return address == "0.0.0.0" || address == "::" || address == "[::]";
+}
+
+void read_admin_listener(Reader& reader, const YAML::Node& http, HttpConfig& config) {
+  reader.integer(http["admin_port"], "http.admin_port", 1, 65535, config.admin_port);
+  reader.text(http["admin_address"], "http.admin_address", config.admin_address);
+  if (http["admin_address"] && !http["admin_port"]) {
+    reader.errors.push_back("http.admin_address: needs http.admin_port");
+  }
+  if (config.admin_port == 0) return;
+  if (config.admin_address.empty()) config.admin_address = config.address;
+  bool same_address = config.admin_address == config.address || is_wildcard(config.admin_address) ||
+                      is_wildcard(config.address);
+  if (config.admin_port == config.port && same_address) {
+    reader.errors.push_back("http.admin_port: must differ from the port of http.listen");
+  }
+}
+
 }  // namespace
 
 ConfigLoad parse_config(std::string_view yaml_text) {
@@ -92,14 +111,15 @@ ConfigLoad parse_config(std::string_view yaml_text) {
   Config config;
   Reader reader;
   if (root.IsNull()) return {config, {}};
-  reader.only_keys(root, "", {"http", "redis", "kamailio", "log_level"});
+  reader.only_keys(root, "", {"http", "redis", "kamailio", "log_level", "log_format"});
   if (!reader.errors.empty() && !root.IsMap()) return {std::nullopt, reader.errors};
 
   const auto http = root["http"];
-  reader.only_keys(http, "http", {"listen", "threads"});
+  reader.only_keys(http, "http", {"listen", "threads", "admin_address", "admin_port"});
   if (http && http.IsMap()) {
     read_listen(reader, http["listen"], config.http);
     reader.integer(http["threads"], "http.threads", 1, 256, config.http.threads);
+    read_admin_listener(reader, http, config.http);
   }
 
   const auto redis = root["redis"];
@@ -169,6 +189,10 @@ ConfigLoad parse_config(std::string_view yaml_text) {
     }
   }
 
+  reader.text(root["log_format"], "log_format", config.log_format);
+  if (config.log_format != "json" && config.log_format != "text") {
+    reader.errors.push_back("log_format: must be json or text");
+  }
   reader.text(root["log_level"], "log_level", config.log_level);
   static const std::set<std::string> kLevels{"trace", "debug",    "info", "warn",
                                              "error", "critical", "off"};

@@ -15,6 +15,10 @@ struct HttpConfig {
   int port = 8080;
   // Handlers block on Redis, so the pool is sized for concurrent requests, not for cores.
   std::size_t threads = 16;
+  // When admin_port is set, /metrics, /healthz and /readyz are served only there (and 404 on
+  // the main port), so scrapers and load balancers can be kept off the public address.
+  std::string admin_address;  // defaults to `address`
+  int admin_port = 0;         // 0: no admin listener
 };
 
 struct KamailioConfig {
@@ -36,6 +40,7 @@ struct Config {
   std::size_t redis_pool_size = 16;
   KamailioConfig kamailio;
   std::string log_level = "info";
+  std::string log_format = "json";  // json: one object per line; text: for people
 };
 
 struct ConfigLoad {

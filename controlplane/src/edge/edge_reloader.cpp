@@ -32,11 +32,13 @@ std::int64_t now_unix_ns() {
 
 EdgeReloader::EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_db,
                            store::RedisPool& kamailio_db, std::vector<std::string> endpoints,
-                           Timing timing, std::shared_ptr<spdlog::logger> log)
+                           Timing timing, metrics::EdgeReloadMetrics& reload_metrics,
+                           std::shared_ptr<spdlog::logger> log)
     : rpc_(rpc),
       daemon_db_(daemon_db),
       kamailio_db_(kamailio_db),
       timing_(timing),
+      reload_metrics_(reload_metrics),
       log_(std::move(log)) {
   for (auto& endpoint : endpoints) {
     NodeStatus node;
@@ -156,6 +158,21 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
     log_->warn("edge {} has {} {} rows loaded, Redis holds {}: reloading", endpoint,
                table.loaded_rows, table.table, table.expected_rows);
   }
+  auto started = std::chrono::steady_clock::now();
+  try {
+    bool in_sync = reload_table(endpoint, table, version, node);
+    reload_metrics_.reloaded(endpoint, table.table, in_sync ? "ok" : "mismatch",
+                             std::chrono::steady_clock::now() - started);
+    return in_sync;
+  } catch (...) {
+    reload_metrics_.reloaded(endpoint, table.table, "error",
+                             std::chrono::steady_clock::now() - started);
+    throw;
+  }
+}
+
+bool EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table,
+                                std::int64_t version, NodeStatus& node) {
   // dispatcher.reload marks every destination active again: a carrier that probes had taken out
   // would get calls (and make them wait for a timeout) until it failed two probes more.
   std::vector<nlohmann::json> down;
@@ -195,6 +212,7 @@ bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& 
   }
   // uac.reg_reload would drop every registration first (and cannot run more than once per
   // reg_gc_interval): compare record by record and change only the ones that differ.
+  auto started = std::chrono::steady_clock::now();
   std::map<std::string, std::map<std::string, std::string>> wanted;  // l_uuid -> row
   std::vector<store::RedisCommand> reads;
   for (const auto& key : keys) reads.push_back({"HGETALL", key});
@@ -238,6 +256,10 @@ bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& 
   table.loaded_rows = changes == 0 ? loaded.size() : registration_records(endpoint).size();
   bool in_sync = table.loaded_rows == table.expected_rows;
   table.loaded_version = in_sync ? version : -1;
+  if (changes > 0) {
+    reload_metrics_.reloaded(endpoint, table.table, in_sync ? "ok" : "mismatch",
+                             std::chrono::steady_clock::now() - started);
+  }
   return in_sync;
 }
 

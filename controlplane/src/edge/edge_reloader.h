@@ -15,6 +15,7 @@
 
 #include "edge/edge_status.h"
 #include "kamailio/kamailio_rpc.h"
+#include "metrics/edge_metrics.h"
 #include "service/trunk_service.h"
 #include "store/redis_client.h"
 
@@ -35,10 +36,11 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
     std::chrono::milliseconds verify_every{10000};
   };
 
-  // `daemon_db`: where the trunks and the edge generations live; `kamailio_db`: Kamailio's rows.
+  // `daemon_db`: where the trunks and the edge generations live; `kamailio_db`: Kamailio's rows;
+  // `reload_metrics`: counts every reload with its result and duration.
   EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_db,
                store::RedisPool& kamailio_db, std::vector<std::string> endpoints, Timing timing,
-               std::shared_ptr<spdlog::logger> log);
+               metrics::EdgeReloadMetrics& reload_metrics, std::shared_ptr<spdlog::logger> log);
   ~EdgeReloader() override;
 
   void trunks_changed() override;
@@ -51,6 +53,9 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   // Reloads one table if its version moved (or it is short) and counts it; true when in step.
   bool sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version,
                   NodeStatus& node);
+  // The reload itself: reload RPC, dispatcher states kept, rows counted; true when in step.
+  bool reload_table(const std::string& endpoint, TableStatus& table, std::int64_t version,
+                    NodeStatus& node);
   void detect_restart(NodeStatus& node);
   // uacreg: per-record uac.reg_refresh / reg_unregister / reg_remove until the node's
   // registrations are the rows in Redis.
@@ -79,6 +84,7 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   store::RedisPool& daemon_db_;
   store::RedisPool& kamailio_db_;
   Timing timing_;
+  metrics::EdgeReloadMetrics& reload_metrics_;
   std::shared_ptr<spdlog::logger> log_;
 
   mutable std::mutex mutex_;

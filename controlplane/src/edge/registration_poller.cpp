@@ -1,5 +1,6 @@
 #include "edge/registration_poller.h"
 
+#include "logging/log_context.h"
 #include "model/edge_rows.h"
 #include "model/registration.h"
 #include "store/redis_keys.h"
@@ -61,9 +62,17 @@ void RegistrationPoller::run() {
       // A reply of another shape must not end the poller's thread.
       log_->error("registrations: unexpected JSON-RPC reply: {}", e.what());
     }
+    std::map<std::string, std::size_t> counts;
+    for (const auto& [trunk_id, registration] : known_) ++counts[registration.state];
     lock.lock();
+    counts_ = std::move(counts);
     wake_.wait_for(lock, interval_, [&] { return stopping_; });
   }
+}
+
+std::map<std::string, std::size_t> RegistrationPoller::count_by_state() const {
+  std::lock_guard lock(mutex_);
+  return counts_;
 }
 
 void RegistrationPoller::poll() {
@@ -151,6 +160,7 @@ void RegistrationPoller::record(const std::string& trunk_id, const Observed& obs
   command.insert(command.end(), fields.begin(), fields.end());
   if (daemon_db_.command(command).integer == 1) {
     known_[trunk_id] = next;
+    logging::LogScope fields({{"trunk_id", trunk_id}});
     log_->info("registration trunk={} state={}{}", trunk_id, next.state,
                next.last_error && next.state != "REGED" ? " error=" + *next.last_error : "");
   }

@@ -12,6 +12,7 @@
 
 #include <spdlog/logger.h>
 
+#include "edge/registration_counts.h"
 #include "kamailio/kamailio_rpc.h"
 #include "model/trunk.h"
 #include "store/redis_client.h"
@@ -23,13 +24,16 @@ namespace mv::edge {
 // trunk's state to Redis when it changes. The first node that answers is the one reported; with
 // none answering every known registration becomes UNKNOWN. uac.reg_dump carries passwords in
 // clear text: they are dropped here and never logged.
-class RegistrationPoller {
+class RegistrationPoller final : public RegistrationCounts {
  public:
   // `kamailio_db`: the database number of Kamailio's rows (its uacreg row says a trunk registers).
   RegistrationPoller(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_db, int kamailio_db,
                      std::vector<std::string> endpoints, std::chrono::milliseconds interval,
                      std::shared_ptr<spdlog::logger> log);
-  ~RegistrationPoller();
+  ~RegistrationPoller() override;
+
+  // From the states known after the last poll (what Redis holds for each trunk the edge has).
+  std::map<std::string, std::size_t> count_by_state() const override;
 
  private:
   void run();
@@ -51,7 +55,8 @@ class RegistrationPoller {
   std::shared_ptr<spdlog::logger> log_;
   std::map<std::string, model::Registration> known_;  // last state written, per trunk id
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::size_t> counts_;  // by state, copied from known_ after each poll
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread worker_;

@@ -52,9 +52,10 @@ void RedisConnection::ContextDeleter::operator()(redisContext* context) const {
   redisFree(context);
 }
 
-RedisConnection::RedisConnection(const RedisEndpoint& endpoint)
+RedisConnection::RedisConnection(const RedisEndpoint& endpoint, std::atomic<std::uint64_t>& errors)
     : context_(redisConnectWithTimeout(endpoint.host.c_str(), endpoint.port,
-                                       to_timeval(endpoint.connect_timeout))) {
+                                       to_timeval(endpoint.connect_timeout))),
+      errors_(&errors) {
   if (!context_) fail("cannot allocate a Redis context");
   if (context_->err != 0) fail(std::string("cannot connect to Redis: ") + context_->errstr);
   if (redisSetTimeout(context_.get(), to_timeval(endpoint.command_timeout)) != REDIS_OK) {
@@ -73,6 +74,7 @@ RedisConnection::~RedisConnection() = default;
 
 void RedisConnection::fail(const std::string& what) {
   broken_ = true;
+  errors_->fetch_add(1, std::memory_order_relaxed);
   throw StoreUnavailable(what);
 }
 
@@ -108,6 +110,7 @@ std::vector<RedisReply> RedisConnection::pipeline(const std::vector<RedisCommand
   // now. NOSCRIPT is the one expected error: the caller answers it by sending the script.
   for (const auto& reply : replies) {
     if (reply.type == RedisReply::Type::error && !reply.text.starts_with("NOSCRIPT")) {
+      errors_->fetch_add(1, std::memory_order_relaxed);
       throw StoreUnavailable("Redis answered with an error: " + reply.text.substr(0, 80));
     }
   }
@@ -121,6 +124,7 @@ RedisPool::Lease RedisPool::acquire() {
   std::unique_lock lock(mutex_);
   if (!freed_.wait_for(lock, endpoint_.command_timeout,
                        [&] { return !idle_.empty() || leased_ < size_; })) {
+    errors_.fetch_add(1, std::memory_order_relaxed);
     throw StoreUnavailable("no free Redis connection in the pool");
   }
   ++leased_;
@@ -131,7 +135,7 @@ RedisPool::Lease RedisPool::acquire() {
   }
   lock.unlock();
   try {
-    return Lease(*this, std::make_unique<RedisConnection>(endpoint_));
+    return Lease(*this, std::make_unique<RedisConnection>(endpoint_, errors_));
   } catch (...) {
     give_back(nullptr);
     throw;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -36,10 +37,11 @@ using RedisCommand = std::vector<std::string>;
 
 // One hiredis connection. Any I/O error or timeout throws StoreUnavailable and leaves the
 // connection broken(); the pool then drops it and the next lease reconnects. An error reply
-// other than NOSCRIPT also throws StoreUnavailable (the connection stays usable).
+// other than NOSCRIPT also throws StoreUnavailable (the connection stays usable). Each such
+// failure is counted in `errors`.
 class RedisConnection {
  public:
-  explicit RedisConnection(const RedisEndpoint& endpoint);
+  RedisConnection(const RedisEndpoint& endpoint, std::atomic<std::uint64_t>& errors);
   RedisConnection(RedisConnection&&) noexcept;
   RedisConnection& operator=(RedisConnection&&) noexcept;
   ~RedisConnection();
@@ -56,6 +58,7 @@ class RedisConnection {
   [[noreturn]] void fail(const std::string& what);
 
   std::unique_ptr<redisContext, ContextDeleter> context_;
+  std::atomic<std::uint64_t>* errors_;
   bool broken_ = false;
 };
 
@@ -81,6 +84,8 @@ class RedisPool {
   Lease acquire();
   RedisReply command(const RedisCommand& args) { return acquire()->command(args); }
   const RedisEndpoint& endpoint() const { return endpoint_; }
+  // Commands that failed so far (StoreUnavailable thrown), for the metrics.
+  std::uint64_t errors() const { return errors_.load(std::memory_order_relaxed); }
 
  private:
   void give_back(std::unique_ptr<RedisConnection> connection);
@@ -88,6 +93,7 @@ class RedisPool {
   RedisEndpoint endpoint_;
   std::size_t size_;
   std::size_t leased_ = 0;
+  std::atomic<std::uint64_t> errors_{0};
   std::vector<std::unique_ptr<RedisConnection>> idle_;
   std::mutex mutex_;
   std::condition_variable freed_;
