@@ -83,7 +83,8 @@ struct NocFixture : EdgeFixture {
 
   int inactive_in_view() {
     int inactive = 0;
-    for (const auto& set : noc("dispatcher")["nodes"][0]["sets"]) {
+    auto view = noc("dispatcher");
+    for (const auto& set : view["nodes"][0]["sets"]) {
       for (const auto& item : set["destinations"]) inactive += item["state"] == "inactive";
     }
     return inactive;
