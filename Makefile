@@ -1,8 +1,11 @@
 # MiniVoice Edge. `make run` and `make test` do their own set-up on a fresh Debian 12 machine.
-.PHONY: all deps build build-test run stop test format bench clean
+.PHONY: all deps build build-test run stop test fuzz format bench clean
 
 BUILD_DIR ?= build
 TEST_BUILD_DIR ?= build-test
+FUZZ_BUILD_DIR ?= build-fuzz
+# Seconds each libFuzzer target runs in `make fuzz` (six targets: about a minute in all).
+FUZZ_SECONDS ?= 10
 JOBS ?= $(shell nproc)
 
 all: build
@@ -28,13 +31,22 @@ stop:
 
 test: build-test
 	cd $(TEST_BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) fuzz
+
+# libFuzzer targets (fuzz/) built with clang, ASan and UBSan, each run FUZZ_SECONDS from the
+# committed seed corpus; fails on any crash, sanitizer report or broken invariant.
+fuzz:
+	@MV_FUZZ=1 scripts/install-deps.sh
+	cmake -S . -B $(FUZZ_BUILD_DIR) -DMV_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz.sh $(FUZZ_BUILD_DIR)
 
 format:
-	find controlplane tests bench \( -name '*.cpp' -o -name '*.h' \) -print0 | xargs -0 clang-format -i
+	find controlplane tests bench fuzz \( -name '*.cpp' -o -name '*.h' \) -print0 | xargs -0 clang-format -i
 
 bench: build
 	@MV_BENCH=1 scripts/install-deps.sh
 	bash bench/run.sh
 
 clean:
-	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) $(FUZZ_BUILD_DIR)

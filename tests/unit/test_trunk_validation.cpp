@@ -826,6 +826,19 @@ BOOST_AUTO_TEST_CASE(rejects_malformed_json) {
   }
 }
 
+// Verifies that a number beyond a double is refused as invalid_request, not thrown (found by
+// fuzz/fuzz_trunk_body: nlohmann reports it as out_of_range, which the daemon answered with 500).
+BOOST_AUTO_TEST_CASE(rejects_numbers_out_of_range) {
+  for (const auto* body : {R"({"is_active":1e400})", R"({"is_active":-1e999})",
+                           R"({"name":[1.7976931348623159e308]})", R"({"x":{"y":1E+400}})"}) {
+    BOOST_TEST_CONTEXT("body " << body) {
+      std::variant<TrunkPatch, ApiError> parsed = ApiError{ErrorCode::internal_error, "threw"};
+      BOOST_CHECK_NO_THROW(parsed = parse_trunk_patch(body));
+      BOOST_TEST(refusal(parsed) == "request body has a number out of range");
+    }
+  }
+}
+
 // Verifies the required fields and defaults of a created trunk.
 BOOST_AUTO_TEST_CASE(create_requires_name_and_proxy) {
   struct Case {

@@ -49,6 +49,9 @@ std::variant<json, ApiError> parse_json_object_body(std::string_view body) {
     return invalid(e.message);
   } catch (const json::parse_error& e) {
     return invalid("request body is not valid JSON (error at byte " + std::to_string(e.byte) + ")");
+  } catch (const json::out_of_range&) {
+    // A number beyond a double (1e400) is thrown as out_of_range, not parse_error.
+    return invalid("request body has a number out of range");
   }
   if (!document.is_object()) return invalid("request body must be a JSON object");
   return document;
