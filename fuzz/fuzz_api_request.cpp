@@ -41,12 +41,16 @@ struct Daemon {
   service::TrunkCheckService checks{trunks, probe, caller, clock, limiter};
   test::FakeEdgeStatus edge;
   test::FakeApiKeyStore keys;
+  test::FakeKamailioRpc rpc;
+  test::FakeTrunkCatalog catalog;
+  service::NocService noc{rpc, catalog, edge, clock, {}};
   std::ostringstream log_text;
-  api::ApiService api{api::build_router(trunks, checks, edge, "openapi: 3.1.0\n",
-                                        api::noc_page_files("<html>", "body{}", "0;")),
-                      keys,
-                      std::make_shared<spdlog::logger>(
-                          "fuzz", std::make_shared<spdlog::sinks::ostream_sink_st>(log_text))};
+  api::ApiService api{
+      api::build_router({trunks, checks, edge, noc, keys, clock}, "openapi: 3.1.0\n",
+                        api::noc_page_files("<html>", "body{}", "0;")),
+      keys,
+      std::make_shared<spdlog::logger>("fuzz",
+                                       std::make_shared<spdlog::sinks::ostream_sink_st>(log_text))};
 
   Daemon() {
     fuzz::add_fixed_keys(keys);

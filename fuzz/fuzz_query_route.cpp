@@ -29,8 +29,13 @@ struct RouteTable {
   model::RateLimiter limiter{2, 10'000'000'000};
   service::TrunkCheckService checks{trunks, probe, caller, clock, limiter};
   test::FakeEdgeStatus edge;
-  api::Router router = api::build_router(trunks, checks, edge, "openapi: 3.1.0\n",
-                                         api::noc_page_files("<html>", "body{}", "0;"));
+  test::FakeApiKeyStore keys;
+  test::FakeKamailioRpc rpc;
+  test::FakeTrunkCatalog catalog;
+  service::NocService noc{rpc, catalog, edge, clock, {}};
+  api::Router router =
+      api::build_router({trunks, checks, edge, noc, keys, clock}, "openapi: 3.1.0\n",
+                        api::noc_page_files("<html>", "body{}", "0;"));
 };
 
 // The route's pattern with each {name} replaced by its captured segment.

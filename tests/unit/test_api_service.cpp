@@ -40,7 +40,7 @@ struct ApiFixture {
   service::NocService noc{rpc, catalog, edge, clock, {}};
   metrics::Registry metrics;
   metrics::HttpMetrics http_metrics{metrics};
-  ApiService api{build_router(service, checks, edge, noc, keys, clock, "openapi: 3.1.0\n"), keys,
+  ApiService api{build_router({service, checks, edge, noc, keys, clock}, "openapi: 3.1.0\n"), keys,
                  json_logger(log_text), &http_metrics};
   std::string token;
 

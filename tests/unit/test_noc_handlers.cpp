@@ -37,7 +37,7 @@ struct NocApiFixture {
   test::FakeTrunkCatalog catalog;
   service::NocService noc{rpc, catalog, edge, clock, {{kNode, kDeadNode}, {}, {}}};
   std::ostringstream log_text;
-  ApiService api{build_router(service, checks, edge, noc, keys, clock, ""), keys,
+  ApiService api{build_router({service, checks, edge, noc, keys, clock}, ""), keys,
                  std::make_shared<spdlog::logger>(
                      "test", std::make_shared<spdlog::sinks::ostream_sink_st>(log_text))};
   std::string admin = add_key("ops", "admin");

@@ -29,7 +29,7 @@ BOOST_AUTO_TEST_CASE(document_and_route_table_agree) {
   service::NocService noc(rpc, catalog, edge, clock, {});
   test::FakeApiKeyStore keys;
   auto router =
-      build_router(trunks, checks, edge, noc, keys, clock, "", noc_page_files("", "", ""));
+      build_router({trunks, checks, edge, noc, keys, clock}, "", noc_page_files("", "", ""));
   metrics::Registry metrics;
   add_ops_routes(router, {metrics, edge, [] { return true; }});
 

@@ -28,10 +28,14 @@ std::vector<StaticFile> noc_page_files(std::string index_html, std::string css, 
           {"/noc/noc.js", "text/javascript; charset=utf-8", std::move(js)}};
 }
 
-Router build_router(service::TrunkService& trunks, service::TrunkCheckService& checks,
-                    const edge::EdgeStatusSource& edge, service::NocService& noc,
-                    store::ApiKeyStore& keys, const util::Clock& clock, std::string openapi_yaml,
+Router build_router(const RouteTargets& targets, std::string openapi_yaml,
                     std::vector<StaticFile> static_files) {
+  auto& trunks = targets.trunks;
+  auto& checks = targets.checks;
+  const auto& edge = targets.edge;
+  auto& noc = targets.noc;
+  auto& keys = targets.keys;
+  const auto& clock = targets.clock;
   auto with = [&trunks](HttpResponse (*handler)(service::TrunkService&, const RequestContext&)) {
     return [&trunks, handler](const RequestContext& context) { return handler(trunks, context); };
   };

@@ -23,11 +23,19 @@ struct StaticFile {
 // The NOC page at /noc/: its HTML, stylesheet and script (controlplane/web/noc, compiled in).
 std::vector<StaticFile> noc_page_files(std::string index_html, std::string css, std::string js);
 
+// What the routes call into; main owns all of it.
+struct RouteTargets {
+  service::TrunkService& trunks;
+  service::TrunkCheckService& checks;
+  const edge::EdgeStatusSource& edge;
+  service::NocService& noc;
+  store::ApiKeyStore& keys;
+  const util::Clock& clock;
+};
+
 // Every route of the API, in one table; with the ops routes (api/ops_routes.h) they are what
 // schemas/openapi.yaml lists (a unit test compares them).
-Router build_router(service::TrunkService& trunks, service::TrunkCheckService& checks,
-                    const edge::EdgeStatusSource& edge, service::NocService& noc,
-                    store::ApiKeyStore& keys, const util::Clock& clock, std::string openapi_yaml,
+Router build_router(const RouteTargets& targets, std::string openapi_yaml,
                     std::vector<StaticFile> static_files = {});
 
 }  // namespace mv::api
