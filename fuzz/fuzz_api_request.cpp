@@ -21,6 +21,7 @@
 #include "api/routes.h"
 #include "fuzz_checks.h"
 #include "fuzz_keys.h"
+#include "support/fake_api.h"
 
 namespace {
 
@@ -30,27 +31,13 @@ using fuzz::require;
 constexpr std::string_view kStoredPassword = "pw-Stored-7";
 
 // The daemon as main.cpp wires it, with fakes behind it and its log captured.
-struct Daemon {
-  test::FakeTrunkStore store;
-  test::ManualClock clock{1'780'056'000'000'000'000};
-  test::CountingChangeListener changes;
-  service::TrunkService trunks{store, clock, changes};
-  test::FakeSipProbe probe;
-  test::FakeTestCaller caller;
-  model::RateLimiter limiter{2, 10'000'000'000};
-  service::TrunkCheckService checks{trunks, probe, caller, clock, limiter};
-  test::FakeEdgeStatus edge;
-  test::FakeApiKeyStore keys;
-  test::FakeKamailioRpc rpc;
-  test::FakeTrunkCatalog catalog;
-  service::NocService noc{rpc, catalog, edge, clock, {}};
+struct Daemon : test::FakeApiServices {
   std::ostringstream log_text;
-  api::ApiService api{
-      api::build_router({trunks, checks, edge, noc, keys, clock}, "openapi: 3.1.0\n",
-                        api::noc_page_files("<html>", "body{}", "0;")),
-      keys,
-      std::make_shared<spdlog::logger>("fuzz",
-                                       std::make_shared<spdlog::sinks::ostream_sink_st>(log_text))};
+  api::ApiService api{api::build_router(targets(), "openapi: 3.1.0\n",
+                                        api::noc_page_files("<html>", "body{}", "0;")),
+                      keys,
+                      std::make_shared<spdlog::logger>(
+                          "fuzz", std::make_shared<spdlog::sinks::ostream_sink_st>(log_text))};
 
   Daemon() {
     fuzz::add_fixed_keys(keys);
@@ -63,7 +50,7 @@ struct Daemon {
     trunk.password = std::string(kStoredPassword);
     trunk.gateway_name = "primary";
     trunk.created_ns = trunk.updated_ns = 1'780'056'000'000'000'000;
-    store.trunks[trunk.id] = trunk;
+    trunk_store.trunks[trunk.id] = trunk;
   }
 };
 

@@ -11,7 +11,7 @@
 #include "api/trunk_handlers.h"
 #include "fuzz_checks.h"
 #include "model/sip_syntax.h"
-#include "support/fakes.h"
+#include "support/fake_api.h"
 
 namespace {
 
@@ -20,22 +20,9 @@ using fuzz::require;
 
 // The route table as main.cpp builds it; the handlers are never called here.
 struct RouteTable {
-  test::FakeTrunkStore store;
-  test::ManualClock clock{1'780'056'000'000'000'000};
-  test::CountingChangeListener changes;
-  service::TrunkService trunks{store, clock, changes};
-  test::FakeSipProbe probe;
-  test::FakeTestCaller caller;
-  model::RateLimiter limiter{2, 10'000'000'000};
-  service::TrunkCheckService checks{trunks, probe, caller, clock, limiter};
-  test::FakeEdgeStatus edge;
-  test::FakeApiKeyStore keys;
-  test::FakeKamailioRpc rpc;
-  test::FakeTrunkCatalog catalog;
-  service::NocService noc{rpc, catalog, edge, clock, {}};
-  api::Router router =
-      api::build_router({trunks, checks, edge, noc, keys, clock}, "openapi: 3.1.0\n",
-                        api::noc_page_files("<html>", "body{}", "0;"));
+  test::FakeApiServices services;
+  api::Router router = api::build_router(services.targets(), "openapi: 3.1.0\n",
+                                         api::noc_page_files("<html>", "body{}", "0;"));
 };
 
 // The route's pattern with each {name} replaced by its captured segment.

@@ -8,7 +8,7 @@
 #include "api/routes.h"
 #include "crypto/api_key.h"
 #include "logging/log_formatter.h"
-#include "support/fakes.h"
+#include "support/fake_api.h"
 
 namespace mv::api {
 
@@ -23,25 +23,12 @@ std::shared_ptr<spdlog::logger> json_logger(std::ostringstream& out) {
 
 // The whole API over fakes: routes, wrapper, service; logs captured in `log_text` (JSON lines),
 // requests counted in `metrics`.
-struct ApiFixture {
-  test::FakeTrunkStore trunks;
-  test::FakeApiKeyStore keys;
-  test::ManualClock clock{1'780'056'000'000'000'000};
-  test::CountingChangeListener changes;
-  service::TrunkService service{trunks, clock, changes};
+struct ApiFixture : test::FakeApiServices {
   std::ostringstream log_text;
-  test::FakeEdgeStatus edge;
-  test::FakeSipProbe probe;
-  model::RateLimiter check_limiter{2, 10'000'000'000};  // 2 at once, then one per 10 s
-  test::FakeTestCaller caller;
-  service::TrunkCheckService checks{service, probe, caller, clock, check_limiter};
-  test::FakeKamailioRpc rpc;
-  test::FakeTrunkCatalog catalog;
-  service::NocService noc{rpc, catalog, edge, clock, {}};
   metrics::Registry metrics;
   metrics::HttpMetrics http_metrics{metrics};
-  ApiService api{build_router({service, checks, edge, noc, keys, clock}, "openapi: 3.1.0\n"), keys,
-                 json_logger(log_text), &http_metrics};
+  ApiService api{build_router(targets(), "openapi: 3.1.0\n"), keys, json_logger(log_text),
+                 &http_metrics};
   std::string token;
 
   ApiFixture() {
@@ -146,7 +133,7 @@ BOOST_FIXTURE_TEST_CASE(unknown_route_and_method, ApiFixture) {
 
 // Verifies storage failures become 503 with Retry-After, never a crash or a 500.
 BOOST_FIXTURE_TEST_CASE(storage_down_is_503, ApiFixture) {
-  trunks.unavailable = true;
+  trunk_store.unavailable = true;
   auto response = call("GET", "/v1/trunks");
   BOOST_TEST(response.status == 503);
   BOOST_TEST(code_of(response) == "service_unavailable");
@@ -265,7 +252,7 @@ BOOST_FIXTURE_TEST_CASE(request_line_has_its_fields, ApiFixture) {
 
 // Verifies a line logged while a request runs (here: storage down) carries its request_id.
 BOOST_FIXTURE_TEST_CASE(lines_inside_a_request_carry_its_id, ApiFixture) {
-  trunks.unavailable = true;
+  trunk_store.unavailable = true;
   call("GET", "/v1/trunks", "", {{"x-request-id", "req-down"}});
   auto lines = log_lines(log_text);
   BOOST_TEST_REQUIRE(lines.size() == 2u);
@@ -279,7 +266,7 @@ BOOST_FIXTURE_TEST_CASE(lines_inside_a_request_carry_its_id, ApiFixture) {
 BOOST_FIXTURE_TEST_CASE(every_503_has_retry_after, ApiFixture) {
   auto created = call("POST", "/v1/trunks", R"({"name":"a","proxy":"b.example"})");
   auto id = nlohmann::json::parse(created.body)["id"].get<std::string>();
-  trunks.scripted.assign(100, store::WriteResult::conflict);
+  trunk_store.scripted.assign(100, store::WriteResult::conflict);
   auto response = call("PATCH", "/v1/trunks/" + id, R"({"name":"b"})");
   BOOST_TEST(response.status == 503);
   BOOST_TEST(header(response, "Retry-After").value_or("") == "1");
@@ -316,11 +303,11 @@ BOOST_FIXTURE_TEST_CASE(edge_status_is_admin_only, ApiFixture) {
 
 // Verifies a committed create is answered 201 (sync pending) even when the sync read fails.
 BOOST_FIXTURE_TEST_CASE(write_answered_even_if_sync_unreadable, ApiFixture) {
-  trunks.progress_unavailable = true;
+  trunk_store.progress_unavailable = true;
   auto created = call("POST", "/v1/trunks", R"({"name":"a","proxy":"b.example"})");
   BOOST_TEST(created.status == 201);
   BOOST_TEST(nlohmann::json::parse(created.body)["sync"]["state"] == "pending");
-  BOOST_TEST(trunks.trunks.size() == 1u);
+  BOOST_TEST(trunk_store.trunks.size() == 1u);
 }
 
 // Verifies the sync state in responses follows the edge's progress.
@@ -328,7 +315,7 @@ BOOST_FIXTURE_TEST_CASE(sync_state_in_responses, ApiFixture) {
   auto created =
       nlohmann::json::parse(call("POST", "/v1/trunks", R"({"name":"a","proxy":"b.example"})").body);
   BOOST_TEST(created["sync"]["state"] == "pending");
-  trunks.progress = {1, std::nullopt};
+  trunk_store.progress = {1, std::nullopt};
   auto path = "/v1/trunks/" + created["id"].get<std::string>();
   BOOST_TEST(nlohmann::json::parse(call("GET", path).body)["sync"]["state"] == "applied");
   auto patched = nlohmann::json::parse(call("PATCH", path, R"({"name":"b"})").body);

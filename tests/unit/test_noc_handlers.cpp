@@ -7,7 +7,7 @@
 #include "api/api_service.h"
 #include "api/routes.h"
 #include "crypto/api_key.h"
-#include "support/fakes.h"
+#include "support/fake_api.h"
 #include "support/kamailio_replies.h"
 
 namespace mv::api {
@@ -22,29 +22,16 @@ constexpr const char* kRecordedTrunk = "trunk_20261122T182939.475543228";
 
 // The whole API over fakes, with one answering edge node (the recorded replies) and one down;
 // the recorded trunk belongs to cust_a.
-struct NocApiFixture {
-  test::FakeTrunkStore trunks;
-  test::FakeApiKeyStore keys;
-  test::ManualClock clock{1'795'390'140'000'000'000};
-  test::CountingChangeListener changes;
-  service::TrunkService service{trunks, clock, changes};
-  test::FakeEdgeStatus edge;
-  test::FakeSipProbe probe;
-  model::RateLimiter check_limiter{2, 10'000'000'000};
-  test::FakeTestCaller caller;
-  service::TrunkCheckService checks{service, probe, caller, clock, check_limiter};
-  test::FakeKamailioRpc rpc;
-  test::FakeTrunkCatalog catalog;
-  service::NocService noc{rpc, catalog, edge, clock, {{kNode, kDeadNode}, {}, {}}};
+struct NocApiFixture : test::FakeApiServices {
   std::ostringstream log_text;
-  ApiService api{build_router({service, checks, edge, noc, keys, clock}, ""), keys,
+  ApiService api{build_router(targets(), ""), keys,
                  std::make_shared<spdlog::logger>(
                      "test", std::make_shared<spdlog::sinks::ostream_sink_st>(log_text))};
   std::string admin = add_key("ops", "admin");
   std::string owner = add_key("cust_a", "customer");
   std::string stranger = add_key("cust_b", "customer");
 
-  NocApiFixture() {
+  NocApiFixture() : FakeApiServices(1'795'390'140'000'000'000, {{kNode, kDeadNode}, {}, {}}) {
     rpc.down.insert(kDeadNode);
     rpc.replies[{kNode, "dispatcher.list"}] = json::parse(test::kDispatcherList);
     rpc.replies[{kNode, "permissions.addressDump"}] = json::parse(test::kAddressDump);
@@ -62,7 +49,7 @@ struct NocApiFixture {
     trunk.password = "s3cretPW";
     trunk.edge_set = 1001;
     trunk.edge_order = 1;
-    trunks.trunks[trunk.id] = trunk;
+    trunk_store.trunks[trunk.id] = trunk;
     catalog.trunks.push_back(trunk);
     catalog.sets["cust_a"] = 1001;
   }

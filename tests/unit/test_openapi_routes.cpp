@@ -7,7 +7,7 @@
 
 #include "api/ops_routes.h"
 #include "api/routes.h"
-#include "support/fakes.h"
+#include "support/fake_api.h"
 
 namespace mv::api {
 
@@ -15,23 +15,10 @@ BOOST_AUTO_TEST_SUITE(openapi_routes)
 
 // Verifies schemas/openapi.yaml lists exactly the (method, path) pairs the daemon routes.
 BOOST_AUTO_TEST_CASE(document_and_route_table_agree) {
-  test::FakeTrunkStore store;
-  test::ManualClock clock{0};
-  test::CountingChangeListener changes;
-  service::TrunkService trunks(store, clock, changes);
-  test::FakeEdgeStatus edge;
-  test::FakeSipProbe probe;
-  model::RateLimiter limiter(1, 1);
-  test::FakeTestCaller caller;
-  service::TrunkCheckService checks(trunks, probe, caller, clock, limiter);
-  test::FakeKamailioRpc rpc;
-  test::FakeTrunkCatalog catalog;
-  service::NocService noc(rpc, catalog, edge, clock, {});
-  test::FakeApiKeyStore keys;
-  auto router =
-      build_router({trunks, checks, edge, noc, keys, clock}, "", noc_page_files("", "", ""));
+  test::FakeApiServices services;
+  auto router = build_router(services.targets(), "", noc_page_files("", "", ""));
   metrics::Registry metrics;
-  add_ops_routes(router, {metrics, edge, [] { return true; }});
+  add_ops_routes(router, {metrics, services.edge, [] { return true; }});
 
   std::set<std::string> served;
   for (const auto& route : router.routes()) served.insert(route.method + " " + route.pattern);
