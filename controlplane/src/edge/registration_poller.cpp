@@ -2,6 +2,7 @@
 
 #include "logging/log_context.h"
 #include "model/edge_rows.h"
+#include "model/noc_views.h"
 #include "model/registration.h"
 #include "store/redis_keys.h"
 #include "store/redis_trunk_store.h"
@@ -105,31 +106,17 @@ std::map<std::string, RegistrationPoller::Observed> RegistrationPoller::observe(
   // AOR -> "403 Forbidden": the last error reply to a REGISTER (kamailio.cfg, reply_route).
   std::map<std::string, std::string> errors;
   try {
-    for (const auto& entry : rpc_.call(endpoint, "htable.dump", nlohmann::json::array({"mvreg"}))) {
-      for (const auto& item : entry.value("slot", nlohmann::json::array())) {
-        if (item.contains("name") && item["value"].is_string()) {
-          errors[item["name"].get<std::string>()] = item["value"].get<std::string>();
-        }
-      }
-    }
+    errors = model::decode_htable_dump(
+        rpc_.call(endpoint, "htable.dump", nlohmann::json::array({"mvreg"})));
   } catch (const kamailio::RpcError&) {
     // An empty table answers with an error: no error replies recorded.
   }
   std::map<std::string, Observed> observed;
-  for (const auto& record : rpc_.call(endpoint, "uac.reg_dump")) {
-    auto uuid = record.value("l_uuid", "");
-    if (uuid.empty() || uuid == model::kPaddingOwner) continue;
-    auto aor = "sip:" + record.value("r_username", "") + "@" + record.value("r_domain", "");
-    auto error = errors.find(aor);
-    model::UacRecord uac{record.value("flags", std::int64_t{0}),
-                         record.value("expires", std::int64_t{0}),
-                         record.value("timer_expires", std::int64_t{0})};
-    Observed state;
-    state.state = model::registration_state(uac, error != errors.end());
-    state.expires_at_ns = uac.timer_expires * 1'000'000'000;
-    if (state.state == "FAILED") state.error = error->second;
-    if (state.state == "FAIL_WAIT") state.error = "408 timeout (no answer)";
-    observed[uuid] = std::move(state);
+  auto now_s = now_unix_ns() / 1'000'000'000;
+  for (auto& entry :
+       model::decode_registrations(rpc_.call(endpoint, "uac.reg_dump"), errors, now_s)) {
+    observed[entry.trunk_id] = {entry.state, entry.timer_expires_s * 1'000'000'000,
+                                std::move(entry.last_error)};
   }
   return observed;
 }

@@ -169,6 +169,7 @@ std::vector<RegistrationEntry> decode_registrations(
                   record.value("timer_expires", std::int64_t{0})};
     auto error = error_replies.find(entry.aor);
     entry.state = registration_state(uac, error != error_replies.end());
+    entry.timer_expires_s = uac.timer_expires;
     if (entry.state == "REGED")
       entry.expires_in_s = std::max<std::int64_t>(0, uac.timer_expires - now_s);
     if (entry.state == "FAILED") entry.last_error = error->second;

@@ -79,6 +79,7 @@ struct RegistrationEntry {
   std::string registrar;                     // auth_proxy
   std::string state;                         // model::registration_state's words
   std::optional<std::int64_t> expires_in_s;  // while REGED
+  std::int64_t timer_expires_s = 0;          // uac's next refresh, unix seconds (0: none)
   std::optional<std::string> last_error;
 };
 
