@@ -40,12 +40,18 @@ done
 kill -0 "$(cat "$run_dir/kamailio.pid")" 2>/dev/null || { echo "kamailio did not start: see $run_dir/kamailio.log"; exit 1; }
 
 # The dev key is kept in run/ (Redis has only its hash); make a new one if it no longer works.
+# The same for the NOC's admin key (the NOC page, mvctl's NOC commands).
 key_file=$run_dir/dev-api-key
-key_id() { sed -E 's/^mv_live_([0-9a-f]{12})_.*/\1/' "$key_file"; }
-if [[ ! -s $key_file ]] || [[ $(redis-cli -p "$redis_port" EXISTS "mv:apikey:$(key_id)") != 1 ]]; then
-  "$binary" -c "$config" keys create --customer cust_dev > "$key_file" 2>/dev/null
-  chmod 600 "$key_file"
-fi
+admin_key_file=$run_dir/dev-admin-key
+key_id() { sed -E 's/^mv_live_([0-9a-f]{12})_.*/\1/' "$1"; }
+ensure_key() {  # file, customer, role
+  if [[ ! -s $1 ]] || [[ $(redis-cli -p "$redis_port" EXISTS "mv:apikey:$(key_id "$1")") != 1 ]]; then
+    "$binary" -c "$config" keys create --customer "$2" --role "$3" > "$1" 2>/dev/null
+    chmod 600 "$1"
+  fi
+}
+ensure_key "$key_file" cust_dev customer
+ensure_key "$admin_key_file" noc admin
 
 "$binary" -c "$config" serve > "$run_dir/controlplane.log" 2>&1 &
 echo $! > "$run_dir/controlplane.pid"
@@ -61,6 +67,8 @@ MiniVoice Edge dev stack is up.
   kamcmd: kamcmd -s tcp:127.0.0.1:5072 permissions.addressDump
   Logs:   $run_dir/controlplane.log $run_dir/kamailio.log
   export MINIVOICE_API_KEY=$(cat "$key_file")
+  NOC:    $api_url/noc/   (admin key: $(cat "$admin_key_file"))
+  mvctl:  MV_API_KEY=\$(cat $admin_key_file) ${binary%/controlplane}/mvctl dispatcher
 Ctrl-C (or make stop) stops it.
 TXT
 wait "$(cat "$run_dir/controlplane.pid")"

@@ -47,14 +47,15 @@ struct EdgeFixture {
   }
 
   // Waits until the node has loaded exactly what Redis holds, `rows` rows of `table`.
-  bool edge_has_rows(std::size_t rows, const std::string& table = "address") {
+  bool edge_has_rows(std::size_t rows, const std::string& table = "address",
+                     std::chrono::milliseconds limit = std::chrono::seconds(30)) {
     json node;
     bool done = wait_until(
         [&] {
           node = edge_node();
           return node["in_sync"] == true && node["tables"][table]["loaded_rows"] == rows;
         },
-        std::chrono::seconds(30));
+        limit);
     if (!done)
       BOOST_TEST_MESSAGE("edge never had " << rows << " " << table << " rows: " << node.dump());
     return done;
