@@ -56,8 +56,7 @@ struct EdgeFixture {
           return node["in_sync"] == true && node["tables"][table]["loaded_rows"] == rows;
         },
         limit);
-    if (!done)
-      BOOST_TEST_MESSAGE("edge never had " << rows << " " << table << " rows: " << node.dump());
+    if (!done) BOOST_ERROR("edge never had " << rows << " " << table << " rows: " << node.dump());
     return done;
   }
 
