@@ -127,7 +127,12 @@ CpprestServer::CpprestServer(const std::string& address, int port, const api::Ap
   config.set_backlog(1024);
   auto url = "http://" + address + ":" + std::to_string(port);
   impl_ = std::make_unique<Impl>(url, config, api, std::move(log), port, limits);
-  impl_->listener.support([this](const http_request& request) { impl_->handle(request); });
+  auto handler = [this](const http_request& request) { impl_->handle(request); };
+  impl_->listener.support(handler);
+  // cpprestsdk answers OPTIONS and TRACE itself unless they have handlers of their own, and its
+  // TRACE echoes the request, Authorization header (the API key) included: both go to the API.
+  impl_->listener.support(web::http::methods::OPTIONS, handler);
+  impl_->listener.support(web::http::methods::TRCE, handler);
 }
 
 CpprestServer::~CpprestServer() = default;
