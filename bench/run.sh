@@ -129,6 +129,8 @@ start_daemon() {  # start_daemon LOG_LEVEL
 http:
   listen: 127.0.0.1:$HTTP_PORT
   threads: $HTTP_THREADS
+  # One key drives every request here: the per-key limit would be the measurement.
+  rate_limit: {per_second: 1000000, burst: 1000000}
 redis:
   host: 127.0.0.1
   port: $REDIS_PORT

@@ -51,6 +51,16 @@ store::RedisEndpoint kamailio_redis(const config::Config& config) {
   return endpoint;
 }
 
+http::ServerLimits server_limits(const config::HttpConfig& http) {
+  return {http.max_in_flight, http.max_connections,
+          std::chrono::duration_cast<std::chrono::milliseconds>(http.idle_timeout),
+          http.max_header_bytes};
+}
+
+model::RateLimiter key_limiter(const config::KeyRateLimit& limit) {
+  return model::RateLimiter(limit.burst, 1'000'000'000 / limit.per_second);
+}
+
 model::EdgeSettings edge_settings(const config::Config& config) {
   model::EdgeSettings settings;
   settings.registration_expires_s = config.kamailio.registration_expires_s;
@@ -136,12 +146,17 @@ int serve(const config::Config& config) {
     api::Router admin_router;
     api::add_ops_routes(admin_router, ops);
     admin_api.emplace(std::move(admin_router), key_store, log, &http_metrics);
-    admin_server.emplace(config.http.admin_address, config.http.admin_port, *admin_api, log);
+    admin_server.emplace(config.http.admin_address, config.http.admin_port, *admin_api, log,
+                         server_limits(config.http));
   } else {
     api::add_ops_routes(router, ops);
   }
-  api::ApiService api(std::move(router), key_store, log, &http_metrics);
-  http::CpprestServer server(config.http.address, config.http.port, api, log);
+  auto customer_limiter = key_limiter(config.http.rate_limit);
+  auto admin_limiter = key_limiter(config.http.admin_rate_limit);
+  api::ApiService api(std::move(router), key_store, log, &http_metrics,
+                      api::KeyRateLimits{customer_limiter, admin_limiter, clock});
+  http::CpprestServer server(config.http.address, config.http.port, api, log,
+                             server_limits(config.http));
 
   // The admin listener first: once the main port answers, both do.
   if (admin_server) {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -32,47 +33,96 @@ void parse_response(const std::string& raw, HttpResult& result) {
   result.body = raw.substr(header_end + 4);
 }
 
+bool complete_response(const std::string& raw) {
+  HttpResult partial;
+  parse_response(raw, partial);
+  auto length = partial.headers.find("content-length");
+  return partial.status != 0 && length != partial.headers.end() &&
+         partial.body.size() >= std::stoul(length->second);
+}
+
 }  // namespace
 
-HttpResult http_raw(int port, const std::string& bytes, std::chrono::milliseconds timeout) {
-  HttpResult result;
-  auto started = std::chrono::steady_clock::now();
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  timeval tv{static_cast<time_t>(timeout.count() / 1000),
-             static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+RawConnection::RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
   int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // A server that stops reading must not block a test forever.
+  timeval send_limit{10, 0};
+  setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &send_limit, sizeof send_limit);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    std::size_t sent = 0;
-    while (sent < bytes.size()) {
-      auto n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) break;
-      sent += static_cast<std::size_t>(n);
-    }
-    std::string raw;
-    char buffer[8192];
-    while (true) {
-      auto n = recv(fd, buffer, sizeof buffer, 0);
-      if (n <= 0) break;
-      raw.append(buffer, static_cast<std::size_t>(n));
-      // Stop once a complete response with Content-Length is in.
-      HttpResult partial;
-      parse_response(raw, partial);
-      auto length = partial.headers.find("content-length");
-      if (partial.status != 0 && length != partial.headers.end() &&
-          partial.body.size() >= std::stoul(length->second)) {
-        break;
-      }
-    }
-    parse_response(raw, result);
+  if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd_);
+    fd_ = -1;
   }
-  close(fd);
+}
+
+RawConnection::~RawConnection() {
+  if (fd_ >= 0) close(fd_);
+}
+
+bool RawConnection::send(const std::string& bytes) {
+  if (fd_ < 0) return false;
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    auto n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+void RawConnection::finish_sending() {
+  if (fd_ >= 0) shutdown(fd_, SHUT_WR);
+}
+
+namespace {
+
+// Waits up to `timeout` for bytes; appends them. 1: got some, 0: end of file or reset, -1: none.
+int receive_some(int fd, std::string& into, std::chrono::milliseconds timeout) {
+  pollfd ready{fd, POLLIN, 0};
+  if (poll(&ready, 1, static_cast<int>(timeout.count())) <= 0) return -1;
+  char buffer[8192];
+  auto n = recv(fd, buffer, sizeof buffer, 0);
+  if (n <= 0) return 0;
+  into.append(buffer, static_cast<std::size_t>(n));
+  return 1;
+}
+
+}  // namespace
+
+HttpResult RawConnection::read_response(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  HttpResult result;
+  while (fd_ >= 0 && !complete_response(received_)) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || receive_some(fd_, received_, left) != 1) break;
+  }
+  parse_response(received_, result);
+  return result;
+}
+
+bool RawConnection::closed_by_server(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (fd_ >= 0) {
+    auto left = std::max(std::chrono::milliseconds(0),
+                         std::chrono::duration_cast<std::chrono::milliseconds>(
+                             deadline - std::chrono::steady_clock::now()));
+    int got = receive_some(fd_, received_, left);
+    if (got == 0) return true;
+    if (got < 0) return false;
+  }
+  return true;
+}
+
+HttpResult http_raw(int port, const std::string& bytes, std::chrono::milliseconds timeout) {
+  auto started = std::chrono::steady_clock::now();
+  RawConnection connection(port);
+  connection.send(bytes);
+  auto result = connection.read_response(timeout);
   result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   return result;

@@ -21,6 +21,32 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
                         const std::string& body = {},
                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+// One TCP connection to 127.0.0.1:port kept open across sends: for slow, stalled or partial
+// requests, and to see when the server closes it.
+class RawConnection {
+ public:
+  explicit RawConnection(int port);
+  ~RawConnection();
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  // False when the bytes could not all be written (the server closed or reset the connection).
+  bool send(const std::string& bytes);
+  // Half-closes: the server reads end of file after what was sent, and can still answer.
+  void finish_sending();
+  // Reads until one whole response (by Content-Length), end of file or `timeout`; status 0
+  // when no response came.
+  HttpResult read_response(std::chrono::milliseconds timeout);
+  // True once the server has closed the connection (end of file or reset) within `timeout`;
+  // any bytes it sent before are kept in `received()`.
+  bool closed_by_server(std::chrono::milliseconds timeout);
+  const std::string& received() const { return received_; }
+
+ private:
+  int fd_;
+  std::string received_;
+};
+
 // Sends raw bytes and parses whatever HTTP answer comes back.
 HttpResult http_raw(int port, const std::string& bytes,
                     std::chrono::milliseconds timeout = std::chrono::seconds(10));

@@ -44,8 +44,17 @@ ControlPlane::ControlPlane(const RedisServer& redis, const std::string& extra_ya
     : port_(free_tcp_port()),
       config_path_(dir_.path() + "/controlplane.yaml"),
       log_path_(dir_.path() + "/controlplane.log") {
+  // Suites drive thousands of requests through one key: the per-key limits are lifted unless a
+  // suite sets them itself (http_limits does).
+  std::string rate_limits;
+  if (extra_http_yaml.find("rate_limit:") == std::string::npos) {
+    rate_limits =
+        "  rate_limit: {per_second: 1000000, burst: 1000000}\n"
+        "  admin_rate_limit: {per_second: 1000000, burst: 1000000}\n";
+  }
   std::ofstream(config_path_) << "http:\n  listen: 127.0.0.1:" << port_ << "\n  threads: 16\n"
-                              << extra_http_yaml << "redis:\n  port: " << redis.port()
+                              << rate_limits << extra_http_yaml
+                              << "redis:\n  port: " << redis.port()
                               << "\n  pool_size: 16\n  command_timeout_ms: 300\n"
                               << extra_yaml;
   process_ = ChildProcess({controlplane_binary(), "-c", config_path_, "serve"}, log_path_);

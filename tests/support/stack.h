@@ -29,6 +29,7 @@ class RedisServer {
 
 // The real controlplane binary (built by CMake) serving against `redis`. `extra_yaml` is added
 // at the top level of its config, `extra_http_yaml` under `http:` (e.g. "  admin_port: 9100\n").
+// The per-key rate limits are lifted unless `extra_http_yaml` sets one.
 class ControlPlane {
  public:
   explicit ControlPlane(const RedisServer& redis, const std::string& extra_yaml = "",
@@ -36,6 +37,7 @@ class ControlPlane {
   ~ControlPlane();
 
   int port() const { return port_; }
+  pid_t pid() const { return process_.pid(); }
   // SIGKILL, as a crash would: nothing gets to clean up.
   void kill();
   const std::string& config_path() const { return config_path_; }

@@ -444,6 +444,55 @@ X: y"})",
   BOOST_TEST(caller.placed.size() == 1u);
 }
 
+// The same API with per-key limits: customer keys 3 at once then one a second, admin keys 5.
+struct RateLimitedFixture : ApiFixture {
+  model::RateLimiter customer_limiter{3, 1'000'000'000};
+  model::RateLimiter admin_limiter{5, 1'000'000'000};
+  ApiService limited_api{build_router({service, checks, edge, noc, keys, clock}, ""), keys,
+                         json_logger(log_text), nullptr,
+                         KeyRateLimits{customer_limiter, admin_limiter, clock}};
+
+  HttpResponse get(const std::string& path, const std::string& bearer) {
+    return limited_api.handle({"GET", path, "", {{"authorization", "Bearer " + bearer}}, ""});
+  }
+};
+
+// Verifies each key has its own bucket: beyond the burst a key gets 429 rate_limited with
+// Retry-After, another key of the same customer still goes ahead, admin keys have their own
+// limit, requests without a valid key take no token, and the bucket refills with time.
+BOOST_FIXTURE_TEST_CASE(rate_limit_per_api_key, RateLimitedFixture) {
+  for (int i = 0; i < 3; ++i) BOOST_TEST(get("/v1/trunks", token).status == 200);
+  auto limited = get("/v1/trunks", token);
+  BOOST_TEST(limited.status == 429);
+  BOOST_TEST(code_of(limited) == "rate_limited");
+  BOOST_TEST(header(limited, "Retry-After").value_or("") == "1");
+
+  auto second = crypto::generate_api_key();
+  keys.add({second.key_id, "cust_123", "customer", second.secret_sha256_hex, 0});
+  BOOST_TEST(get("/v1/trunks", second.token).status == 200);
+  auto admin = crypto::generate_api_key();
+  keys.add({admin.key_id, "ops", "admin", admin.secret_sha256_hex, 0});
+  for (int i = 0; i < 5; ++i) BOOST_TEST(get("/v1/keys", admin.token).status == 200);
+  BOOST_TEST(get("/v1/keys", admin.token).status == 429);
+  BOOST_TEST(get("/v1/trunks", "wrong").status == 401);
+
+  clock.advance_ns(1'000'000'000);
+  BOOST_TEST(get("/v1/trunks", token).status == 200);
+  BOOST_TEST(get("/v1/trunks", token).status == 429);
+}
+
+// Verifies an error the transport set (a limit it enforces) is answered as is, in the JSON error
+// shape, before routing or authentication.
+BOOST_FIXTURE_TEST_CASE(transport_errors_are_answered_first, ApiFixture) {
+  HttpRequest request{"GET", "/no/such/path", "", {}, ""};
+  request.transport_error = model::ApiError{model::ErrorCode::headers_too_large, "too big"};
+  auto response = api.handle(request);
+  BOOST_TEST(response.status == 431);
+  BOOST_TEST(code_of(response) == "headers_too_large");
+  request.transport_error = model::ApiError{model::ErrorCode::request_timeout, "no body"};
+  BOOST_TEST(api.handle(request).status == 408);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace mv::api

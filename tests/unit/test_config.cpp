@@ -153,6 +153,47 @@ BOOST_AUTO_TEST_CASE(bad_admin_listener_is_refused) {
   BOOST_TEST(mentions(format, "log_format: must be json or text"));
 }
 
+// Verifies the request limits' defaults, that each is read, and that bad values name their key.
+BOOST_AUTO_TEST_CASE(request_limits_are_read) {
+  auto defaults = parse_config("");
+  BOOST_REQUIRE(defaults.config.has_value());
+  const auto& http = defaults.config->http;
+  BOOST_TEST(http.rate_limit.per_second == 100);
+  BOOST_TEST(http.rate_limit.burst == 200);
+  BOOST_TEST(http.admin_rate_limit.per_second == 500);
+  BOOST_TEST(http.max_in_flight == 256u);
+  BOOST_TEST(http.max_connections == 1024u);
+  BOOST_TEST(http.idle_timeout.count() == 60);
+  BOOST_TEST(http.max_header_bytes == 16384u);
+
+  auto set = parse_config(
+      "http:\n  rate_limit: {per_second: 5, burst: 7}\n  admin_rate_limit: {per_second: 9, burst: "
+      "11}\n  max_in_flight: 3\n  max_connections: 4\n  idle_timeout_s: 2\n"
+      "  max_header_bytes: 2048\n");
+  BOOST_REQUIRE_MESSAGE(set.config.has_value(), (set.errors.empty() ? "" : set.errors.front()));
+  BOOST_TEST(set.config->http.rate_limit.per_second == 5);
+  BOOST_TEST(set.config->http.rate_limit.burst == 7);
+  BOOST_TEST(set.config->http.admin_rate_limit.per_second == 9);
+  BOOST_TEST(set.config->http.admin_rate_limit.burst == 11);
+  BOOST_TEST(set.config->http.max_in_flight == 3u);
+  BOOST_TEST(set.config->http.max_connections == 4u);
+  BOOST_TEST(set.config->http.idle_timeout.count() == 2);
+  BOOST_TEST(set.config->http.max_header_bytes == 2048u);
+
+  auto bad = parse_config(
+      "http:\n  rate_limit: {per_second: 0, burst: -1, rate: 3}\n  max_in_flight: 0\n"
+      "  idle_timeout_s: 0\n  max_header_bytes: 10\n  max_connections: x\n");
+  BOOST_TEST(!bad.config.has_value());
+  BOOST_TEST(mentions(bad, "http.rate_limit.per_second"));
+  BOOST_TEST(mentions(bad, "http.rate_limit.burst"));
+  BOOST_TEST(mentions(bad, "http.rate_limit.rate: unknown key"));
+  BOOST_TEST(mentions(bad, "http.max_in_flight"));
+  BOOST_TEST(mentions(bad, "http.idle_timeout_s"));
+  BOOST_TEST(mentions(bad, "http.max_header_bytes"));
+  BOOST_TEST(mentions(bad, "http.max_connections"));
+  BOOST_TEST(bad.errors.size() == 7u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace mv::config

@@ -69,11 +69,29 @@ HttpResponse error_response(const ApiError& error) {
 }
 
 ApiService::ApiService(Router router, store::ApiKeyStore& keys, std::shared_ptr<spdlog::logger> log,
-                       metrics::HttpMetrics* metrics)
-    : router_(std::move(router)), keys_(keys), log_(std::move(log)), metrics_(metrics) {}
+                       metrics::HttpMetrics* metrics, std::optional<KeyRateLimits> limits)
+    : router_(std::move(router)),
+      keys_(keys),
+      log_(std::move(log)),
+      metrics_(metrics),
+      limits_(std::move(limits)) {}
+
+std::optional<HttpResponse> ApiService::over_rate_limit(const Principal& principal) const {
+  if (!limits_) return std::nullopt;
+  auto& limiter = principal.role == "admin" ? limits_->admin : limits_->customer;
+  auto wait_ns = limiter.acquire(principal.key_id, limits_->clock.now_unix_ns());
+  if (wait_ns == 0) return std::nullopt;
+  auto retry_after_s = std::to_string((wait_ns + 999'999'999) / 1'000'000'000);
+  auto response =
+      error_response({ErrorCode::rate_limited,
+                      "too many requests for this API key; retry in " + retry_after_s + " s"});
+  response.headers.emplace_back("Retry-After", retry_after_s);
+  return response;
+}
 
 HttpResponse ApiService::dispatch(const HttpRequest& request, std::string& route_pattern,
                                   logging::LogScope& log_fields) const {
+  if (request.transport_error) return error_response(*request.transport_error);
   auto match = router_.match(request.method, request.path);
   if (!match.route) {
     if (match.allowed_methods.empty())
@@ -102,6 +120,7 @@ HttpResponse ApiService::dispatch(const HttpRequest& request, std::string& route
       return error_response({ErrorCode::unauthorized, "a valid Bearer API key is required"});
     }
     log_fields.add("customer_id", principal->customer_id);
+    if (auto limited = over_rate_limit(*principal)) return *limited;
     if (route.access == Access::admin && principal->role != "admin") {
       return error_response({ErrorCode::forbidden, "this resource needs an admin key"});
     }

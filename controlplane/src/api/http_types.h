@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "model/api_error.h"
+
 // HTTP as the handlers see it: plain data, no transport library types, so the server adapter
 // can be swapped without touching a handler.
 namespace mv::api {
@@ -18,6 +20,9 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   bool body_over_limit = false;  // the transport refused to read a body over the size limit
+  // The transport refused the request (over one of its limits, or its body never came): answered
+  // with this error before anything else is looked at.
+  std::optional<model::ApiError> transport_error = std::nullopt;
 
   std::optional<std::string> header(std::string_view lower_case_name) const {
     for (const auto& [name, value] : headers) {

@@ -98,6 +98,28 @@ void read_admin_listener(Reader& reader, const YAML::Node& http, HttpConfig& con
   }
 }
 
+void read_rate_limit(Reader& reader, const YAML::Node& node, const std::string& path,
+                     KeyRateLimit& limit) {
+  reader.only_keys(node, path, {"per_second", "burst"});
+  if (!node || !node.IsMap()) return;
+  reader.integer(node["per_second"], path + ".per_second", 1, 1'000'000, limit.per_second);
+  reader.integer(node["burst"], path + ".burst", 1, 1'000'000, limit.burst);
+}
+
+void read_request_limits(Reader& reader, const YAML::Node& http, HttpConfig& config) {
+  read_rate_limit(reader, http["rate_limit"], "http.rate_limit", config.rate_limit);
+  read_rate_limit(reader, http["admin_rate_limit"], "http.admin_rate_limit",
+                  config.admin_rate_limit);
+  reader.integer(http["max_in_flight"], "http.max_in_flight", 1, 100'000, config.max_in_flight);
+  reader.integer(http["max_connections"], "http.max_connections", 1, 100'000,
+                 config.max_connections);
+  long idle_s = config.idle_timeout.count();
+  reader.integer(http["idle_timeout_s"], "http.idle_timeout_s", 1, 3600, idle_s);
+  config.idle_timeout = std::chrono::seconds(idle_s);
+  reader.integer(http["max_header_bytes"], "http.max_header_bytes", 1024, 1 << 20,
+                 config.max_header_bytes);
+}
+
 }  // namespace
 
 ConfigLoad parse_config(std::string_view yaml_text) {
@@ -115,11 +137,15 @@ ConfigLoad parse_config(std::string_view yaml_text) {
   if (!reader.errors.empty() && !root.IsMap()) return {std::nullopt, reader.errors};
 
   const auto http = root["http"];
-  reader.only_keys(http, "http", {"listen", "threads", "admin_address", "admin_port"});
+  reader.only_keys(
+      http, "http",
+      {"listen", "threads", "admin_address", "admin_port", "rate_limit", "admin_rate_limit",
+       "max_in_flight", "max_connections", "idle_timeout_s", "max_header_bytes"});
   if (http && http.IsMap()) {
     read_listen(reader, http["listen"], config.http);
     reader.integer(http["threads"], "http.threads", 1, 256, config.http.threads);
     read_admin_listener(reader, http, config.http);
+    read_request_limits(reader, http, config.http);
   }
 
   const auto redis = root["redis"];

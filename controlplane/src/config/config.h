@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -10,6 +11,12 @@
 
 namespace mv::config {
 
+// A token bucket per API key: `burst` requests at once, then `per_second` sustained.
+struct KeyRateLimit {
+  int per_second;
+  int burst;
+};
+
 struct HttpConfig {
   std::string address = "127.0.0.1";
   int port = 8080;
@@ -19,6 +26,19 @@ struct HttpConfig {
   // the main port), so scrapers and load balancers can be kept off the public address.
   std::string admin_address;  // defaults to `address`
   int admin_port = 0;         // 0: no admin listener
+  // Per API key; admin keys (operators' tools, mvctl) get their own, larger bucket.
+  KeyRateLimit rate_limit{100, 200};
+  KeyRateLimit admin_rate_limit{500, 1000};
+  // Requests being received or handled at once; beyond it the answer is 503 at once.
+  std::size_t max_in_flight = 256;
+  // Open connections per listener; beyond it the idlest are closed (cpprestsdk cannot refuse an
+  // accept, so this is enforced after the fact, within about a quarter of a second).
+  std::size_t max_connections = 1024;
+  // A connection that neither sends nor receives a byte for this long is closed: a stalled body or
+  // header, or an idle keep-alive. Above the longest request (a test call: up to 30 s).
+  std::chrono::seconds idle_timeout{60};
+  // The request line and headers together; beyond it 431.
+  std::size_t max_header_bytes = 16384;
 };
 
 struct KamailioConfig {

@@ -34,12 +34,16 @@ ErrorWire wire(ErrorCode code) {
       return {409, "trunk_inactive"};
     case ErrorCode::no_active_trunk:
       return {409, "no_active_trunk"};
+    case ErrorCode::request_timeout:
+      return {408, "request_timeout"};
     case ErrorCode::payload_too_large:
       return {413, "payload_too_large"};
     case ErrorCode::unsupported_media_type:
       return {415, "unsupported_media_type"};
     case ErrorCode::rate_limited:
       return {429, "rate_limited"};
+    case ErrorCode::headers_too_large:
+      return {431, "headers_too_large"};
     case ErrorCode::service_unavailable:
       return {503, "service_unavailable"};
     case ErrorCode::internal_error:

@@ -17,9 +17,11 @@ enum class ErrorCode {
   inbound_ip_exists,
   trunk_inactive,
   no_active_trunk,
+  request_timeout,
   payload_too_large,
   unsupported_media_type,
   rate_limited,
+  headers_too_large,
   service_unavailable,
   internal_error,
 };
