@@ -448,8 +448,7 @@ X: y"})",
 struct RateLimitedFixture : ApiFixture {
   model::RateLimiter customer_limiter{3, 1'000'000'000};
   model::RateLimiter admin_limiter{5, 1'000'000'000};
-  ApiService limited_api{build_router({service, checks, edge, noc, keys, clock}, ""), keys,
-                         json_logger(log_text), nullptr,
+  ApiService limited_api{build_router(targets(), ""), keys, json_logger(log_text), nullptr,
                          KeyRateLimits{customer_limiter, admin_limiter, clock}};
 
   HttpResponse get(const std::string& path, const std::string& bearer) {
