@@ -17,6 +17,8 @@ enum class ErrorCode {
   inbound_ip_exists,
   trunk_inactive,
   no_active_trunk,
+  idempotency_mismatch,
+  precondition_failed,
   payload_too_large,
   unsupported_media_type,
   rate_limited,
