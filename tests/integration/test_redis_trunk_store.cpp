@@ -132,8 +132,9 @@ BOOST_FIXTURE_TEST_CASE(delete_clears_indexes, StoreFixture) {
   auto t = trunk("c1", "10.4.0.0/24", "gw");
   BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == WriteResult::ok);
   BOOST_TEST(store.remove(t, written) == WriteResult::ok);
-  // Only counters stay (ids are never reused) and the customer's dispatcher set (kept, so the
-  // customer's set number never changes); Kamailio's database is empty again.
+  // Only counters stay (ids are never reused), the customer's dispatcher set (kept, so the
+  // customer's set number never changes) and the audit trail (the trunk's own stream expires
+  // later); Kamailio's database is empty again.
   auto left = redis.cli({"KEYS", "mv:*"});
   std::set<std::string> names;
   for (std::size_t at = 0, end; (end = left.find('\n', at)) != std::string::npos; at = end + 1) {
@@ -147,7 +148,9 @@ BOOST_FIXTURE_TEST_CASE(delete_clears_indexes, StoreFixture) {
                                  "mv:edge:address_last_row_id",
                                  "mv:edge:dispatcher_last_row_id",
                                  "mv:edge:htable_last_row_id",
-                                 "mv:edge:uacreg_last_row_id"};
+                                 "mv:edge:uacreg_last_row_id",
+                                 "mv:audit",
+                                 "mv:audit:trunk:" + t.id};
   BOOST_TEST(names == expected, left);
   BOOST_TEST(redis.cli({"-n", "1", "DBSIZE"}) == "0\n");
 }
