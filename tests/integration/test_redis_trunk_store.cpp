@@ -19,6 +19,8 @@ struct StoreFixture {
   RedisPool kamailio_db{{"127.0.0.1", redis.port(), 1}, 1};
   RedisTrunkStore store{pool, 1};
   std::int64_t next_ns = 1'780'056'000'000'000'000;
+  // The audit entry these tests write with (the audit trail has its own suite, safe_writes).
+  model::AuditEntry written{"test", "", "c", "key_test", 0, {}};
 
   // Rows of one Kamailio table (in database 1).
   std::size_t table_rows(const std::string& table) {
@@ -32,7 +34,7 @@ struct StoreFixture {
   }
 
   // Creates a copy: most tests do not need the written generation back.
-  WriteResult create(model::Trunk t) { return store.create(t); }
+  WriteResult create(model::Trunk t) { return store.create(t, written, nullptr); }
 
   model::Trunk trunk(const std::string& customer, std::optional<std::string> inbound = {},
                      std::optional<std::string> gateway = {}) {
@@ -56,7 +58,7 @@ BOOST_FIXTURE_TEST_CASE(round_trip, StoreFixture) {
   t.realm = "r.example";
   t.from_domain = "f.example";
   t.is_active = false;
-  BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
+  BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == WriteResult::ok);
   auto found = store.find(t.id);
   BOOST_REQUIRE(found.has_value());
   t.edge_generation = 1;  // the first write to this Redis
@@ -91,16 +93,16 @@ BOOST_FIXTURE_TEST_CASE(inbound_overlap_matrix, StoreFixture) {
 // Verifies an update moves the trunk's index entries and may keep its own range.
 BOOST_FIXTURE_TEST_CASE(update_moves_indexes, StoreFixture) {
   auto before = trunk("c1", "10.3.0.0/24", "old");
-  BOOST_TEST_REQUIRE(store.create(before) == WriteResult::ok);
+  BOOST_TEST_REQUIRE(store.create(before, written, nullptr) == WriteResult::ok);
   auto same_range = before;
   same_range.name = "renamed";
   same_range.updated_ns = before.updated_ns + 1;
-  BOOST_TEST(store.update(before, same_range) == WriteResult::ok);
+  BOOST_TEST(store.update(before, same_range, written) == WriteResult::ok);
   auto moved = same_range;
   moved.inbound_ip = "10.3.0.128/25";  // overlaps only its own old range
   moved.gateway_name = "new";
   moved.updated_ns += 1;
-  BOOST_TEST(store.update(same_range, moved) == WriteResult::ok);
+  BOOST_TEST(store.update(same_range, moved, written) == WriteResult::ok);
   BOOST_TEST(create(trunk("c1", "10.3.0.0/25", "old")) == WriteResult::ok);
   BOOST_TEST(create(trunk("c1", {}, "new")) == WriteResult::gateway_name_exists);
   auto problems = check_trunk_consistency(pool, kamailio_db);
@@ -110,28 +112,29 @@ BOOST_FIXTURE_TEST_CASE(update_moves_indexes, StoreFixture) {
 // Verifies a write based on a stale read is refused as a conflict and changes nothing.
 BOOST_FIXTURE_TEST_CASE(stale_writes_conflict, StoreFixture) {
   auto original = trunk("c1");
-  BOOST_TEST_REQUIRE(store.create(original) == WriteResult::ok);
+  BOOST_TEST_REQUIRE(store.create(original, written, nullptr) == WriteResult::ok);
   auto first = original;
   first.name = "first";
   first.updated_ns += 1;
-  BOOST_TEST(store.update(original, first) == WriteResult::ok);
+  BOOST_TEST(store.update(original, first, written) == WriteResult::ok);
   auto stale = original;
   stale.name = "stale";
   stale.updated_ns += 2;
-  BOOST_TEST(store.update(original, stale) == WriteResult::conflict);
-  BOOST_TEST(store.remove(original) == WriteResult::conflict);
+  BOOST_TEST(store.update(original, stale, written) == WriteResult::conflict);
+  BOOST_TEST(store.remove(original, written) == WriteResult::conflict);
   BOOST_TEST(store.find(original.id)->name == "first");
-  BOOST_TEST(store.remove(first) == WriteResult::ok);
-  BOOST_TEST(store.remove(first) == WriteResult::not_found);
+  BOOST_TEST(store.remove(first, written) == WriteResult::ok);
+  BOOST_TEST(store.remove(first, written) == WriteResult::not_found);
 }
 
 // Verifies delete removes every index entry, leaving Redis empty of trunk keys.
 BOOST_FIXTURE_TEST_CASE(delete_clears_indexes, StoreFixture) {
   auto t = trunk("c1", "10.4.0.0/24", "gw");
-  BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
-  BOOST_TEST(store.remove(t) == WriteResult::ok);
-  // Only counters stay (ids are never reused) and the customer's dispatcher set (kept, so the
-  // customer's set number never changes); Kamailio's database is empty again.
+  BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == WriteResult::ok);
+  BOOST_TEST(store.remove(t, written) == WriteResult::ok);
+  // Only counters stay (ids are never reused), the customer's dispatcher set (kept, so the
+  // customer's set number never changes) and the audit trail (the trunk's own stream expires
+  // later); Kamailio's database is empty again.
   auto left = redis.cli({"KEYS", "mv:*"});
   std::set<std::string> names;
   for (std::size_t at = 0, end; (end = left.find('\n', at)) != std::string::npos; at = end + 1) {
@@ -145,7 +148,9 @@ BOOST_FIXTURE_TEST_CASE(delete_clears_indexes, StoreFixture) {
                                  "mv:edge:address_last_row_id",
                                  "mv:edge:dispatcher_last_row_id",
                                  "mv:edge:htable_last_row_id",
-                                 "mv:edge:uacreg_last_row_id"};
+                                 "mv:edge:uacreg_last_row_id",
+                                 "mv:audit",
+                                 "mv:audit:trunk:" + t.id};
   BOOST_TEST(names == expected, left);
   BOOST_TEST(redis.cli({"-n", "1", "DBSIZE"}) == "0\n");
 }
@@ -156,7 +161,7 @@ BOOST_FIXTURE_TEST_CASE(list_pages_in_creation_order, StoreFixture) {
   for (int i = 0; i < 5; ++i) {
     auto t = trunk("c1");
     ids.push_back(t.id);
-    BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
+    BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == WriteResult::ok);
   }
   BOOST_TEST_REQUIRE(create(trunk("c2")) == WriteResult::ok);
   auto first = store.list({"c1", 2, {}, {}, {}});
@@ -173,7 +178,7 @@ BOOST_FIXTURE_TEST_CASE(list_pages_in_creation_order, StoreFixture) {
 // Verifies the consistency checker reports each kind of damage (so a clean report means something).
 BOOST_FIXTURE_TEST_CASE(consistency_checker_finds_damage, StoreFixture) {
   auto t = trunk("c1", "10.5.0.0/24", "gw");
-  BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
+  BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == WriteResult::ok);
   BOOST_TEST(check_trunk_consistency(pool, kamailio_db).empty());
 
   redis.cli({"ZADD", "mv:customer:c1:trunks", "0", "trunk_20000101T000000.000000000"});
@@ -212,7 +217,7 @@ BOOST_FIXTURE_TEST_CASE(kamailio_rows_follow_trunk, StoreFixture) {
   t.proxy = "sip:carrier.example:5070;transport=tcp";
   t.realm = "carrier.example";
   t.from_domain = "example.net";
-  BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
+  BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == WriteResult::ok);
   BOOST_TEST(kamailio_field("address:entry::1", "id") == "1");
   BOOST_TEST(kamailio_field("address:entry::1", "grp") == "1");
   BOOST_TEST(kamailio_field("address:entry::1", "ip_addr") == "10.7.0.0");
@@ -237,7 +242,7 @@ BOOST_FIXTURE_TEST_CASE(kamailio_rows_follow_trunk, StoreFixture) {
   auto inactive = t;
   inactive.is_active = false;
   inactive.updated_ns += 1;
-  BOOST_TEST(store.update(t, inactive) == WriteResult::ok);
+  BOOST_TEST(store.update(t, inactive, written) == WriteResult::ok);
   // Only the customer's set number stays while the customer has a trunk.
   BOOST_TEST(redis.cli({"-n", "1", "KEYS", "*"}) == "htable:entry::2\n");
 
@@ -245,7 +250,7 @@ BOOST_FIXTURE_TEST_CASE(kamailio_rows_follow_trunk, StoreFixture) {
   moved.is_active = true;
   moved.inbound_ip = "10.8.0.9";
   moved.updated_ns += 1;
-  BOOST_TEST(store.update(inactive, moved) == WriteResult::ok);
+  BOOST_TEST(store.update(inactive, moved, written) == WriteResult::ok);
   BOOST_TEST(table_rows("address") == 1u);
   BOOST_TEST(kamailio_field("address:entry::2", "ip_addr") == "10.8.0.9");
   BOOST_TEST(kamailio_field("address:entry::2", "mask") == "32");
@@ -253,13 +258,13 @@ BOOST_FIXTURE_TEST_CASE(kamailio_rows_follow_trunk, StoreFixture) {
 
   // A second customer gets the next set; a later trunk sorts after the first.
   auto other = trunk("cust_10");
-  BOOST_TEST_REQUIRE(store.create(other) == WriteResult::ok);
+  BOOST_TEST_REQUIRE(store.create(other, written, nullptr) == WriteResult::ok);
   BOOST_TEST(other.edge_set == 1002);
   BOOST_TEST(other.edge_order == 2);
   BOOST_TEST(check_trunk_consistency(pool, kamailio_db).empty());
 
-  BOOST_TEST(store.remove(moved) == WriteResult::ok);
-  BOOST_TEST(store.remove(other) == WriteResult::ok);
+  BOOST_TEST(store.remove(moved, written) == WriteResult::ok);
+  BOOST_TEST(store.remove(other, written) == WriteResult::ok);
   BOOST_TEST(redis.cli({"-n", "1", "DBSIZE"}) == "0\n");
 }
 
@@ -271,7 +276,7 @@ BOOST_FIXTURE_TEST_CASE(kamailio_tables_never_a_multiple_of_1000, StoreFixture) 
   auto add = [&](int n) {
     trunks.push_back(
         trunk("c1", "10.9." + std::to_string(n / 250) + "." + std::to_string(n % 250)));
-    BOOST_TEST_REQUIRE(store.create(trunks.back()) == WriteResult::ok);
+    BOOST_TEST_REQUIRE(store.create(trunks.back(), written, nullptr) == WriteResult::ok);
   };
   for (int n = 0; n < 999; ++n) add(n);
   BOOST_TEST(table_rows("address") == 999u);
@@ -288,7 +293,7 @@ BOOST_FIXTURE_TEST_CASE(kamailio_tables_never_a_multiple_of_1000, StoreFixture) 
   add(1000);
   BOOST_TEST(table_rows("address") == 1001u);
   BOOST_TEST(redis.cli({"-n", "1", "EXISTS", "address:entry::1000000000"}) == "0\n");
-  BOOST_TEST(store.remove(trunks.back()) == WriteResult::ok);
+  BOOST_TEST(store.remove(trunks.back(), written) == WriteResult::ok);
   BOOST_TEST(table_rows("address") == 1001u);
   for (int n = 1000; n < 2000; ++n) add(n);
   BOOST_TEST(table_rows("address") == 2001u);
@@ -315,13 +320,13 @@ BOOST_FIXTURE_TEST_CASE(app_server_rows_follow_the_list, StoreFixture) {
 // deactivation and deletion take the same path) and its uacreg row with it.
 BOOST_FIXTURE_TEST_CASE(registration_state_goes_with_the_registration, StoreFixture) {
   auto t = trunk("c1");
-  BOOST_TEST_REQUIRE(store.create(t) == WriteResult::ok);
+  BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == WriteResult::ok);
   BOOST_TEST(redis.cli({"-n", "1", "EXISTS", "uacreg:entry::" + t.id}) == "1\n");
   redis.cli({"HSET", "mv:registration:" + t.id, "state", "REGED"});
   auto quiet = t;
   quiet.register_requested = false;
   quiet.updated_ns += 1;
-  BOOST_TEST(store.update(t, quiet) == WriteResult::ok);
+  BOOST_TEST(store.update(t, quiet, written) == WriteResult::ok);
   BOOST_TEST(redis.cli({"EXISTS", "mv:registration:" + t.id}) == "0\n");
   BOOST_TEST(redis.cli({"-n", "1", "EXISTS", "uacreg:entry::" + t.id}) == "0\n");
   BOOST_TEST(check_trunk_consistency(pool, kamailio_db).empty());

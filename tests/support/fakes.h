@@ -1,9 +1,13 @@
 #pragma once
 
+#include <algorithm>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "edge/edge_status.h"
 #include "edge/sip_probe.h"
@@ -30,24 +34,44 @@ class ManualClock final : public util::Clock {
   std::int64_t now_ns_;
 };
 
-// Trunks in a map. Enforces gateway_name per customer and optimistic updates; scripted results
-// can be queued to exercise the service's retry paths.
+// Trunks in a map. Enforces gateway_name per customer, optimistic updates and idempotency keys,
+// and keeps the audit trail (oldest first, ids "1-0", "2-0", ...); scripted results can be queued
+// to exercise the service's retry paths.
 class FakeTrunkStore final : public store::TrunkStore {
  public:
+  struct Remembered {
+    std::string request_sha256;
+    store::CreatedResponse response;
+  };
   std::map<std::string, model::Trunk> trunks;
   std::deque<store::WriteResult> scripted;  // returned (and consumed) before any real write
   bool unavailable = false;
   int writes = 0;
   std::int64_t generation = 0;
+  std::vector<std::pair<std::string, model::AuditEntry>> audit_trail;     // (stream id, entry)
+  std::map<std::pair<std::string, std::string>, Remembered> idempotency;  // (customer, key)
+  // Runs as an update or delete reaches the store: plays another writer getting there first.
+  std::function<void()> before_write;
 
-  store::WriteResult create(model::Trunk& trunk) override {
+  store::WriteResult create(model::Trunk& trunk, const model::AuditEntry& audit,
+                            store::IdempotentCreate* claim) override {
     check_available();
     ++writes;
     if (auto result = next_scripted()) return *result;
+    auto remembered = claim ? idempotency.find({trunk.customer_id, claim->key}) : idempotency.end();
+    if (remembered != idempotency.end()) {
+      if (remembered->second.request_sha256 != claim->request_sha256)
+        return store::WriteResult::idempotency_mismatch;
+      claim->response = remembered->second.response;
+      return store::WriteResult::replayed;
+    }
     if (trunks.contains(trunk.id)) return store::WriteResult::id_taken;
     if (gateway_taken(trunk)) return store::WriteResult::gateway_name_exists;
     trunk.edge_generation = ++generation;
     trunks[trunk.id] = trunk;
+    record(audit);
+    if (claim)
+      idempotency[{trunk.customer_id, claim->key}] = {claim->request_sha256, claim->response};
     return store::WriteResult::ok;
   }
   std::optional<model::Trunk> find(const std::string& id) override {
@@ -66,9 +90,11 @@ class FakeTrunkStore final : public store::TrunkStore {
     }
     return page;
   }
-  store::WriteResult update(const model::Trunk& before, model::Trunk& after) override {
+  store::WriteResult update(const model::Trunk& before, model::Trunk& after,
+                            const model::AuditEntry& audit) override {
     check_available();
     ++writes;
+    if (before_write) std::exchange(before_write, nullptr)();
     if (auto result = next_scripted()) return *result;
     auto it = trunks.find(before.id);
     if (it == trunks.end()) return store::WriteResult::not_found;
@@ -76,6 +102,7 @@ class FakeTrunkStore final : public store::TrunkStore {
     if (gateway_taken(after)) return store::WriteResult::gateway_name_exists;
     after.edge_generation = ++generation;
     it->second = after;
+    record(audit);
     return store::WriteResult::ok;
   }
   model::EdgeProgress progress;
@@ -84,16 +111,47 @@ class FakeTrunkStore final : public store::TrunkStore {
     if (progress_unavailable) throw store::StoreUnavailable("fake progress is down");
     return progress;
   }
-  store::WriteResult remove(const model::Trunk& trunk) override {
+  store::WriteResult remove(const model::Trunk& trunk, const model::AuditEntry& audit) override {
     check_available();
     ++writes;
+    if (before_write) std::exchange(before_write, nullptr)();
     if (auto result = next_scripted()) return *result;
-    return trunks.erase(trunk.id) == 1 ? store::WriteResult::ok : store::WriteResult::not_found;
+    auto it = trunks.find(trunk.id);
+    if (it == trunks.end()) return store::WriteResult::not_found;
+    if (it->second.updated_ns != trunk.updated_ns) return store::WriteResult::conflict;
+    trunks.erase(it);
+    record(audit);
+    return store::WriteResult::ok;
+  }
+  // Newest first, as the Redis store pages; cursors compare by the number before "-0".
+  store::AuditPage audit(const store::AuditQuery& query) override {
+    check_available();
+    auto number = [](const std::string& id) { return std::stoll(id.substr(0, id.find('-'))); };
+    store::AuditPage page;
+    for (auto it = audit_trail.rbegin(); it != audit_trail.rend(); ++it) {
+      const auto& [id, entry] = *it;
+      if (query.trunk_id && entry.trunk_id != *query.trunk_id) continue;
+      if (query.before && number(id) >= number(*query.before)) continue;
+      if (query.after && number(id) <= number(*query.after)) continue;
+      store::AuditRecord record{id, {}};
+      for (const auto& [name, value] : model::audit_fields(entry)) record.fields[name] = value;
+      page.records.push_back(std::move(record));
+    }
+    page.has_more = page.records.size() > query.limit;
+    // After a cursor the entries next to it are kept (the oldest), as XRANGE would read them.
+    if (query.after && page.has_more) {
+      page.records.erase(page.records.begin(), page.records.end() - query.limit);
+    }
+    page.records.resize(std::min(page.records.size(), query.limit));
+    return page;
   }
 
  private:
   void check_available() const {
     if (unavailable) throw store::StoreUnavailable("fake store is down");
+  }
+  void record(const model::AuditEntry& entry) {
+    audit_trail.emplace_back(std::to_string(audit_trail.size() + 1) + "-0", entry);
   }
   std::optional<store::WriteResult> next_scripted() {
     if (scripted.empty()) return std::nullopt;

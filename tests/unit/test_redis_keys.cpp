@@ -33,7 +33,10 @@ BOOST_AUTO_TEST_CASE(every_key_is_documented) {
                                  std::string(keys::kEdgeTableVersions),
                                  std::string(keys::kEdgeCustomerSets),
                                  std::string(keys::kEdgeLastCustomerSet),
-                                 std::string(keys::kEdgeLastTrunkOrder)};
+                                 std::string(keys::kEdgeLastTrunkOrder),
+                                 std::string(keys::kAuditStream),
+                                 keys::trunk_audit("<trunk_id>"),
+                                 keys::idempotency("<customer_id>", "<key>")};
   for (const char* table : {"address", "dispatcher", "htable", "uacreg"}) {
     built.push_back(keys::edge_row_ids(table));
     built.push_back(keys::edge_last_row_id(table));

@@ -21,8 +21,10 @@ struct ServiceFixture {
   model::TrunkPatch body(const std::string& json) {
     return std::get<model::TrunkPatch>(model::parse_trunk_patch(json));
   }
+  static model::Actor as(const std::string& customer) { return {"key_" + customer, customer}; }
   model::Trunk create(const std::string& customer, const std::string& json) {
-    return std::get<model::Trunk>(service.create(customer, body(json)));
+    auto created = std::get<CreatedTrunk>(service.create(as(customer), body(json)));
+    return store.trunks.at(created.response.trunk_id);
   }
 };
 
@@ -58,10 +60,10 @@ BOOST_FIXTURE_TEST_CASE(id_taken_is_retried, ServiceFixture) {
 // Verifies uniqueness refusals from the store map to the documented error codes.
 BOOST_FIXTURE_TEST_CASE(store_refusals_map_to_codes, ServiceFixture) {
   store.scripted = {WriteResult::gateway_name_exists};
-  BOOST_TEST(error_code(service.create("c", body(R"({"name":"a","proxy":"p.example"})"))) ==
+  BOOST_TEST(error_code(service.create(as("c"), body(R"({"name":"a","proxy":"p.example"})"))) ==
              ErrorCode::gateway_name_exists);
   store.scripted = {WriteResult::inbound_ip_exists};
-  BOOST_TEST(error_code(service.create("c", body(R"({"name":"a","proxy":"p.example"})"))) ==
+  BOOST_TEST(error_code(service.create(as("c"), body(R"({"name":"a","proxy":"p.example"})"))) ==
              ErrorCode::inbound_ip_exists);
 }
 
@@ -69,9 +71,9 @@ BOOST_FIXTURE_TEST_CASE(store_refusals_map_to_codes, ServiceFixture) {
 BOOST_FIXTURE_TEST_CASE(tenant_isolation, ServiceFixture) {
   auto trunk = create("owner", R"({"name":"a","proxy":"p.example"})");
   BOOST_TEST(error_code(service.get("intruder", trunk.id)) == ErrorCode::not_found);
-  BOOST_TEST(error_code(service.update("intruder", trunk.id, body(R"({"name":"b"})"))) ==
+  BOOST_TEST(error_code(service.update(as("intruder"), trunk.id, body(R"({"name":"b"})"))) ==
              ErrorCode::not_found);
-  BOOST_TEST(error_code(service.remove("intruder", trunk.id)) == ErrorCode::not_found);
+  BOOST_TEST(error_code(service.remove(as("intruder"), trunk.id)) == ErrorCode::not_found);
   BOOST_TEST(store.trunks.at(trunk.id).name == "a");
   BOOST_TEST(service.list({"intruder", 100, {}, {}, {}}).total == 0u);
 }
@@ -85,7 +87,7 @@ BOOST_FIXTURE_TEST_CASE(malformed_id_is_not_found, ServiceFixture) {
 // Verifies an update keeps untouched fields and moves updated_at by at least a millisecond.
 BOOST_FIXTURE_TEST_CASE(update_is_partial_and_moves_updated_at, ServiceFixture) {
   auto trunk = create("c", R"({"name":"a","proxy":"p.example","username":"u","gateway_name":"g"})");
-  auto updated = std::get<model::Trunk>(service.update("c", trunk.id, body(R"({"name":"b"})")));
+  auto updated = std::get<model::Trunk>(service.update(as("c"), trunk.id, body(R"({"name":"b"})")));
   BOOST_TEST(updated.name == "b");
   BOOST_TEST(*updated.username == "u");
   BOOST_TEST(*updated.gateway_name == "g");
@@ -98,7 +100,7 @@ BOOST_FIXTURE_TEST_CASE(update_is_partial_and_moves_updated_at, ServiceFixture) 
 BOOST_FIXTURE_TEST_CASE(update_conflict_is_retried, ServiceFixture) {
   auto trunk = create("c", R"({"name":"a","proxy":"p.example"})");
   store.scripted = {WriteResult::conflict};
-  auto updated = service.update("c", trunk.id, body(R"({"is_active":false})"));
+  auto updated = service.update(as("c"), trunk.id, body(R"({"is_active":false})"));
   BOOST_TEST(!std::get<model::Trunk>(updated).is_active);
   BOOST_TEST(!store.trunks.at(trunk.id).is_active);
 }
@@ -107,14 +109,14 @@ BOOST_FIXTURE_TEST_CASE(update_conflict_is_retried, ServiceFixture) {
 BOOST_FIXTURE_TEST_CASE(endless_conflicts_give_up, ServiceFixture) {
   auto trunk = create("c", R"({"name":"a","proxy":"p.example"})");
   store.scripted.assign(100, WriteResult::conflict);
-  BOOST_TEST(error_code(service.update("c", trunk.id, body(R"({"name":"b"})"))) ==
+  BOOST_TEST(error_code(service.update(as("c"), trunk.id, body(R"({"name":"b"})"))) ==
              ErrorCode::service_unavailable);
 }
 
 // Verifies cross-field rules apply to the merged trunk on update.
 BOOST_FIXTURE_TEST_CASE(update_checks_merged_trunk, ServiceFixture) {
   auto trunk = create("c", R"({"name":"a","proxy":"p.example","username":"u","password":"pw"})");
-  auto outcome = service.update("c", trunk.id, body(R"({"username":null})"));
+  auto outcome = service.update(as("c"), trunk.id, body(R"({"username":null})"));
   BOOST_TEST(error_code(outcome) == ErrorCode::invalid_request);
   BOOST_TEST(store.trunks.at(trunk.id).username.has_value());
 }
@@ -122,8 +124,8 @@ BOOST_FIXTURE_TEST_CASE(update_checks_merged_trunk, ServiceFixture) {
 // Verifies delete removes the trunk and a second delete is not found.
 BOOST_FIXTURE_TEST_CASE(delete_then_not_found, ServiceFixture) {
   auto trunk = create("c", R"({"name":"a","proxy":"p.example"})");
-  BOOST_TEST(std::holds_alternative<std::monostate>(service.remove("c", trunk.id)));
-  BOOST_TEST(error_code(service.remove("c", trunk.id)) == ErrorCode::not_found);
+  BOOST_TEST(std::holds_alternative<std::monostate>(service.remove(as("c"), trunk.id)));
+  BOOST_TEST(error_code(service.remove(as("c"), trunk.id)) == ErrorCode::not_found);
 }
 
 // Verifies a PATCH that changes nothing writes nothing and leaves updated_at alone.
@@ -131,7 +133,7 @@ BOOST_FIXTURE_TEST_CASE(noop_patch_writes_nothing, ServiceFixture) {
   auto trunk = create("c", R"({"name":"a","proxy":"p.example","is_active":true})");
   auto writes = store.writes;
   clock.advance_ns(5'000'000'000);
-  auto same = std::get<model::Trunk>(service.update("c", trunk.id, body(R"({"name":"a"})")));
+  auto same = std::get<model::Trunk>(service.update(as("c"), trunk.id, body(R"({"name":"a"})")));
   BOOST_TEST(same.updated_ns == trunk.updated_ns);
   BOOST_TEST(store.writes == writes);
 }
@@ -140,13 +142,13 @@ BOOST_FIXTURE_TEST_CASE(noop_patch_writes_nothing, ServiceFixture) {
 BOOST_FIXTURE_TEST_CASE(successful_writes_notify_the_edge, ServiceFixture) {
   auto trunk = create("c", R"({"name":"a","proxy":"p.example","gateway_name":"g"})");
   BOOST_TEST(changes.changes == 1);
-  service.update("c", trunk.id, body(R"({"name":"b"})"));
+  service.update(as("c"), trunk.id, body(R"({"name":"b"})"));
   BOOST_TEST(changes.changes == 2);
-  service.update("c", trunk.id, body(R"({"name":"b"})"));                               // no change
-  service.create("c", body(R"({"name":"a","proxy":"p.example","gateway_name":"g"})"));  // 409
+  service.update(as("c"), trunk.id, body(R"({"name":"b"})"));  // no change
+  service.create(as("c"), body(R"({"name":"a","proxy":"p.example","gateway_name":"g"})"));  // 409
   service.get("c", trunk.id);
   BOOST_TEST(changes.changes == 2);
-  service.remove("c", trunk.id);
+  service.remove(as("c"), trunk.id);
   BOOST_TEST(changes.changes == 3);
 }
 

@@ -1,6 +1,7 @@
 #include "api/routes.h"
 
 #include "api/api_service.h"
+#include "api/audit_handlers.h"
 #include "api/edge_handlers.h"
 #include "api/key_handlers.h"
 #include "api/noc_handlers.h"
@@ -52,6 +53,8 @@ Router build_router(const RouteTargets& targets, std::string openapi_yaml,
   router.add(
       {"POST", "/v1/trunks/{id}/test-call", customer, true,
        [&checks](const RequestContext& context) { return test_call_trunk(checks, context); }});
+  router.add({"GET", "/v1/trunks/{id}/events", customer, false, with(trunk_events)});
+  router.add({"GET", "/v1/audit", admin, false, with(list_audit)});
   router.add({"GET", "/v1/trunks/{id}/health", customer, false,
               [&trunks, &noc](const RequestContext& context) {
                 return trunk_health(trunks, noc, context);

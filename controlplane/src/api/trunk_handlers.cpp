@@ -3,6 +3,9 @@
 #include <charconv>
 
 #include "api/api_service.h"
+#include "crypto/api_key.h"
+#include "model/etag.h"
+#include "model/idempotency.h"
 #include "model/sip_syntax.h"
 #include "model/test_call.h"
 
@@ -14,16 +17,32 @@ using model::ErrorCode;
 
 ApiError invalid(std::string message) { return {ErrorCode::invalid_request, std::move(message)}; }
 
-// The service's outcome as HTTP: the trunk with `status`, or the error.
+// The service's outcome as HTTP: the trunk with `status` and its ETag, or the error.
 HttpResponse respond(service::TrunkService& trunks, int status,
                      const service::Outcome<model::Trunk>& outcome) {
   if (const auto* error = std::get_if<ApiError>(&outcome)) return error_response(*error);
-  auto body = model::trunk_to_json(std::get<model::Trunk>(outcome), trunks.edge_progress());
-  return json_response(status, body.dump());
+  const auto& trunk = std::get<model::Trunk>(outcome);
+  auto response = json_response(status, model::trunk_to_json(trunk, trunks.edge_progress()).dump());
+  response.headers.emplace_back("ETag", model::trunk_etag(trunk));
+  return response;
 }
 
 const std::string& customer_of(const RequestContext& context) {
   return context.principal->customer_id;
+}
+
+model::Actor actor_of(const RequestContext& context) {
+  return {context.principal->key_id, context.principal->customer_id};
+}
+
+// The If-Match header, when there is one: its condition, or 400 when it is malformed.
+std::variant<std::optional<model::IfMatch>, ApiError> precondition_of(
+    const RequestContext& context) {
+  auto header = context.request.header("if-match");
+  if (!header) return std::optional<model::IfMatch>{};
+  auto parsed = model::parse_if_match(*header);
+  if (const auto* error = std::get_if<ApiError>(&parsed)) return *error;
+  return std::optional<model::IfMatch>(std::get<model::IfMatch>(std::move(parsed)));
 }
 
 HttpResponse rate_limited_response(const service::RateLimited& limited) {
@@ -69,13 +88,25 @@ std::variant<store::TrunkListQuery, ApiError> parse_list_query(std::string_view 
 }
 
 HttpResponse create_trunk(service::TrunkService& trunks, const RequestContext& context) {
+  std::optional<service::IdempotencyRequest> idempotency;
+  if (auto header = context.request.header("idempotency-key")) {
+    auto key = model::parse_idempotency_key(*header);
+    if (const auto* error = std::get_if<ApiError>(&key)) return error_response(*error);
+    idempotency = service::IdempotencyRequest{std::get<std::string>(std::move(key)), ""};
+  }
   auto body = model::parse_trunk_patch(context.request.body);
   if (const auto* error = std::get_if<ApiError>(&body)) return error_response(*error);
-  auto outcome = trunks.create(customer_of(context), std::get<model::TrunkPatch>(body));
-  auto response = respond(trunks, 201, outcome);
-  if (const auto* trunk = std::get_if<model::Trunk>(&outcome)) {
-    response.headers.emplace_back("Location", "/v1/trunks/" + trunk->id);
+  const auto& patch = std::get<model::TrunkPatch>(body);
+  if (idempotency) {
+    idempotency->request_sha256 = crypto::sha256_hex(model::canonical_trunk_request(patch));
   }
+  auto outcome = trunks.create(actor_of(context), patch, idempotency);
+  if (const auto* error = std::get_if<ApiError>(&outcome)) return error_response(*error);
+  const auto& created = std::get<service::CreatedTrunk>(outcome);
+  auto response = json_response(201, created.response.body);
+  response.headers.emplace_back("Location", "/v1/trunks/" + created.response.trunk_id);
+  response.headers.emplace_back("ETag", created.response.etag);
+  if (created.replayed) response.headers.emplace_back("Idempotent-Replayed", "true");
   return response;
 }
 
@@ -98,11 +129,14 @@ HttpResponse get_trunk(service::TrunkService& trunks, const RequestContext& cont
 }
 
 HttpResponse update_trunk(service::TrunkService& trunks, const RequestContext& context) {
+  auto precondition = precondition_of(context);
+  if (const auto* error = std::get_if<ApiError>(&precondition)) return error_response(*error);
   auto body = model::parse_trunk_patch(context.request.body);
   if (const auto* error = std::get_if<ApiError>(&body)) return error_response(*error);
   return respond(trunks, 200,
-                 trunks.update(customer_of(context), context.path_params.at("id"),
-                               std::get<model::TrunkPatch>(body)));
+                 trunks.update(actor_of(context), context.path_params.at("id"),
+                               std::get<model::TrunkPatch>(body),
+                               std::get<std::optional<model::IfMatch>>(precondition)));
 }
 
 HttpResponse test_trunk(service::TrunkCheckService& checks, const RequestContext& context) {
@@ -137,7 +171,10 @@ HttpResponse test_call_trunk(service::TrunkCheckService& checks, const RequestCo
 }
 
 HttpResponse delete_trunk(service::TrunkService& trunks, const RequestContext& context) {
-  auto outcome = trunks.remove(customer_of(context), context.path_params.at("id"));
+  auto precondition = precondition_of(context);
+  if (const auto* error = std::get_if<ApiError>(&precondition)) return error_response(*error);
+  auto outcome = trunks.remove(actor_of(context), context.path_params.at("id"),
+                               std::get<std::optional<model::IfMatch>>(precondition));
   if (const auto* error = std::get_if<ApiError>(&outcome)) return error_response(*error);
   return HttpResponse{204, {}, {}};
 }

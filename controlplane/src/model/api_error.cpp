@@ -36,6 +36,10 @@ ErrorWire wire(ErrorCode code) {
       return {409, "no_active_trunk"};
     case ErrorCode::request_timeout:
       return {408, "request_timeout"};
+    case ErrorCode::idempotency_mismatch:
+      return {409, "idempotency_mismatch"};
+    case ErrorCode::precondition_failed:
+      return {412, "precondition_failed"};
     case ErrorCode::payload_too_large:
       return {413, "payload_too_large"};
     case ErrorCode::unsupported_media_type:

@@ -18,6 +18,8 @@ enum class ErrorCode {
   trunk_inactive,
   no_active_trunk,
   request_timeout,
+  idempotency_mismatch,
+  precondition_failed,
   payload_too_large,
   unsupported_media_type,
   rate_limited,

@@ -30,6 +30,11 @@ std::optional<ApiError> write_error(WriteResult result) {
   }
 }
 
+ApiError precondition_failed() {
+  return {ErrorCode::precondition_failed,
+          "If-Match does not match the trunk's current ETag; read it again"};
+}
+
 ApiError too_busy() {
   return {ErrorCode::service_unavailable, "the trunk is being changed concurrently; retry"};
 }
@@ -45,23 +50,53 @@ std::int64_t TrunkService::next_timestamp_ns(std::int64_t at_least) {
   }
 }
 
-Outcome<model::Trunk> TrunkService::create(const std::string& customer_id,
-                                           const model::TrunkPatch& body) {
+Outcome<CreatedTrunk> TrunkService::create(const model::Actor& actor, const model::TrunkPatch& body,
+                                           const std::optional<IdempotencyRequest>& idempotency) {
   auto built = model::trunk_from_create(body);
   if (auto* error = std::get_if<ApiError>(&built)) return *error;
   auto trunk = std::get<model::Trunk>(std::move(built));
-  trunk.customer_id = customer_id;
+  trunk.customer_id = actor.customer_id;
+  auto edge = edge_progress();
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     trunk.created_ns = trunk.updated_ns = next_timestamp_ns();
     trunk.id = model::format_trunk_id(trunk.created_ns);
-    auto result = store_.create(trunk);
+    // The 201 body is rendered before the write, so the idempotency record kept with the trunk
+    // holds exactly the bytes this create answers with. A new trunk's generation is above every
+    // generation the edge has applied: it reads "pending" (or "error").
+    auto rendered = trunk;
+    rendered.edge_generation = edge.applied_generation + 1;
+    store::IdempotentCreate claim{
+        idempotency ? idempotency->key : "",
+        idempotency ? idempotency->request_sha256 : "",
+        {trunk.id, model::trunk_etag(trunk), model::trunk_to_json(rendered, edge).dump()}};
+    auto result = store_.create(trunk, model::audit_create(actor, trunk, trunk.created_ns),
+                                idempotency ? &claim : nullptr);
     if (result == WriteResult::ok) {
       listener_.trunks_changed();
-      return trunk;
+      return CreatedTrunk{std::move(claim.response), false};
+    }
+    if (result == WriteResult::replayed) return CreatedTrunk{std::move(claim.response), true};
+    if (result == WriteResult::idempotency_mismatch) {
+      return ApiError{ErrorCode::idempotency_mismatch,
+                      "Idempotency-Key was already used with a different request body"};
     }
     if (auto error = write_error(result)) return *error;
   }
   return too_busy();
+}
+
+Outcome<store::AuditPage> TrunkService::events(const std::string& customer_id,
+                                               const std::string& trunk_id,
+                                               store::AuditQuery query) {
+  if (!model::is_trunk_id(trunk_id)) return not_found();
+  query.trunk_id = trunk_id;
+  if (std::holds_alternative<ApiError>(get(customer_id, trunk_id))) {
+    // Deleted, or never this customer's: every entry names the trunk's owner.
+    auto latest = store_.audit({trunk_id, 1, std::nullopt, std::nullopt});
+    if (latest.records.empty() || latest.records.front().fields["customer_id"] != customer_id)
+      return not_found();
+  }
+  return store_.audit(query);
 }
 
 model::EdgeProgress TrunkService::edge_progress() {
@@ -81,20 +116,25 @@ Outcome<model::Trunk> TrunkService::get(const std::string& customer_id,
   return *trunk;
 }
 
-Outcome<model::Trunk> TrunkService::update(const std::string& customer_id,
-                                           const std::string& trunk_id,
-                                           const model::TrunkPatch& body) {
+Outcome<model::Trunk> TrunkService::update(const model::Actor& actor, const std::string& trunk_id,
+                                           const model::TrunkPatch& body,
+                                           const std::optional<model::IfMatch>& precondition) {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto current = get(customer_id, trunk_id);
+    auto current = get(actor.customer_id, trunk_id);
     if (auto* error = std::get_if<ApiError>(&current)) return *error;
     const auto& before = std::get<model::Trunk>(current);
+    // Checked on every attempt: a retry after a conflict reads a newer version, which a
+    // specific If-Match then no longer names.
+    if (precondition && !model::if_match_passes(*precondition, model::trunk_etag(before)))
+      return precondition_failed();
     auto patched = model::apply_trunk_patch(before, body);
     if (auto* error = std::get_if<ApiError>(&patched)) return *error;
     auto after = std::get<model::Trunk>(std::move(patched));
     if (after == before) return before;  // nothing changed: no write, updated_at stays
     // updated_at is shown in milliseconds: move it by at least one.
     after.updated_ns = next_timestamp_ns(before.updated_ns + kOneMillisecond);
-    auto result = store_.update(before, after);
+    auto result =
+        store_.update(before, after, model::audit_update(actor, before, after, after.updated_ns));
     if (result == WriteResult::ok) {
       listener_.trunks_changed();
       return after;
@@ -104,12 +144,15 @@ Outcome<model::Trunk> TrunkService::update(const std::string& customer_id,
   return too_busy();
 }
 
-Outcome<std::monostate> TrunkService::remove(const std::string& customer_id,
-                                             const std::string& trunk_id) {
+Outcome<std::monostate> TrunkService::remove(const model::Actor& actor, const std::string& trunk_id,
+                                             const std::optional<model::IfMatch>& precondition) {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto current = get(customer_id, trunk_id);
+    auto current = get(actor.customer_id, trunk_id);
     if (auto* error = std::get_if<ApiError>(&current)) return *error;
-    auto result = store_.remove(std::get<model::Trunk>(current));
+    const auto& trunk = std::get<model::Trunk>(current);
+    if (precondition && !model::if_match_passes(*precondition, model::trunk_etag(trunk)))
+      return precondition_failed();
+    auto result = store_.remove(trunk, model::audit_delete(actor, trunk, next_timestamp_ns()));
     if (result == WriteResult::ok) {
       listener_.trunks_changed();
       return std::monostate{};

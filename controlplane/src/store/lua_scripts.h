@@ -10,7 +10,9 @@
 // KEYS (trunk scripts): 1 trunk hash, 2 customer's trunk ids (zset), 3 customer's gateway_name ->
 // trunk id (hash), 4 inbound ranges (zset, see redis_keys.h), 5 edge generation (counter: every
 // write takes the next value and the trunk keeps it, so the API can tell whether the edge has
-// applied it).
+// applied it), 6 the trunk's audit stream. Each trunk write appends its audit entry to the
+// audit trail and to the trunk's own stream in the same step, so no write goes unrecorded and
+// no entry records a write that did not happen.
 // ARGV (all scripts): 1 the daemon's database, 2 Kamailio's database, 3 the Kamailio rows to
 // write, as JSON (see RedisTrunkStore): {"rows": [{"table", "owner", "fields": [name, value, ...]
 // or null}], "customer_row": {...} or absent}. Script arguments start at ARGV[4].
@@ -45,6 +47,14 @@ local PADDING_ROW_ID = '{padding_row_id}'
 local KEYED_BY_OWNER = cjson.decode([==[{keyed_by_owner}]==])  -- table -> true: key ends in owner
 local PADDING_OWNER = '{padding_owner}'
 local TABLE_VERSIONS = '{table_versions}'
+
+-- Appends one audit entry (a JSON array: field, value, ...) to the trail and the trunk's stream,
+-- each trimmed to about its cap (MAXLEN ~: whole macro nodes, so cheap).
+local function record_audit(fields_json)
+  local fields = cjson.decode(fields_json)
+  redis.call('XADD', '{audit_stream}', 'MAXLEN', '~', '{audit_cap}', '*', unpack(fields))
+  redis.call('XADD', KEYS[6], 'MAXLEN', '~', '{trunk_audit_cap}', '*', unpack(fields))
+end
 
 local function same_row(current, wanted)
   if not wanted then return #current == 0 end
@@ -124,8 +134,20 @@ end
 )lua";
 
 // ARGV: 4 trunk id, 5 gateway_name or '', 6 family or '', 7 first hex, 8 last hex,
-// 9 range member, 10.. hash field/value pairs. Returns 'ok:<edge generation>' or the refusal.
+// 9 range member, 10 audit entry (JSON array), 11 request SHA-256 or '' (no idempotency key),
+// 12 response ETag, 13 response body, 14.. hash field/value pairs. KEYS[7]: the idempotency
+// record, when ARGV[11] is set. Returns 'ok:<edge generation>', the refusal, or
+// {'replayed', trunk id, ETag, body} when the key was used before for the same request.
+// The key is looked at first: a retry of a create that went through must not meet its own
+// gateway_name or inbound_ip as a conflict.
 inline constexpr std::string_view kCreate = R"lua(
+if ARGV[11] ~= '' then
+  local first = redis.call('HMGET', KEYS[7], 'request_sha256', 'trunk_id', 'etag', 'body')
+  if first[1] then
+    if first[1] ~= ARGV[11] then return 'idempotency_mismatch' end
+    return {'replayed', first[2], first[3], first[4]}
+  end
+end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'id_taken' end
 if ARGV[5] ~= '' and redis.call('HEXISTS', KEYS[3], ARGV[5]) == 1 then
   return 'gateway_name_exists'
@@ -133,20 +155,26 @@ end
 if ARGV[6] ~= '' and inbound_conflict(KEYS[4], ARGV[6], ARGV[7], ARGV[8], ARGV[4]) then
   return 'inbound_ip_exists'
 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 10))
+redis.call('HSET', KEYS[1], unpack(ARGV, 14))
 local generation = redis.call('INCR', KEYS[5])
 redis.call('HSET', KEYS[1], 'edge_generation', generation)
 redis.call('ZADD', KEYS[2], 0, ARGV[4])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[3], ARGV[5], ARGV[4]) end
 if ARGV[6] ~= '' then redis.call('ZADD', KEYS[4], 0, ARGV[9]) end
 sync_edge_rows()
+record_audit(ARGV[10])
+if ARGV[11] ~= '' then
+  redis.call('HSET', KEYS[7], 'request_sha256', ARGV[11], 'trunk_id', ARGV[4], 'etag', ARGV[12],
+             'body', ARGV[13])
+  redis.call('EXPIRE', KEYS[7], '{idempotency_ttl_s}')
+end
 return 'ok:' .. generation
 )lua";
 
 // ARGV: 4 trunk id, 5 expected updated_ns, 6 old gateway_name or '', 7 new gateway_name or '',
 // 8 old range member or '', 9 new family or '', 10 new first hex, 11 new last hex,
-// 12 new range member or '', 13.. hash field/value pairs. Returns 'ok:<edge generation>' or the
-// refusal.
+// 12 new range member or '', 13 audit entry (JSON array), 14.. hash field/value pairs. Returns
+// 'ok:<edge generation>' or the refusal.
 inline constexpr std::string_view kUpdate = R"lua(
 local current = redis.call('HGET', KEYS[1], 'updated_ns')
 if not current then return 'not_found' end
@@ -159,7 +187,7 @@ if ARGV[9] ~= '' and inbound_conflict(KEYS[4], ARGV[9], ARGV[10], ARGV[11], ARGV
   return 'inbound_ip_exists'
 end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], unpack(ARGV, 13))
+redis.call('HSET', KEYS[1], unpack(ARGV, 14))
 local generation = redis.call('INCR', KEYS[5])
 redis.call('HSET', KEYS[1], 'edge_generation', generation)
 if ARGV[6] ~= '' then redis.call('HDEL', KEYS[3], ARGV[6]) end
@@ -167,11 +195,13 @@ if ARGV[7] ~= '' then redis.call('HSET', KEYS[3], ARGV[7], ARGV[4]) end
 if ARGV[8] ~= '' then redis.call('ZREM', KEYS[4], ARGV[8]) end
 if ARGV[12] ~= '' then redis.call('ZADD', KEYS[4], 0, ARGV[12]) end
 sync_edge_rows()
+record_audit(ARGV[13])
 return 'ok:' .. generation
 )lua";
 
-// ARGV: 4 trunk id, 5 expected updated_ns, 6 gateway_name or '', 7 range member or ''.
-// ARGV[3] lists the trunk's rows without fields (they all go).
+// ARGV: 4 trunk id, 5 expected updated_ns, 6 gateway_name or '', 7 range member or '', 8 audit
+// entry (JSON array). ARGV[3] lists the trunk's rows without fields (they all go). The trunk's
+// audit stream is kept a while after it (its owner can still read how it ended), then expires.
 inline constexpr std::string_view kDelete = R"lua(
 local current = redis.call('HGET', KEYS[1], 'updated_ns')
 if not current then return 'not_found' end
@@ -182,6 +212,8 @@ redis.call('ZREM', KEYS[2], ARGV[4])
 if ARGV[6] ~= '' then redis.call('HDEL', KEYS[3], ARGV[6]) end
 if ARGV[7] ~= '' then redis.call('ZREM', KEYS[4], ARGV[7]) end
 sync_edge_rows()
+record_audit(ARGV[8])
+redis.call('EXPIRE', KEYS[6], '{deleted_trunk_audit_ttl_s}')
 return 'ok'
 )lua";
 

@@ -54,6 +54,18 @@ inline std::string trunk_registration(std::string_view trunk_id) {
   return std::string(kRegistrationPrefix) + std::string(trunk_id);
 }
 
+// The audit trail: every trunk write, capped (see redis_trunk_store.cpp), and each trunk's own.
+inline constexpr std::string_view kAuditStream = "mv:audit";
+inline std::string trunk_audit(std::string_view trunk_id) {
+  return "mv:audit:trunk:" + std::string(trunk_id);
+}
+
+// A create's first response under its Idempotency-Key, for 24 h. Customer ids have no ':', so
+// the key (which may) cannot make two customers' records collide.
+inline std::string idempotency(std::string_view customer_id, std::string_view key) {
+  return "mv:idempotency:" + std::string(customer_id) + ":" + std::string(key);
+}
+
 inline std::string api_key(std::string_view key_id) { return "mv:apikey:" + std::string(key_id); }
 
 // Member of kInboundRanges: "<4|6>:<first hex>:<last hex>:<trunk id>". Hex is fixed width, so

@@ -9,12 +9,29 @@
 #include <nlohmann/json.hpp>
 
 #include "model/edge_rows.h"
+#include "model/idempotency.h"
 #include "model/ip_network.h"
 #include "store/lua_scripts.h"
 #include "store/redis_keys.h"
 
 namespace mv::store {
 namespace {
+
+// Audit trail caps (XADD MAXLEN ~, so a little over at times): the whole trail, and one trunk's
+// own stream; a deleted trunk's stream is kept this long after the delete.
+constexpr int kAuditCap = 100'000;
+constexpr int kTrunkAuditCap = 1'000;
+constexpr int kDeletedTrunkAuditTtlSeconds = 30 * 24 * 60 * 60;
+
+// The entry's stream fields as the scripts take them: one JSON array, field, value, ...
+std::string audit_argument(const model::AuditEntry& entry) {
+  nlohmann::json flat = nlohmann::json::array();
+  for (auto& [name, value] : model::audit_fields(entry)) {
+    flat.push_back(std::move(name));
+    flat.push_back(std::move(value));
+  }
+  return flat.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 std::string sha1_hex(const std::string& text) {
   unsigned char digest[SHA_DIGEST_LENGTH];
@@ -36,6 +53,7 @@ WriteResult to_write_result(const RedisReply& reply) {
       {"inbound_ip_exists", WriteResult::inbound_ip_exists},
       {"not_found", WriteResult::not_found},
       {"conflict", WriteResult::conflict},
+      {"idempotency_mismatch", WriteResult::idempotency_mismatch},
   };
   if (reply.type == RedisReply::Type::error)
     throw std::runtime_error("trunk script: " + reply.text);
@@ -71,9 +89,12 @@ InboundEntry inbound_entry(const model::Trunk& trunk) {
 }
 
 RedisCommand trunk_keys(const model::Trunk& trunk) {
-  return {keys::trunk(trunk.id), keys::customer_trunks(trunk.customer_id),
-          keys::customer_gateway_names(trunk.customer_id), std::string(keys::kInboundRanges),
-          std::string(keys::kEdgeGeneration)};
+  return {keys::trunk(trunk.id),
+          keys::customer_trunks(trunk.customer_id),
+          keys::customer_gateway_names(trunk.customer_id),
+          std::string(keys::kInboundRanges),
+          std::string(keys::kEdgeGeneration),
+          keys::trunk_audit(trunk.id)};
 }
 
 nlohmann::json row_to_json(const model::EdgeRow& row) {
@@ -224,7 +245,12 @@ RedisTrunkStore::RedisTrunkStore(RedisPool& pool, int kamailio_db, model::EdgeSe
       {"{table_versions}", std::string(keys::kEdgeTableVersions)},
       {"{keyed_by_owner}", keyed_by_owner.dump()},
       {"{padding_owner}", model::kPaddingOwner},
-      {"{registration_prefix}", std::string(keys::kRegistrationPrefix)}};
+      {"{registration_prefix}", std::string(keys::kRegistrationPrefix)},
+      {"{audit_stream}", std::string(keys::kAuditStream)},
+      {"{audit_cap}", std::to_string(kAuditCap)},
+      {"{trunk_audit_cap}", std::to_string(kTrunkAuditCap)},
+      {"{deleted_trunk_audit_ttl_s}", std::to_string(kDeletedTrunkAuditTtlSeconds)},
+      {"{idempotency_ttl_s}", std::to_string(model::kIdempotencyRetention.count())}};
   auto make = [&](std::string_view body) {
     std::string source = std::string(lua::kHelpers) + std::string(body);
     for (const auto& [placeholder, value] : placeholders) {
@@ -280,19 +306,36 @@ void RedisTrunkStore::set_app_servers(const std::vector<std::string>& uris) {
     throw std::runtime_error("app server script: " + reply.text);
 }
 
-WriteResult RedisTrunkStore::create(model::Trunk& trunk) {
+WriteResult RedisTrunkStore::create(model::Trunk& trunk, const model::AuditEntry& audit,
+                                    IdempotentCreate* idempotency) {
   place(trunk);
   auto inbound = inbound_entry(trunk);
   auto args = common_args(trunk_edge_json(trunk, settings_, false));
   append(args, {trunk.id, trunk.gateway_name.value_or(""), inbound.family, inbound.first,
-                inbound.last, inbound.member});
+                inbound.last, inbound.member, audit_argument(audit)});
+  auto keys = trunk_keys(trunk);
+  if (idempotency) {
+    append(args,
+           {idempotency->request_sha256, idempotency->response.etag, idempotency->response.body});
+    keys.push_back(keys::idempotency(trunk.customer_id, idempotency->key));
+  } else {
+    append(args, {"", "", ""});
+  }
   append(args, trunk_to_fields(trunk));
-  auto reply = run(create_, trunk_keys(trunk), args);
+  auto reply = run(create_, keys, args);
+  if (reply.type == RedisReply::Type::array) {
+    if (!idempotency || reply.elements.size() != 4 || reply.elements[0].text != "replayed")
+      throw std::runtime_error("create script: unexpected reply");
+    idempotency->response = {reply.elements[1].text, reply.elements[2].text,
+                             reply.elements[3].text};
+    return WriteResult::replayed;
+  }
   trunk.edge_generation = written_generation(reply).value_or(trunk.edge_generation);
   return to_write_result(reply);
 }
 
-WriteResult RedisTrunkStore::update(const model::Trunk& before, model::Trunk& after) {
+WriteResult RedisTrunkStore::update(const model::Trunk& before, model::Trunk& after,
+                                    const model::AuditEntry& audit) {
   auto old_inbound = inbound_entry(before);
   auto new_inbound = inbound_entry(after);
   bool same_range = old_inbound.member == new_inbound.member;
@@ -301,17 +344,17 @@ WriteResult RedisTrunkStore::update(const model::Trunk& before, model::Trunk& af
   append(args, {after.id, std::to_string(before.updated_ns), before.gateway_name.value_or(""),
                 after.gateway_name.value_or(""), same_range ? "" : old_inbound.member,
                 same_range ? "" : new_inbound.family, new_inbound.first, new_inbound.last,
-                same_range ? "" : new_inbound.member});
+                same_range ? "" : new_inbound.member, audit_argument(audit)});
   append(args, trunk_to_fields(after));
   auto reply = run(update_, trunk_keys(after), args);
   after.edge_generation = written_generation(reply).value_or(after.edge_generation);
   return to_write_result(reply);
 }
 
-WriteResult RedisTrunkStore::remove(const model::Trunk& trunk) {
+WriteResult RedisTrunkStore::remove(const model::Trunk& trunk, const model::AuditEntry& audit) {
   auto args = common_args(trunk_edge_json(trunk, settings_, true));
   append(args, {trunk.id, std::to_string(trunk.updated_ns), trunk.gateway_name.value_or(""),
-                inbound_entry(trunk).member});
+                inbound_entry(trunk).member, audit_argument(audit)});
   return to_write_result(run(delete_, trunk_keys(trunk), args));
 }
 
@@ -322,6 +365,28 @@ model::EdgeProgress RedisTrunkStore::edge_progress() {
   progress.applied_generation = parse_int(reply.elements.at(0).text).value_or(0);
   if (!reply.elements.at(1).is_nil()) progress.last_error = reply.elements.at(1).text;
   return progress;
+}
+
+AuditPage RedisTrunkStore::audit(const AuditQuery& query) {
+  auto stream =
+      query.trunk_id ? keys::trunk_audit(*query.trunk_id) : std::string(keys::kAuditStream);
+  auto count = std::to_string(query.limit + 1);
+  // Exclusive bounds ("(" id) need Redis 6.2 or later.
+  auto reply = query.after
+                   ? pool_.command({"XRANGE", stream, "(" + *query.after, "+", "COUNT", count})
+                   : pool_.command({"XREVRANGE", stream, query.before ? "(" + *query.before : "+",
+                                    "-", "COUNT", count});
+  AuditPage page;
+  for (const auto& element : reply.elements) {
+    if (element.elements.size() != 2) continue;
+    AuditRecord record{element.elements[0].text, to_field_map(element.elements[1])};
+    page.records.push_back(std::move(record));
+  }
+  page.has_more = page.records.size() > query.limit;
+  page.records.resize(std::min(page.records.size(), query.limit));
+  // Read oldest first after a cursor; shown newest first like every page.
+  if (query.after) std::reverse(page.records.begin(), page.records.end());
+  return page;
 }
 
 std::optional<model::Trunk> RedisTrunkStore::find(const std::string& trunk_id) {

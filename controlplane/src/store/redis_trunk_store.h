@@ -18,12 +18,15 @@ class RedisTrunkStore final : public TrunkStore {
   // step with the trunks, by the same scripts).
   RedisTrunkStore(RedisPool& pool, int kamailio_db, model::EdgeSettings settings = {});
 
-  WriteResult create(model::Trunk& trunk) override;
+  WriteResult create(model::Trunk& trunk, const model::AuditEntry& audit,
+                     IdempotentCreate* idempotency) override;
   std::optional<model::Trunk> find(const std::string& trunk_id) override;
   TrunkPage list(const TrunkListQuery& query) override;
-  WriteResult update(const model::Trunk& before, model::Trunk& after) override;
-  WriteResult remove(const model::Trunk& trunk) override;
+  WriteResult update(const model::Trunk& before, model::Trunk& after,
+                     const model::AuditEntry& audit) override;
+  WriteResult remove(const model::Trunk& trunk, const model::AuditEntry& audit) override;
   model::EdgeProgress edge_progress() override;
+  AuditPage audit(const AuditQuery& query) override;
 
   // The application servers' dispatcher rows (set 1): exactly `uris`, in order.
   void set_app_servers(const std::vector<std::string>& uris);
