@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
@@ -83,10 +84,14 @@ int ChildProcess::stop(int signal, std::chrono::milliseconds grace) {
 
 void ChildProcess::kill_group(int signal) {
   if (pid_ <= 0) return;
-  kill(-pid_, signal);
+  pid_t group = pid_;
+  kill(-group, signal);
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
+  // The forked workers are not our children: wait until none of the group is left (and so none
+  // holds a socket the next instance needs).
+  wait_until([&] { return kill(-group, 0) != 0 && errno == ESRCH; }, std::chrono::seconds(10));
 }
 
 int ChildProcess::wait_exit(std::chrono::milliseconds limit) {

@@ -27,7 +27,8 @@ class ChildProcess {
   bool running();
   // Sends `signal` and waits for the exit; SIGKILL after `grace`. Returns the wait status.
   int stop(int signal, std::chrono::milliseconds grace = std::chrono::seconds(5));
-  // Sends `signal` to the child's whole process group (own_group only) and reaps the child.
+  // Sends `signal` to the child's whole process group (own_group only), reaps the child and
+  // waits (up to 10 s) until no process of the group is left.
   void kill_group(int signal);
   // Waits for the process to end by itself; kills it after `limit`. Returns its exit code, or
   // -1 when it had to be killed.
