@@ -19,16 +19,22 @@ struct EdgeFixture {
   RedisServer redis;
   int app_port = free_tcp_port();
   KamailioEdge kamailio;
-  ControlPlane daemon{
-      redis, "kamailio:\n  rpc_endpoints: [" + kamailio.rpc_url() +
-                 "]\n  redis_db: 1\n  app_servers: [sip:127.0.0.1:" + std::to_string(app_port) +
-                 "]\n  registration_expires_s: 60\n  registration_poll_ms: 200\n"};
+  ControlPlane daemon{redis, edge_yaml()};
   std::string key = daemon.create_key("cust_edge");
   std::string admin_key =
       first_line(daemon.run_command({"keys", "create", "--customer", "ops", "--role", "admin"}));
 
-  // `ping_interval_s`: how often Kamailio probes each destination (see KamailioEdge).
-  explicit EdgeFixture(int ping_interval_s = 3600) : kamailio(redis, ping_interval_s) {}
+  // `ping_interval_s`: how often Kamailio probes each destination (see KamailioEdge);
+  // `appendfsync`: Redis's AOF policy (see RedisServer).
+  explicit EdgeFixture(int ping_interval_s = 3600, const std::string& appendfsync = "always")
+      : redis(appendfsync), kamailio(redis, ping_interval_s) {}
+
+  // The daemon's config beyond Redis: a replica started with it shares this edge.
+  std::string edge_yaml() const {
+    return "kamailio:\n  rpc_endpoints: [" + kamailio.rpc_url() +
+           "]\n  redis_db: 1\n  app_servers: [sip:127.0.0.1:" + std::to_string(app_port) +
+           "]\n  registration_expires_s: 60\n  registration_poll_ms: 200\n";
+  }
 
   static std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
@@ -16,7 +17,8 @@
 
 namespace mv::test {
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& log_path) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& log_path,
+                           bool own_group) {
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
@@ -26,6 +28,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
     // Dies with the test binary, even when a sanitizer aborts it before any destructor runs
     // (a leftover Kamailio would keep a SIP port and take the next run's traffic).
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (own_group) setpgid(0, 0);
     int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     int null = open("/dev/null", O_RDONLY);
     if (log < 0 || null < 0) _exit(126);
@@ -77,6 +80,18 @@ int ChildProcess::stop(int signal, std::chrono::milliseconds grace) {
   }
   pid_ = -1;
   return status;
+}
+
+void ChildProcess::kill_group(int signal) {
+  if (pid_ <= 0) return;
+  pid_t group = pid_;
+  kill(-group, signal);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  // The forked workers are not our children: wait until none of the group is left (and so none
+  // holds a socket the next instance needs).
+  wait_until([&] { return kill(-group, 0) != 0 && errno == ESRCH; }, std::chrono::seconds(10));
 }
 
 int ChildProcess::wait_exit(std::chrono::milliseconds limit) {

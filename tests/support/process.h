@@ -13,7 +13,10 @@ namespace mv::test {
 class ChildProcess {
  public:
   ChildProcess() = default;
-  ChildProcess(const std::vector<std::string>& argv, const std::string& log_path);
+  // `own_group`: the child leads a process group of its own, so kill_group() reaches every
+  // process it forks (Kamailio's workers outlive a SIGKILLed main process).
+  ChildProcess(const std::vector<std::string>& argv, const std::string& log_path,
+               bool own_group = false);
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess& operator=(ChildProcess&& other) noexcept;
   ChildProcess(const ChildProcess&) = delete;
@@ -24,6 +27,9 @@ class ChildProcess {
   bool running();
   // Sends `signal` and waits for the exit; SIGKILL after `grace`. Returns the wait status.
   int stop(int signal, std::chrono::milliseconds grace = std::chrono::seconds(5));
+  // Sends `signal` to the child's whole process group (own_group only), reaps the child and
+  // waits (up to 10 s) until no process of the group is left.
+  void kill_group(int signal);
   // Waits for the process to end by itself; kills it after `limit`. Returns its exit code, or
   // -1 when it had to be killed.
   int wait_exit(std::chrono::milliseconds limit);

@@ -60,10 +60,16 @@ void KamailioEdge::restart() {
 
 void KamailioEdge::stop() { process_.stop(SIGTERM); }
 
+void KamailioEdge::kill() {
+  process_.kill_group(SIGKILL);
+  bool gone = wait_until([&] { return !udp_port_bound(sip_port_); }, std::chrono::seconds(10));
+  if (!gone) throw std::runtime_error("killed kamailio still holds its ports");
+}
+
 void KamailioEdge::start() {
   process_ = ChildProcess({"kamailio", "-f", dir_.path() + "/kamailio.cfg", "-Y", dir_.path(),
                            "-DD", "-E", "-M", "16", "-m", "64"},
-                          dir_.path() + "/kamailio.log");
+                          dir_.path() + "/kamailio.log", true);
   bool up = wait_until(
       [&] {
         try {
@@ -107,15 +113,37 @@ Sipp Sipp::uas(const std::string& scenario, int port,
 
 Sipp Sipp::uac(const std::string& scenario, const std::string& local_ip, int edge_port,
                const std::vector<std::pair<std::string, std::string>>& replacements) {
+  return uac_loop(scenario, local_ip, edge_port, 1, 10, replacements);
+}
+
+Sipp Sipp::uac_loop(const std::string& scenario, const std::string& local_ip, int edge_port,
+                    int calls, int calls_per_second,
+                    const std::vector<std::pair<std::string, std::string>>& replacements) {
   Sipp sipp;
   sipp.dir_ = std::make_unique<TempDir>();
   auto path = prepare_scenario(scenario, *sipp.dir_, replacements);
-  sipp.process_ =
-      ChildProcess({"sipp", "127.0.0.1:" + std::to_string(edge_port), "-sf", path, "-i", local_ip,
-                    "-p", std::to_string(free_tcp_port()), "-m", "1", "-cp",
-                    std::to_string(free_tcp_port()), "-timeout", "15s", "-timeout_error",
-                    "-nostdin", "-trace_err", "-error_file", sipp.dir_->path() + "/errors.log"},
-                   sipp.dir_->path() + "/sipp.log");
+  sipp.process_ = ChildProcess({"sipp",
+                                "127.0.0.1:" + std::to_string(edge_port),
+                                "-sf",
+                                path,
+                                "-i",
+                                local_ip,
+                                "-p",
+                                std::to_string(free_tcp_port()),
+                                "-m",
+                                std::to_string(calls),
+                                "-r",
+                                std::to_string(calls_per_second),
+                                "-cp",
+                                std::to_string(free_tcp_port()),
+                                "-timeout",
+                                std::to_string(15 + calls / calls_per_second) + "s",
+                                "-timeout_error",
+                                "-nostdin",
+                                "-trace_err",
+                                "-error_file",
+                                sipp.dir_->path() + "/errors.log"},
+                               sipp.dir_->path() + "/sipp.log");
   return sipp;
 }
 

@@ -25,6 +25,9 @@ class KamailioEdge {
   // a new one with the same config.
   void restart();
   void stop();
+  // SIGKILL to Kamailio and every worker it forked, as a crash of the node would; returns once
+  // its SIP and RPC ports are free again.
+  void kill();
   void start();
   std::string rpc_url() const { return "http://127.0.0.1:" + std::to_string(rpc_port_) + "/RPC"; }
   // A JSON-RPC call; returns "result" (or the whole reply when there is none).
@@ -50,6 +53,12 @@ class Sipp {
   // A UAC sending one call from local_ip to the edge.
   static Sipp uac(const std::string& scenario, const std::string& local_ip, int edge_port,
                   const std::vector<std::pair<std::string, std::string>>& replacements = {});
+
+  // The same for `calls` calls, `calls_per_second` new ones each second: exit code 0 when every
+  // call passed.
+  static Sipp uac_loop(const std::string& scenario, const std::string& local_ip, int edge_port,
+                       int calls, int calls_per_second,
+                       const std::vector<std::pair<std::string, std::string>>& replacements = {});
 
   // Exit code: 0 when the scenario passed.
   int finish(std::chrono::milliseconds limit = std::chrono::seconds(20));

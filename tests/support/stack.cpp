@@ -10,15 +10,18 @@ namespace mv::test {
 
 std::string controlplane_binary() { return MV_CONTROLPLANE_BINARY; }
 
-RedisServer::RedisServer() : port_(free_tcp_port()) { start(); }
+RedisServer::RedisServer(std::string appendfsync)
+    : port_(free_tcp_port()), appendfsync_(std::move(appendfsync)) {
+  start();
+}
 
 RedisServer::~RedisServer() { stop(); }
 
 void RedisServer::start() {
-  process_ = ChildProcess(
-      {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_.path(),
-       "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no"},
-      dir_.path() + "/redis.log");
+  process_ = ChildProcess({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
+                           "--dir", dir_.path(), "--save", "", "--appendonly", "yes",
+                           "--appendfsync", appendfsync_, "--protected-mode", "no"},
+                          dir_.path() + "/redis.log");
   bool up = wait_until(
       [&] {
         try {
@@ -32,6 +35,12 @@ void RedisServer::start() {
 }
 
 void RedisServer::stop() { process_.stop(SIGTERM); }
+
+void RedisServer::kill() { process_.stop(SIGKILL); }
+
+void RedisServer::pause() { ::kill(process_.pid(), SIGSTOP); }
+
+void RedisServer::resume() { ::kill(process_.pid(), SIGCONT); }
 
 std::string RedisServer::cli(const std::vector<std::string>& args) const {
   std::vector<std::string> argv{"redis-cli", "-h", "127.0.0.1", "-p", std::to_string(port_)};
@@ -57,6 +66,10 @@ ControlPlane::ControlPlane(const RedisServer& redis, const std::string& extra_ya
                               << "redis:\n  port: " << redis.port()
                               << "\n  pool_size: 16\n  command_timeout_ms: 300\n"
                               << extra_yaml;
+  start();
+}
+
+void ControlPlane::start() {
   process_ = ChildProcess({controlplane_binary(), "-c", config_path_, "serve"}, log_path_);
   // /healthz is 200, or 404 when it is served on an admin port (started before the main one).
   bool up = wait_until(

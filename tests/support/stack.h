@@ -9,14 +9,20 @@
 
 namespace mv::test {
 
-// A real redis-server on a free loopback port, with its own directory. AOF with fsync always, so
-// a stop/start in a test keeps what it acknowledged.
+// A real redis-server on a free loopback port, with its own directory. AOF with fsync always by
+// default, so a stop/start in a test keeps what it acknowledged; `appendfsync` "everysec" is the
+// production setting (config/redis-dev.conf).
 class RedisServer {
  public:
-  RedisServer();
+  explicit RedisServer(std::string appendfsync = "always");
   ~RedisServer();
   int port() const { return port_; }
   void stop();
+  // SIGKILL, as a crash would: no shutdown, no final AOF write.
+  void kill();
+  // SIGSTOP / SIGCONT: the process keeps its sockets open and stops answering.
+  void pause();
+  void resume();
   void start();
   // A redis-cli one-liner against this server, e.g. cli({"DBSIZE"}).
   std::string cli(const std::vector<std::string>& args) const;
@@ -24,6 +30,7 @@ class RedisServer {
  private:
   TempDir dir_;
   int port_;
+  std::string appendfsync_;
   ChildProcess process_;
 };
 
@@ -40,6 +47,8 @@ class ControlPlane {
   pid_t pid() const { return process_.pid(); }
   // SIGKILL, as a crash would: nothing gets to clean up.
   void kill();
+  // Starts the daemon again with the same config, port and log file (after kill()).
+  void start();
   const std::string& config_path() const { return config_path_; }
   const std::string& log_path() const { return log_path_; }
   std::string log_text() const;

@@ -45,6 +45,7 @@ BOOST_AUTO_TEST_CASE(every_key_is_documented) {
         keys::kamailio_row(table, table == std::string("uacreg") ? "<l_uuid>" : "<row_id>"));
   }
   built.push_back(keys::trunk_registration("<trunk_id>"));
+  built.push_back(keys::edge_reload_lock("<endpoint>"));
   for (const auto& key : built) {
     BOOST_TEST_CONTEXT(key) { BOOST_TEST(document.find("`" + key + "`") != std::string::npos); }
   }

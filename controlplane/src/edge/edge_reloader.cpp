@@ -6,6 +6,7 @@
 #include "model/edge_rows.h"
 
 #include "store/redis_keys.h"
+#include "store/redis_lock.h"
 #include "store/store_unavailable.h"
 
 namespace mv::edge {
@@ -97,7 +98,7 @@ void EdgeReloader::run() {
     std::optional<std::int64_t> generation;
     if (changed && !nodes.empty()) generation = current_generation();
     bool all_in_sync = true;
-    for (auto& node : nodes) all_in_sync &= sync_node(node);
+    for (auto& node : nodes) all_in_sync &= sync_node_locked(node).value_or(false);
     if (generation && !nodes.empty()) {
       if (all_in_sync) {
         record_applied(*generation);
@@ -114,13 +115,51 @@ void EdgeReloader::run() {
   }
 }
 
-bool EdgeReloader::sync_node(NodeStatus& node) {
+std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node) {
+  store::RedisLock lock(daemon_db_, store::keys::edge_reload_lock(node.endpoint));
+  std::optional<std::string> token;
+  try {
+    token = lock.try_acquire(timing_.lock_expiry);
+  } catch (const store::StoreUnavailable& e) {
+    node.last_result = std::string("redis: ") + e.what();
+    log_->warn("edge {}: {}", node.endpoint, node.last_result);
+    return false;
+  }
+  if (!token) {
+    node.last_result = kWaitingForLock;
+    log_->debug("edge {}: {} is taken, trying again in {} ms", node.endpoint, lock.key(),
+                timing_.retry.count());
+    return std::nullopt;
+  }
+  auto reloads_before = node.reloads;
+  bool lost = false;
+  bool in_sync = sync_node(node, [&] {
+    if (!lost && !lock.extend(*token, timing_.lock_expiry)) {
+      lost = true;
+      log_->warn("edge {}: a table took longer than {} ms: its reload lock expired", node.endpoint,
+                 timing_.lock_expiry.count());
+    }
+  });
+  try {
+    // After a reload the node refuses the next one for reload_delta: the lock stays taken that
+    // long, so no replica's reload is refused.
+    auto linger = node.reloads != reloads_before ? timing_.retry : std::chrono::milliseconds(0);
+    lock.release(*token, linger);
+  } catch (const store::StoreUnavailable& e) {
+    log_->warn("edge {}: cannot release {} (it expires by itself): {}", node.endpoint, lock.key(),
+               e.what());
+  }
+  return in_sync;
+}
+
+bool EdgeReloader::sync_node(NodeStatus& node, const std::function<void()>& after_table) {
   try {
     detect_restart(node);
     auto versions = table_versions();
     bool in_sync = true;
     for (auto& table : node.tables) {
       in_sync &= sync_table(node.endpoint, table, versions[table.table], node);
+      after_table();
     }
     node.last_result = in_sync ? "ok" : "mismatch";
     return in_sync;
@@ -369,9 +408,11 @@ void EdgeReloader::record_applied(std::int64_t generation) {
 void EdgeReloader::record_failure(const std::vector<NodeStatus>& nodes) {
   std::string errors;
   for (const auto& node : nodes) {
-    if (node.last_result == "ok") continue;
+    // A node another replica is reloading is not failing: it is only not done yet.
+    if (node.last_result == "ok" || node.last_result == kWaitingForLock) continue;
     errors += (errors.empty() ? "" : "; ") + node.endpoint + ": " + node.last_result;
   }
+  if (errors.empty()) return;
   try {
     daemon_db_.command({"SET", std::string(store::keys::kEdgeLastError), errors});
   } catch (const store::StoreUnavailable& e) {

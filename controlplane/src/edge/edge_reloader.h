@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -27,14 +28,23 @@ namespace mv::edge {
 // changed table and node. A failed or short reload is retried after `retry`. Without changes
 // every node is checked every `verify_every`: a node that restarted (core.uptime's start time
 // moved) reloads everything, a table whose row count differs from Redis reloads. Destinations
-// that probing had taken out stay out across a dispatcher reload.
+// that probing had taken out stay out across a dispatcher reload. Replicas of the daemon share
+// the nodes: each node's round runs under a lock in Redis (mv:edge:reload_lock:<endpoint>), so
+// two replicas never reload one node at once; a replica that finds the lock taken waits for its
+// next round (`retry`).
 class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatusSource {
  public:
   struct Timing {
     std::chrono::milliseconds settle{100};
     std::chrono::milliseconds retry{1100};  // above Kamailio's reload_delta of 1 s
     std::chrono::milliseconds verify_every{10000};
+    // A node's reload lock expires this long after it was taken or last extended (after each
+    // table), even if its holder died: above the longest table reload (~5 s at 100k rows).
+    std::chrono::milliseconds lock_expiry{10000};
   };
+
+  // A node's last_result while another replica holds its reload lock.
+  static constexpr const char* kWaitingForLock = "waiting for the reload lock";
 
   // `daemon_db`: where the trunks and the edge generations live; `kamailio_db`: Kamailio's rows;
   // `reload_metrics`: counts every reload with its result and duration.
@@ -48,8 +58,12 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
 
  private:
   void run();
-  // Reloads what the node needs and checks it; true when it matches Redis.
-  bool sync_node(NodeStatus& node);
+  // sync_node under the node's reload lock; nullopt when the lock is taken (another replica's
+  // round, or a reload within the last `retry`, which Kamailio's reload_delta would refuse).
+  std::optional<bool> sync_node_locked(NodeStatus& node);
+  // Reloads what the node needs and checks it; true when it matches Redis. `after_table` runs
+  // after each table (to keep the node's lock).
+  bool sync_node(NodeStatus& node, const std::function<void()>& after_table);
   // Reloads one table if its version moved (or it is short) and counts it; true when in step.
   bool sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version,
                   NodeStatus& node);

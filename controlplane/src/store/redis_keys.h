@@ -31,6 +31,11 @@ inline std::string edge_row_ids(std::string_view table) {
 inline std::string edge_last_row_id(std::string_view table) {
   return "mv:edge:" + std::string(table) + "_last_row_id";
 }
+// The lock a daemon replica holds while it reloads one Kamailio node (<endpoint>: its JSON-RPC
+// URL as configured): a string with the holder's token and an expiry.
+inline std::string edge_reload_lock(std::string_view endpoint) {
+  return "mv:edge:reload_lock:" + std::string(endpoint);
+}
 // Kamailio's own database (db_redis layout "<table>:entry::<id>", see kamailio-cfg/).
 // The row kept against db_redis's batch bug (see lua_scripts.h), out of the range INCR reaches.
 inline constexpr std::string_view kPaddingRowId = "1000000000";
