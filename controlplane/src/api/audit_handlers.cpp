@@ -1,7 +1,5 @@
 #include "api/audit_handlers.h"
 
-#include <charconv>
-
 #include "api/api_service.h"
 #include "model/audit.h"
 
@@ -32,13 +30,9 @@ std::variant<store::AuditQuery, ApiError> parse_audit_query(std::string_view raw
   store::AuditQuery query;
   for (const auto& [name, value] : *pairs) {
     if (name == "limit") {
-      std::size_t limit = 0;
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
-      if (value.empty() || ec != std::errc{} || end != value.data() + value.size() || limit < 1 ||
-          limit > 1000) {
-        return invalid("limit: must be an integer from 1 to 1000");
-      }
-      query.limit = limit;
+      auto limit = parse_page_limit(value);
+      if (!limit) return invalid("limit: must be an integer from 1 to 1000");
+      query.limit = *limit;
     } else if (name == "before" || name == "after") {
       if (!model::is_stream_id(value)) return invalid(name + ": must be an event id");
       (name == "before" ? query.before : query.after) = value;

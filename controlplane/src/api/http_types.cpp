@@ -1,5 +1,7 @@
 #include "api/http_types.h"
 
+#include <charconv>
+
 namespace mv::api {
 namespace {
 
@@ -45,6 +47,16 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(
     pairs.emplace_back(std::move(*name), std::move(*value));
   }
   return pairs;
+}
+
+std::optional<std::size_t> parse_page_limit(std::string_view value) {
+  std::size_t limit = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+  if (value.empty() || ec != std::errc{} || end != value.data() + value.size() || limit < 1 ||
+      limit > 1000) {
+    return std::nullopt;
+  }
+  return limit;
 }
 
 }  // namespace mv::api

@@ -40,5 +40,7 @@ struct HttpResponse {
 
 // Splits "a=1&b=x%20y" into decoded pairs; nullopt when an escape is malformed.
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view query);
+// A list's `limit` parameter: an integer from 1 to 1000; nullopt otherwise.
+std::optional<std::size_t> parse_page_limit(std::string_view value);
 
 }  // namespace mv::api

@@ -1,7 +1,5 @@
 #include "api/trunk_handlers.h"
 
-#include <charconv>
-
 #include "api/api_service.h"
 #include "crypto/api_key.h"
 #include "model/etag.h"
@@ -61,13 +59,9 @@ std::variant<store::TrunkListQuery, ApiError> parse_list_query(std::string_view 
   store::TrunkListQuery query;
   for (const auto& [name, value] : *pairs) {
     if (name == "limit") {
-      std::size_t limit = 0;
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
-      if (value.empty() || ec != std::errc{} || end != value.data() + value.size() || limit < 1 ||
-          limit > 1000) {
-        return invalid("limit: must be an integer from 1 to 1000");
-      }
-      query.limit = limit;
+      auto limit = parse_page_limit(value);
+      if (!limit) return invalid("limit: must be an integer from 1 to 1000");
+      query.limit = *limit;
     } else if (name == "starting_after") {
       if (!model::is_trunk_id(value)) return invalid("starting_after: must be a trunk id");
       query.starting_after = value;

@@ -17,7 +17,7 @@ NocMetrics noc_service_metrics(service::NocService& noc) {
   };
   auto destinations = [&noc] {
     std::vector<DestinationCount> counts;
-    for (const auto& node : noc.dispatcher()) {
+    for (const auto& node : noc.dispatcher_sets()) {
       if (node.error) continue;
       std::map<std::string, std::size_t> by_state;
       for (const auto& set : node.value) {

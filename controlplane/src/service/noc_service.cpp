@@ -71,10 +71,14 @@ std::vector<model::Trunk> NocService::trunks_if_reachable() {
   }
 }
 
-std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher() {
-  auto views = per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
+std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher_sets() {
+  return per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
     return model::decode_dispatcher_list(dispatcher_list(endpoint));
   });
+}
+
+std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher() {
+  auto views = dispatcher_sets();
   auto trunks = trunks_if_reachable();
   auto index = by_id(trunks);
   for (auto& view : views) {
@@ -166,11 +170,8 @@ std::vector<NodeDrift> NocService::drift() {
 }
 
 std::vector<GatewayHealth> NocService::gateway_health(const std::string& trunk_id) {
-  auto views = per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
-    return model::decode_dispatcher_list(dispatcher_list(endpoint));
-  });
   std::vector<GatewayHealth> nodes;
-  for (const auto& view : views) {
+  for (const auto& view : dispatcher_sets()) {
     GatewayHealth health;
     health.endpoint = view.endpoint;
     health.error = view.error;

@@ -67,6 +67,8 @@ class NocService {
   // Trunk lookups are best effort here: with Redis down the nodes' state is still shown, without
   // gateway names (and registrations without customer ids).
   std::vector<NodeView<std::vector<model::DispatcherSet>>> dispatcher();
+  // The same without gateway names: no Redis read (for metrics scrapes and health checks).
+  std::vector<NodeView<std::vector<model::DispatcherSet>>> dispatcher_sets();
   std::vector<NodeView<std::vector<model::PermissionEntry>>> permissions();
   std::vector<NodeView<std::vector<model::RegistrationEntry>>> registrations();
   // Needs Redis (the desired side): throws store::StoreUnavailable.
