@@ -60,7 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto& numbers = std::get<model::TestCallNumbers>(parsed);
   require(is_phone_number(numbers.to), "'to' is a phone number");
   require(is_phone_number(numbers.from), "'from' is a phone number");
-  require_well_formed(model::build_test_call_invite(numbers, test_trunk(), "127.0.0.1:5060", "c1"));
+  require_well_formed(
+      model::build_test_call_invite(numbers, test_trunk(), "127.0.0.1:5060", "c1", "t1"));
 
   nlohmann::json again = {{"to", numbers.to}};
   again["from"] = numbers.from;

@@ -38,13 +38,13 @@ BOOST_AUTO_TEST_CASE(request_takes_two_phone_numbers) {
 }
 
 // Verifies the INVITE goes to the edge's own socket with the customer and trunk headers the
-// outbound route needs, the From domain of the trunk (else the proxy host), a Contact the edge
-// answers BYE for, and an SDP offer on hold.
+// outbound route needs, the test call's token as the marker, the From domain of the trunk (else
+// the proxy host), a Contact the edge answers BYE for, and an SDP offer on hold.
 BOOST_AUTO_TEST_CASE(invite_goes_to_the_edge_with_the_trunk_headers) {
   TestCallNumbers numbers{"+15551230002", "+15551230001"};
   auto invite =
       build_test_call_invite(numbers, trunk_to("sip:sip.carrier.example:5070", "c.example"),
-                             "10.0.0.5:5060", "mvtest-abc");
+                             "10.0.0.5:5060", "mvtest-abc", "0123456789abcdef");
   BOOST_TEST(invite.request_uri == "sip:+15551230002@10.0.0.5:5060");
   BOOST_TEST(invite.headers ==
              "From: <sip:+15551230001@c.example>\r\n"
@@ -53,12 +53,13 @@ BOOST_AUTO_TEST_CASE(invite_goes_to_the_edge_with_the_trunk_headers) {
              "Contact: <sip:mv-test-call@10.0.0.5:5060>\r\n"
              "X-MiniVoice-Customer-Id: cust_dev\r\n"
              "X-MiniVoice-Trunk-Id: trunk_20261122T232808.037090253\r\n"
-             "X-MiniVoice-Test-Call: 1\r\n"
+             "X-MiniVoice-Test-Call: 0123456789abcdef\r\n"
              "Content-Type: application/sdp\r\n");
   BOOST_TEST(invite.body.find("c=IN IP4 10.0.0.5\r\n") != std::string::npos);
   BOOST_TEST(invite.body.find("a=inactive\r\n") != std::string::npos);
 
-  auto plain = build_test_call_invite(numbers, trunk_to("sip.carrier.example"), "[::1]:5060", "x");
+  auto plain =
+      build_test_call_invite(numbers, trunk_to("sip.carrier.example"), "[::1]:5060", "x", "t");
   BOOST_TEST(plain.headers.starts_with("From: <sip:+15551230001@sip.carrier.example>\r\n"));
   BOOST_TEST(plain.request_uri == "sip:+15551230002@[::1]:5060");
   BOOST_TEST(plain.body.find("c=IN IP6 ::1\r\n") != std::string::npos);

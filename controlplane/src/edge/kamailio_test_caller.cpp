@@ -32,7 +32,16 @@ TestCallResult KamailioTestCaller::call(const model::Trunk& trunk,
     }
     TestCallResult result;
     result.call_id = "mvtest-" + crypto::random_hex(12);
-    auto invite = model::build_test_call_invite(numbers, trunk, *edge_address, result.call_id);
+    auto token = crypto::random_hex(16);
+    auto invite =
+        model::build_test_call_invite(numbers, trunk, *edge_address, result.call_id, token);
+    try {
+      rpc_.call(endpoint, "htable.sets",
+                {std::string(model::kTestCallTokenTable), result.call_id, token});
+    } catch (const kamailio::RpcError& e) {
+      failure = e.what();
+      continue;  // nothing was sent: the next node may place the call
+    }
     auto started = std::chrono::steady_clock::now();
     nlohmann::json answer;
     try {

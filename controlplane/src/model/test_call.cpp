@@ -53,7 +53,8 @@ std::variant<TestCallNumbers, ApiError> parse_test_call_request(std::string_view
 }
 
 TestCallInvite build_test_call_invite(const TestCallNumbers& numbers, const Trunk& trunk,
-                                      const std::string& edge_address, const std::string& call_id) {
+                                      const std::string& edge_address, const std::string& call_id,
+                                      const std::string& token) {
   auto proxy_host = parse_sip_proxy(trunk.proxy).proxy->host;
   auto from_domain = trunk.from_domain.value_or(proxy_host);
   auto edge_host = edge_address.substr(0, edge_address.rfind(':'));
@@ -64,7 +65,7 @@ TestCallInvite build_test_call_invite(const TestCallNumbers& numbers, const Trun
                    "\r\n" + "Contact: <sip:" + std::string(kTestCallContactUser) + "@" +
                    edge_address + ">\r\n" + "X-MiniVoice-Customer-Id: " + trunk.customer_id +
                    "\r\n" + "X-MiniVoice-Trunk-Id: " + trunk.id + "\r\n" +
-                   "X-MiniVoice-Test-Call: 1\r\n" + "Content-Type: application/sdp\r\n";
+                   "X-MiniVoice-Test-Call: " + token + "\r\n" + "Content-Type: application/sdp\r\n";
   auto ip_version = edge_host.find(':') == std::string::npos ? "IP4 " : "IP6 ";
   auto media_host =
       edge_host.front() == '[' ? edge_host.substr(1, edge_host.size() - 2) : edge_host;

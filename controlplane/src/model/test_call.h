@@ -32,9 +32,16 @@ struct TestCallInvite {
 // The user part of the Contact a test call gives: the edge answers in-dialog requests to it.
 inline constexpr std::string_view kTestCallContactUser = "mv-test-call";
 
-// `edge_address` is host:port of the edge's own UDP socket; `trunk` has a valid proxy.
+// The htable where the edge keeps each test call's one-time token under its Call-ID: the edge
+// takes an INVITE marked X-MiniVoice-Test-Call only with that token (kamailio.cfg,
+// route[TEST_CALL_TOKEN]).
+inline constexpr std::string_view kTestCallTokenTable = "mvtc";
+
+// `edge_address` is host:port of the edge's own UDP socket; `trunk` has a valid proxy; `token`
+// is the value written to kTestCallTokenTable under `call_id` before the INVITE is sent.
 TestCallInvite build_test_call_invite(const TestCallNumbers& numbers, const Trunk& trunk,
-                                      const std::string& edge_address, const std::string& call_id);
+                                      const std::string& edge_address, const std::string& call_id,
+                                      const std::string& token);
 
 // host:port of the first UDP socket in a corex.list_sockets reply; nullopt if there is none. A
 // wildcard address is reached through loopback.
