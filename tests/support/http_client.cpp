@@ -43,9 +43,14 @@ bool complete_response(const std::string& raw) {
 
 }  // namespace
 
-RawConnection::RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+RawConnection::RawConnection(int port, const std::string& source_ip)
+    : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
   int one = 1;
   setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  sockaddr_in source{};
+  source.sin_family = AF_INET;
+  inet_pton(AF_INET, source_ip.c_str(), &source.sin_addr);
+  bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof source);
   // A server that stops reading must not block a test forever.
   timeval send_limit{10, 0};
   setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &send_limit, sizeof send_limit);
@@ -118,9 +123,10 @@ bool RawConnection::closed_by_server(std::chrono::milliseconds timeout) {
   return true;
 }
 
-HttpResult http_raw(int port, const std::string& bytes, std::chrono::milliseconds timeout) {
+HttpResult http_raw(int port, const std::string& bytes, std::chrono::milliseconds timeout,
+                    const std::string& source_ip) {
   auto started = std::chrono::steady_clock::now();
-  RawConnection connection(port);
+  RawConnection connection(port, source_ip);
   connection.send(bytes);
   auto result = connection.read_response(timeout);
   result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -22,10 +22,11 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 // One TCP connection to 127.0.0.1:port kept open across sends: for slow, stalled or partial
-// requests, and to see when the server closes it.
+// requests, and to see when the server closes it. `source_ip` (another loopback address, say)
+// is the address the connection comes from.
 class RawConnection {
  public:
-  explicit RawConnection(int port);
+  explicit RawConnection(int port, const std::string& source_ip = "127.0.0.1");
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
@@ -47,8 +48,9 @@ class RawConnection {
   std::string received_;
 };
 
-// Sends raw bytes and parses whatever HTTP answer comes back.
+// Sends raw bytes from `source_ip` and parses whatever HTTP answer comes back.
 HttpResult http_raw(int port, const std::string& bytes,
-                    std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                    std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                    const std::string& source_ip = "127.0.0.1");
 
 }  // namespace mv::test

@@ -84,9 +84,10 @@ void KamailioEdge::start() {
 
 KamailioEdge::~KamailioEdge() { process_.stop(SIGTERM); }
 
-nlohmann::json KamailioEdge::rpc(const std::string& method) const {
+nlohmann::json KamailioEdge::rpc(const std::string& method, const nlohmann::json& params) const {
+  nlohmann::json request = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
   auto reply = http_request(rpc_port_, "POST", "/RPC", {{"Content-Type", "application/json"}},
-                            R"({"jsonrpc":"2.0","id":1,"method":")" + method + "\"}");
+                            request.dump());
   auto json = nlohmann::json::parse(reply.body);
   return json.contains("result") ? json["result"] : json;
 }
@@ -112,38 +113,41 @@ Sipp Sipp::uas(const std::string& scenario, int port,
 }
 
 Sipp Sipp::uac(const std::string& scenario, const std::string& local_ip, int edge_port,
-               const std::vector<std::pair<std::string, std::string>>& replacements) {
-  return uac_loop(scenario, local_ip, edge_port, 1, 10, replacements);
+               const std::vector<std::pair<std::string, std::string>>& replacements,
+               const std::vector<std::string>& extra_args) {
+  return uac_loop(scenario, local_ip, edge_port, 1, 10, replacements, extra_args);
 }
 
 Sipp Sipp::uac_loop(const std::string& scenario, const std::string& local_ip, int edge_port,
                     int calls, int calls_per_second,
-                    const std::vector<std::pair<std::string, std::string>>& replacements) {
+                    const std::vector<std::pair<std::string, std::string>>& replacements,
+                    const std::vector<std::string>& extra_args) {
   Sipp sipp;
   sipp.dir_ = std::make_unique<TempDir>();
   auto path = prepare_scenario(scenario, *sipp.dir_, replacements);
-  sipp.process_ = ChildProcess({"sipp",
-                                "127.0.0.1:" + std::to_string(edge_port),
-                                "-sf",
-                                path,
-                                "-i",
-                                local_ip,
-                                "-p",
-                                std::to_string(free_tcp_port()),
-                                "-m",
-                                std::to_string(calls),
-                                "-r",
-                                std::to_string(calls_per_second),
-                                "-cp",
-                                std::to_string(free_tcp_port()),
-                                "-timeout",
-                                std::to_string(15 + calls / calls_per_second) + "s",
-                                "-timeout_error",
-                                "-nostdin",
-                                "-trace_err",
-                                "-error_file",
-                                sipp.dir_->path() + "/errors.log"},
-                               sipp.dir_->path() + "/sipp.log");
+  std::vector<std::string> arguments{"sipp",
+                                     "127.0.0.1:" + std::to_string(edge_port),
+                                     "-sf",
+                                     path,
+                                     "-i",
+                                     local_ip,
+                                     "-p",
+                                     std::to_string(free_tcp_port()),
+                                     "-m",
+                                     std::to_string(calls),
+                                     "-r",
+                                     std::to_string(calls_per_second),
+                                     "-cp",
+                                     std::to_string(free_tcp_port()),
+                                     "-timeout",
+                                     std::to_string(15 + calls / calls_per_second) + "s",
+                                     "-timeout_error",
+                                     "-nostdin",
+                                     "-trace_err",
+                                     "-error_file",
+                                     sipp.dir_->path() + "/errors.log"};
+  arguments.insert(arguments.end(), extra_args.begin(), extra_args.end());
+  sipp.process_ = ChildProcess(arguments, sipp.dir_->path() + "/sipp.log");
   return sipp;
 }
 

@@ -21,6 +21,7 @@ class KamailioEdge {
   ~KamailioEdge();
 
   int sip_port() const { return sip_port_; }
+  int rpc_port() const { return rpc_port_; }
   // Stops the process (waiting for it to be gone, so no old instance keeps the port) and starts
   // a new one with the same config.
   void restart();
@@ -31,7 +32,8 @@ class KamailioEdge {
   void start();
   std::string rpc_url() const { return "http://127.0.0.1:" + std::to_string(rpc_port_) + "/RPC"; }
   // A JSON-RPC call; returns "result" (or the whole reply when there is none).
-  nlohmann::json rpc(const std::string& method) const;
+  nlohmann::json rpc(const std::string& method,
+                     const nlohmann::json& params = nlohmann::json::array()) const;
   std::string log_text() const;
 
  private:
@@ -50,15 +52,18 @@ class Sipp {
   static Sipp uas(const std::string& scenario, int port,
                   const std::vector<std::pair<std::string, std::string>>& replacements = {},
                   int calls = 1);
-  // A UAC sending one call from local_ip to the edge.
+  // A UAC sending one call from local_ip to the edge; `extra_args` go to sipp as they are
+  // (e.g. {"-t", "t1"} for TCP).
   static Sipp uac(const std::string& scenario, const std::string& local_ip, int edge_port,
-                  const std::vector<std::pair<std::string, std::string>>& replacements = {});
+                  const std::vector<std::pair<std::string, std::string>>& replacements = {},
+                  const std::vector<std::string>& extra_args = {});
 
   // The same for `calls` calls, `calls_per_second` new ones each second: exit code 0 when every
   // call passed.
   static Sipp uac_loop(const std::string& scenario, const std::string& local_ip, int edge_port,
                        int calls, int calls_per_second,
-                       const std::vector<std::pair<std::string, std::string>>& replacements = {});
+                       const std::vector<std::pair<std::string, std::string>>& replacements = {},
+                       const std::vector<std::string>& extra_args = {});
 
   // Exit code: 0 when the scenario passed.
   int finish(std::chrono::milliseconds limit = std::chrono::seconds(20));
