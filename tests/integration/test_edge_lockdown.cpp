@@ -1,11 +1,5 @@
 #include <boost/test/unit_test.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -13,6 +7,7 @@
 #include <thread>
 
 #include "support/edge_fixture.h"
+#include "support/raw_sip.h"
 
 namespace mv::test {
 
@@ -21,50 +16,6 @@ BOOST_AUTO_TEST_SUITE(edge_lockdown)
 using namespace std::chrono_literals;
 
 namespace {
-
-// A UDP socket bound to ip:port standing in for a host the edge must never send to: it keeps
-// every datagram that arrives.
-class UdpListener {
- public:
-  UdpListener(const std::string& ip, int port) : fd_(socket(AF_INET, SOCK_DGRAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(port));
-    inet_pton(AF_INET, ip.c_str(), &address.sin_addr);
-    if (bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      throw std::runtime_error("cannot bind " + ip + ":" + std::to_string(port));
-    }
-  }
-  ~UdpListener() { close(fd_); }
-  UdpListener(const UdpListener&) = delete;
-  UdpListener& operator=(const UdpListener&) = delete;
-
-  // Sends `bytes` to 127.0.0.1:port from this socket.
-  void send_to(int port, const std::string& bytes) const {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    sendto(fd_, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr*>(&address),
-           sizeof address);
-  }
-
-  // Every datagram that arrived, waiting `quiet` after the last one.
-  std::vector<std::string> received(std::chrono::milliseconds quiet) const {
-    std::vector<std::string> datagrams;
-    pollfd ready{fd_, POLLIN, 0};
-    while (poll(&ready, 1, static_cast<int>(quiet.count())) > 0) {
-      std::string buffer(65536, '\0');
-      auto size = recv(fd_, buffer.data(), buffer.size(), 0);
-      if (size <= 0) break;
-      datagrams.push_back(buffer.substr(0, static_cast<std::size_t>(size)));
-    }
-    return datagrams;
-  }
-
- private:
-  int fd_;
-};
 
 std::string joined(const std::vector<std::string>& datagrams) {
   std::string all;
@@ -113,7 +64,7 @@ BOOST_FIXTURE_TEST_CASE(json_rpc_only_on_its_socket_from_allowed_sources, EdgeFi
   const std::vector<std::string> paths{"/RPC", "/RPC/", "//RPC", "/rpc", "/RPCx", "/"};
   const std::vector<std::string> hosts{"127.0.0.1:" + std::to_string(kamailio.rpc_port()),
                                        "localhost", "rpc.invalid"};
-  UdpListener udp_client("127.0.0.1", free_tcp_port());
+  RawSipSocket udp_client(SipTransport::udp, "127.0.0.1");
   for (const auto& path : paths) {
     for (const std::string method : {"POST", "GET"}) {
       for (const auto& host : hosts) {
@@ -127,11 +78,13 @@ BOOST_FIXTURE_TEST_CASE(json_rpc_only_on_its_socket_from_allowed_sources, EdgeFi
         BOOST_TEST(stranger.status == 403, method << " " << path << " from 127.0.0.2");
         BOOST_TEST(stranger.body.find("jsonrpc") == std::string::npos, stranger.body);
 
-        udp_client.send_to(kamailio.sip_port(), request);
+        udp_client.send(request, kamailio.sip_port());
       }
     }
   }
-  auto udp_answers = joined(udp_client.received(1s));
+  std::this_thread::sleep_for(1s);
+  udp_client.drain();
+  auto udp_answers = udp_client.received();
   BOOST_TEST(udp_answers.find("jsonrpc") == std::string::npos, udp_answers);
   BOOST_TEST(udp_answers.find("Rpc-Secret-1") == std::string::npos, udp_answers);
 
@@ -163,8 +116,8 @@ BOOST_FIXTURE_TEST_CASE(forged_in_dialog_requests_reach_nobody, EdgeFixture) {
       {"sip:+15551230002@" + other, "<sip:" + edge + ";lr>"},
       {"sip:+15551230002@" + other, "<sip:" + edge + ";lr;r2=on;ftag=x;did=0a1.b2>"}};
   {
-    UdpListener app_server("127.0.0.1", app_port);
-    UdpListener other_host("127.0.0.77", other_port);
+    UdpRecorder app_server(app_port);
+    UdpRecorder other_host(other_port, "127.0.0.77");
     int source = 0;
     for (const std::string network : {"127.0.8.", "127.0.9."}) {
       for (const std::string transport : {"u1", "t1"}) {
@@ -183,11 +136,12 @@ BOOST_FIXTURE_TEST_CASE(forged_in_dialog_requests_reach_nobody, EdgeFixture) {
         }
       }
     }
-    BOOST_TEST(joined(app_server.received(500ms)).empty());
-    BOOST_TEST(joined(other_host.received(500ms)).empty());
+    std::this_thread::sleep_for(500ms);
+    BOOST_TEST(joined(app_server.datagrams()).empty());
+    BOOST_TEST(joined(other_host.datagrams()).empty());
   }
   {
-    UdpListener other_host("127.0.0.77", other_port);
+    UdpRecorder other_host(other_port, "127.0.0.77");
     auto app_server =
         Sipp::uas("uas-app-server-expects-trunk-headers.xml", app_port,
                   {{"__TRUNK_ID__", trunk["id"]}, {"__CUSTOMER_ID__", trunk["customer_id"]}});
@@ -195,7 +149,7 @@ BOOST_FIXTURE_TEST_CASE(forged_in_dialog_requests_reach_nobody, EdgeFixture) {
                              {{"__BYE_URI__", "sip:+15551230002@" + other}});
     BOOST_TEST(carrier.finish() == 0, carrier.log_text());
     BOOST_TEST(app_server.finish(10s) == 0, app_server.log_text());
-    BOOST_TEST(joined(other_host.received(500ms)).empty());
+    BOOST_TEST(joined(other_host.datagrams()).empty());
   }
   for (const std::string transport : {"u1", "t1"}) {
     auto app_server = Sipp::uas("uas-app-server-answers-then-hangs-up.xml", app_port);
@@ -216,7 +170,7 @@ BOOST_FIXTURE_TEST_CASE(forged_test_call_reaches_no_carrier, EdgeFixture) {
       create(R"({"name":"carrier","proxy":"127.0.0.1:)" + std::to_string(carrier_port) + "\"}");
   wait_applied(trunk);
   {
-    UdpListener carrier("127.0.0.1", carrier_port);
+    UdpRecorder carrier(carrier_port);
     for (const std::string token : {"1", "0123456789abcdef0123456789abcdef"}) {
       for (const std::string transport : {"u1", "t1"}) {
         auto forged =
@@ -229,7 +183,8 @@ BOOST_FIXTURE_TEST_CASE(forged_test_call_reaches_no_carrier, EdgeFixture) {
                                                << forged.log_text());
       }
     }
-    BOOST_TEST(joined(carrier.received(500ms)).empty());
+    std::this_thread::sleep_for(500ms);
+    BOOST_TEST(joined(carrier.datagrams()).empty());
   }
   auto carrier = Sipp::uas("uas-carrier-answers.xml", carrier_port,
                            {{"__FROM_HOST_REGEX__", "@127\\.0\\.0\\.1>"},
