@@ -185,6 +185,8 @@ kamailio:
 ${RPC_TIMEOUT_MS:+  rpc_timeout_ms: $RPC_TIMEOUT_MS}
   app_servers:
     - sip:127.0.0.1:$1
+outbound:
+  loopback_only: true
 log_level: warn
 EOF
   "$CONTROLPLANE_BIN" -c "$CONFIG" serve >"$WORK/controlplane.log" 2>&1 &

@@ -189,8 +189,8 @@ BOOST_FIXTURE_TEST_CASE(thousand_registrations_all_loaded, RegistrationFixture) 
     writers.emplace_back([&] {
       for (int n = next++; n < 1000; n = next++) {
         auto body = R"({"name":"bulk","proxy":"127.16.0.)" + std::to_string(n % 250 + 1) + ":" +
-                    dead_port +
-                    R"(","username":"bulk)" + std::to_string(n) + R"(","password":"pw"})";
+                    dead_port + R"(","username":"bulk)" + std::to_string(n) +
+                    R"(","password":"pw"})";
         if (daemon.call("POST", "/v1/trunks", key, body).status == 201) ++created;
       }
     });

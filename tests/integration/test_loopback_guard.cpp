@@ -21,10 +21,7 @@ struct GuardFixture : EdgeFixture {
   // Waits until the guard has logged a line containing `text`.
   bool guard_logged(const std::string& text, std::chrono::milliseconds limit = 20s) {
     return wait_until(
-        [&] {
-          return kamailio.loopback_guard_failure().find(text) != std::string::npos;
-        },
-        limit);
+        [&] { return kamailio.loopback_guard_failure().find(text) != std::string::npos; }, limit);
   }
 
   // Nothing reached a socket: Kamailio would log the kernel's refusal of a send to `address`.
@@ -44,8 +41,7 @@ struct GuardFixture : EdgeFixture {
 // Verifies a call from the application server to a trunk at 192.0.2.250 is refused by the guard
 // (the caller gets 477, no send reaches a socket), the marker is logged with that address, and
 // the harness's check reports the edge, and so the test owning it, as failed.
-BOOST_FIXTURE_TEST_CASE(call_to_a_non_loopback_trunk_is_refused_and_fails_the_check,
-                        GuardFixture) {
+BOOST_FIXTURE_TEST_CASE(call_to_a_non_loopback_trunk_is_refused_and_fails_the_check, GuardFixture) {
   wait_applied(create(R"({"name":"off-machine","proxy":"192.0.2.250"})"));
   BOOST_TEST_REQUIRE(kamailio.loopback_guard_failure().empty());
 
@@ -55,9 +51,9 @@ BOOST_FIXTURE_TEST_CASE(call_to_a_non_loopback_trunk_is_refused_and_fails_the_ch
 
   auto failure = kamailio.loopback_guard_failure();
   BOOST_TEST(failure.starts_with("kamailio's loopback guard refused to send off this machine:"));
-  BOOST_TEST(failure.find("MV-LOOPBACK-GUARD dropped INVITE to udp:192.0.2.250:5060") !=
-                 std::string::npos,
-             failure);
+  BOOST_TEST(
+      failure.find("MV-LOOPBACK-GUARD dropped INVITE to udp:192.0.2.250:5060") != std::string::npos,
+      failure);
   BOOST_TEST(nothing_sent_to("192.0.2.250"));
   acknowledge_lines_naming("192.0.2.250");
 }
