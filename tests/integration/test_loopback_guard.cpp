@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "support/edge_fixture.h"
 
 namespace mv::test {
@@ -80,6 +84,37 @@ BOOST_FIXTURE_TEST_CASE(readiness_check_to_a_non_loopback_proxy_is_refused, Guar
   BOOST_TEST(guard_logged("dropped OPTIONS to 192.0.2.252"), kamailio.log_text());
   BOOST_TEST(nothing_sent_to("192.0.2.252"));
   acknowledge_lines_naming("192.0.2.252");
+}
+
+// Trips the guard and leaves its line unacknowledged, so the harness must fail this case.
+// Disabled: the case below runs it alone in a child process and expects that failure.
+BOOST_FIXTURE_TEST_CASE(unacknowledged_guard_line, GuardFixture, *boost::unit_test::disabled()) {
+  wait_applied(create(R"({"name":"off-machine","proxy":"192.0.2.253"})"));
+  auto uac = Sipp::uac("uac-app-server-expects-477.xml", "127.0.0.1", kamailio.sip_port(),
+                       {{"__CUSTOMER_ID__", "cust_edge"}, {"__TRUNK_ID__", ""}});
+  BOOST_TEST(uac.finish() == 0, uac.log_text());
+}
+
+// Verifies the harness reports a test during which the edge's guard dropped a message as failed,
+// without the test checking anything itself: unacknowledged_guard_line, run in a child process,
+// exits non-zero with the guard's line in its report.
+BOOST_AUTO_TEST_CASE(harness_fails_the_test_that_tripped_the_guard) {
+  TempDir dir;
+  auto report = dir.path() + "/report.log";
+  ChildProcess child({std::filesystem::read_symlink("/proc/self/exe").string(),
+                      "--run_test=loopback_guard/unacknowledged_guard_line"},
+                     report);
+  int exit_code = child.wait_exit(120s);
+  std::ifstream file(report);
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  BOOST_TEST(exit_code != 0, text);
+  BOOST_TEST(
+      text.find("kamailio's loopback guard refused to send off this machine:") != std::string::npos,
+      text);
+  BOOST_TEST(
+      text.find("MV-LOOPBACK-GUARD dropped INVITE to udp:192.0.2.253:5060") != std::string::npos,
+      text);
+  BOOST_TEST(text.find("1 failure") != std::string::npos, text);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
