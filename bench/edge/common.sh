@@ -174,6 +174,8 @@ start_daemon() {
 http:
   listen: 127.0.0.1:$http_port
   threads: 16
+  # registration_poll.sh creates 10,000 trunks with one key: the per-key limit is not measured.
+  rate_limit: {per_second: 1000000, burst: 1000000}
 redis:
   host: 127.0.0.1
   port: $REDIS_PORT

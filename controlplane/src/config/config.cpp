@@ -75,8 +75,9 @@ void require_loopback(Reader& reader, const OutboundConfig& outbound, const std:
                       std::string_view host) {
   if (!outbound.loopback_only) return;
   auto literal = host;
-  if (literal.starts_with('[') && literal.ends_with(']'))
+  if (literal.starts_with('[') && literal.ends_with(']')) {
     literal = literal.substr(1, literal.size() - 2);
+  }
   auto address = model::parse_ip_address(literal);
   if (address && address->is_loopback()) return;
   reader.errors.push_back(
@@ -167,14 +168,15 @@ ConfigLoad parse_config(std::string_view yaml_text) {
   Reader reader;
   if (root.IsNull()) return {config, {}};
   reader.only_keys(root, "", {"http", "redis", "kamailio", "outbound", "log_level", "log_format"});
+  if (!reader.errors.empty() && !root.IsMap()) return {std::nullopt, reader.errors};
 
+  // Read first: the destinations below are checked against it.
   const auto outbound = root["outbound"];
   reader.only_keys(outbound, "outbound", {"loopback_only"});
   if (outbound && outbound.IsMap()) {
     reader.boolean(outbound["loopback_only"], "outbound.loopback_only",
                    config.outbound.loopback_only);
   }
-  if (!reader.errors.empty() && !root.IsMap()) return {std::nullopt, reader.errors};
 
   const auto http = root["http"];
   reader.only_keys(
