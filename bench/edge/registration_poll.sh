@@ -17,7 +17,7 @@ start_kamailio "$EDGE_CFG" 512 64
 start_daemon 9
 if [[ -n ${POLL_MS:-} ]]; then  # another poll interval: restart the daemon with it
   stop_pid "$DAEMON_PID"
-  sed -i "s/^  rpc_timeout_ms: .*/&\n  registration_poll_ms: $POLL_MS/" "$CONFIG"
+  sed -i "s/^kamailio:$/&\n  registration_poll_ms: $POLL_MS/" "$CONFIG"
   "$CONTROLPLANE_BIN" -c "$CONFIG" serve >"$WORK/controlplane.log" 2>&1 &
   DAEMON_PID=$!
   STARTED+=("$DAEMON_PID")
