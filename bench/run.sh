@@ -137,6 +137,8 @@ redis:
   pool_size: $REDIS_POOL
   command_timeout_ms: 500
   connect_timeout_ms: 200
+outbound:
+  loopback_only: true
 log_level: $1
 EOF
   DAEMON_LOG=$WORK/controlplane-$HTTP_PORT.log

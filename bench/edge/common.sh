@@ -2,6 +2,9 @@
 # Shared by the bench/edge/*.sh scripts (sourced, not run): a private redis-server, Kamailio
 # (the project's kamailio-cfg/kamailio.cfg or bench/edge/relay.cfg) and controlplane on
 # 127.0.0.1, free ports, a temporary directory, and cleanup of everything started here on exit.
+# Nothing here sends off this machine: filler trunks' proxies are loopback addresses (FILL_PROXY_AWK
+# below), and the edge runs with the loopback guard (kamailio-cfg/loopback-guard.cfg): a run during
+# which it refused to send anything fails.
 #
 # Knobs (environment):
 #   CONTROLPLANE_BIN, EDGE_CFG  the daemon and the edge's kamailio.cfg, from the same commit
@@ -37,7 +40,13 @@ cleanup() {
     kill -TERM "$pid" 2>/dev/null || true
   done
   for pid in "${STARTED[@]}"; do wait "$pid" 2>/dev/null || true; done
+  local guard
+  guard=$(grep -h MV-LOOPBACK-GUARD "$WORK"/kamailio-*/kamailio.log 2>/dev/null || true)
   if [[ ${KEEP:-0} == 1 ]]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+  if [[ -n $guard ]]; then
+    printf '%s: kamailio'"'"'s loopback guard refused to send off this machine:\n%s\n' "$0" "$guard" >&2
+    exit 1
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -97,6 +106,7 @@ start_kamailio() {
   KAM_DIR=$WORK/kamailio-$SIP_PORT
   mkdir -p "$KAM_DIR"
   cp "$config" "$KAM_DIR/kamailio.cfg"
+  cp "$ROOT/kamailio-cfg/loopback-guard.cfg" "$KAM_DIR/"
   cat >"$KAM_DIR/kamailio-local.cfg" <<EOF
 #!define MV_SIP_LISTEN_UDP udp:127.0.0.1:$SIP_PORT
 #!define MV_SIP_LISTEN_TCP tcp:127.0.0.1:$SIP_PORT
@@ -106,6 +116,7 @@ start_kamailio() {
 #!define MV_DS_PING_INTERVAL ${DS_PING_INTERVAL:-3600}
 #!define MV_CHILDREN $CHILDREN
 #!define MV_RELAY_TO "sip:127.0.0.1:${UAS_PORT:-9}"
+#!define MV_LOOPBACK_GUARD
 EOF
   kamailio -f "$KAM_DIR/kamailio.cfg" -Y "$KAM_DIR" -DD -E -M "$pkg" -m "$shm" ${KAMAILIO_ARGS:-} \
     >"$KAM_DIR/kamailio.log" 2>&1 &
@@ -163,6 +174,8 @@ start_daemon() {
 http:
   listen: 127.0.0.1:$http_port
   threads: 16
+  # registration_poll.sh creates 10,000 trunks with one key: the per-key limit is not measured.
+  rate_limit: {per_second: 1000000, burst: 1000000}
 redis:
   host: 127.0.0.1
   port: $REDIS_PORT
@@ -174,6 +187,8 @@ kamailio:
 ${RPC_TIMEOUT_MS:+  rpc_timeout_ms: $RPC_TIMEOUT_MS}
   app_servers:
     - sip:127.0.0.1:$1
+outbound:
+  loopback_only: true
 log_level: warn
 EOF
   "$CONTROLPLANE_BIN" -c "$CONFIG" serve >"$WORK/controlplane.log" 2>&1 &
@@ -196,9 +211,16 @@ make_fill_keys() {  # one key per filler customer, in $WORK/fill-keys (line c+1 
   for ((c = 0; c < FILL_CUSTOMERS; c++)); do make_key "fill$c"; done >"$WORK/fill-keys"
 }
 
+# Filler trunk i's proxy (awk): a loopback address of its own in 127.24.0.0/13 (their inbound
+# addresses are 127.16.x.x), port 9: nobody listens there (a socket bound to 0.0.0.0:5060, as
+# SIP scanners use, would get 127.x.x.x:5060). Probing them costs what probing hosts elsewhere does.
+FILL_PROXY_AWK='function fill_proxy(i) {
+  return sprintf("127.%d.%d.%d:9", 24 + int(i / 62500), int(i / 250) % 250, i % 250 + 1)
+}'
+
 # fill_requests FIRST COUNT FILE: a curl config POSTing filler trunks FIRST..FIRST+COUNT-1.
 fill_requests() {
-  awk -v first="$1" -v count="$2" -v api="$API" -v ncust="$FILL_CUSTOMERS" '
+  awk -v first="$1" -v count="$2" -v api="$API" -v ncust="$FILL_CUSTOMERS" "$FILL_PROXY_AWK"'
     NR == FNR { key[NR - 1] = $0; next }
     END {
       for (i = first; i < first + count; i++) {
@@ -207,7 +229,7 @@ fill_requests() {
         printf "url = \"%s/v1/trunks\"\n", api
         printf "header = \"Authorization: Bearer %s\"\n", key[i % ncust]
         printf "header = \"Content-Type: application/json\"\n"
-        printf "data = \"{\\\"name\\\":\\\"fill %d\\\",\\\"proxy\\\":\\\"192.0.2.%d:5060\\\",", i, i % 250 + 1
+        printf "data = \"{\\\"name\\\":\\\"fill %d\\\",\\\"proxy\\\":\\\"%s\\\",", i, fill_proxy(i)
         printf "\\\"inbound_ip\\\":\\\"%s\\\",\\\"from_domain\\\":\\\"example.net\\\"}\"\n", ip
         printf "silent\nshow-error\noutput = \"/dev/null\"\nwrite-out = \"%%{http_code}\\n\"\n"
       }
@@ -314,7 +336,7 @@ fill_ip() { echo "127.$((16 + $1 / 62500)).$(($1 / 250 % 250)).$(($1 % 250 + 1))
 # COUNT is a multiple of 1,000, the daemon's address padding row (dispatcher then has COUNT + 1
 # rows, htable FILL_CUSTOMERS). Much faster than the API for 100k.
 write_rows() {
-  awk -v n="$1" -v app="$2" -v ncust="$FILL_CUSTOMERS" '
+  awk -v n="$1" -v app="$2" -v ncust="$FILL_CUSTOMERS" "$FILL_PROXY_AWK"'
     function cmd(s,   i, k, parts) {  # one RESP command from space-separated words
       k = split(s, parts, " ")
       printf "*%d\r\n", k
@@ -326,8 +348,8 @@ write_rows() {
         trunk = sprintf("trunk_20260101T000000.%09d", i); c = "fill" (i % ncust)
         ip = sprintf("127.%d.%d.%d", 16 + int(i / 62500), int(i / 250) % 250, i % 250 + 1)
         cmd("HSET address:entry::" i " id " i " grp 1 ip_addr " ip " mask 32 port 0 tag " trunk "," c)
-        cmd("HSET dispatcher:entry::" i " id " i " setid " 1001 + i % ncust " destination sip:192.0.2." \
-          i % 250 + 1 ":5060 flags 0 priority " 2000000000 - i " attrs trunk=" trunk ";customer=" c \
+        cmd("HSET dispatcher:entry::" i " id " i " setid " 1001 + i % ncust " destination sip:" \
+          fill_proxy(i) " flags 0 priority " 2000000000 - i " attrs trunk=" trunk ";customer=" c \
           ";from_domain=example.net description " trunk)
       }
       cmd("HSET dispatcher:entry::" n + 1 " id " n + 1 " setid 1 destination sip:127.0.0.1:" app \

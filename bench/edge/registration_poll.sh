@@ -3,9 +3,9 @@
 # changes (the registration poller reading uac.reg_dump every kamailio.registration_poll_ms, plus
 # the reloader's per-record registration check every 10 s). Target: under 5 % of one core.
 #
-# The trunks register with 192.0.2.x (TEST-NET-1, nobody answers), so Kamailio keeps retrying
-# them; that load is Kamailio's, not measured here. Usage: bash bench/edge/registration_poll.sh
-# [TRUNKS] [SECONDS]
+# The trunks register with loopback addresses of their own where nobody answers (fill_proxy in
+# common.sh), so Kamailio keeps retrying them; that load is Kamailio's, not measured here.
+# Usage: bash bench/edge/registration_poll.sh [TRUNKS] [SECONDS]
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -17,7 +17,7 @@ start_kamailio "$EDGE_CFG" 512 64
 start_daemon 9
 if [[ -n ${POLL_MS:-} ]]; then  # another poll interval: restart the daemon with it
   stop_pid "$DAEMON_PID"
-  sed -i "s/^  rpc_timeout_ms: .*/&\n  registration_poll_ms: $POLL_MS/" "$CONFIG"
+  sed -i "s/^kamailio:$/&\n  registration_poll_ms: $POLL_MS/" "$CONFIG"
   "$CONTROLPLANE_BIN" -c "$CONFIG" serve >"$WORK/controlplane.log" 2>&1 &
   DAEMON_PID=$!
   STARTED+=("$DAEMON_PID")
@@ -26,13 +26,13 @@ fi
 key=$(make_key cust_reg)
 
 log "creating $TRUNKS registering trunks"
-awk -v count="$TRUNKS" -v api="$API" -v key="$key" 'BEGIN {
+awk -v count="$TRUNKS" -v api="$API" -v key="$key" "$FILL_PROXY_AWK"'BEGIN {
   for (i = 0; i < count; i++) {
     if (i > 0) print "next"
     printf "url = \"%s/v1/trunks\"\n", api
     printf "header = \"Authorization: Bearer %s\"\n", key
     printf "header = \"Content-Type: application/json\"\n"
-    printf "data = \"{\\\"name\\\":\\\"reg %d\\\",\\\"proxy\\\":\\\"192.0.2.%d:5060\\\",", i, i % 250 + 1
+    printf "data = \"{\\\"name\\\":\\\"reg %d\\\",\\\"proxy\\\":\\\"%s\\\",", i, fill_proxy(i)
     printf "\\\"username\\\":\\\"acct%d\\\",\\\"password\\\":\\\"pw%d\\\"}\"\n", i, i
     printf "silent\nshow-error\noutput = \"/dev/null\"\nwrite-out = \"%%{http_code}\\n\"\n"
   }

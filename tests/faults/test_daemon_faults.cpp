@@ -19,8 +19,8 @@ constexpr int kBulk = 1000;
 // The bulk's n-th create: its own inbound_ip and gateway_name.
 std::string bulk_body(int n) {
   auto ip = "127.3." + std::to_string(n / 250) + "." + std::to_string(n % 250 + 1);
-  return R"({"name":"bulk","proxy":"sip.carrier.example","gateway_name":"bulk-)" +
-         std::to_string(n) + R"(","inbound_ip":")" + ip + "\"}";
+  return R"({"name":"bulk","proxy":"127.0.0.1:9","gateway_name":"bulk-)" + std::to_string(n) +
+         R"(","inbound_ip":")" + ip + "\"}";
 }
 
 // The trunk id of a complete 201, else "": the kill can cut an answer after its status line, and

@@ -24,7 +24,7 @@ BOOST_FIXTURE_TEST_CASE(kamailio_killed_and_restarted, EdgeFixture) {
   auto registering =
       create(R"({"name":"reg","proxy":"127.0.0.1:)" + std::to_string(registrar_port) +
              R"(","username":")" + account + R"(","password":"s3cret","realm":"carrier.test"})");
-  auto inbound = create(R"({"name":"in","proxy":"sip.carrier.example","inbound_ip":"127.0.0.2"})");
+  auto inbound = create(R"({"name":"in","proxy":"127.0.0.1:9","inbound_ip":"127.0.0.2"})");
   auto path = "/v1/trunks/" + registering["id"].get<std::string>();
   auto registration_status = [&] {
     return json::parse(daemon.call("GET", path, key).body)["registration_status"];

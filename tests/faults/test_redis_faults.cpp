@@ -16,8 +16,7 @@ using namespace std::chrono_literals;
 // 127.0.0.2 whose calls the application server answers.
 struct RedisFaultFixture : EdgeFixture {
   RedisFaultFixture() : EdgeFixture(3600, "everysec") {
-    calling_trunk =
-        create(R"({"name":"calls","proxy":"sip.carrier.example","inbound_ip":"127.0.0.2"})");
+    calling_trunk = create(R"({"name":"calls","proxy":"127.0.0.1:9","inbound_ip":"127.0.0.2"})");
     wait_applied(calling_trunk);
   }
 
@@ -43,8 +42,7 @@ struct RedisFaultFixture : EdgeFixture {
   // The edge holds every trunk in Redis again (one address row each) and routes a new trunk.
   void expect_edge_converged(std::size_t trunks) {
     BOOST_TEST_REQUIRE(edge_has_rows(trunks));
-    auto fresh =
-        create(R"({"name":"after","proxy":"sip.carrier.example","inbound_ip":"127.0.9.1"})");
+    auto fresh = create(R"({"name":"after","proxy":"127.0.0.1:9","inbound_ip":"127.0.9.1"})");
     wait_applied(fresh);
     expect_call_routed("127.0.9.1", fresh);
     BOOST_TEST(drift_rows(daemon, admin_key) == 0);
@@ -104,7 +102,7 @@ BOOST_FIXTURE_TEST_CASE(redis_stalled_for_5_seconds, RedisFaultFixture) {
   for (int n = 0; std::chrono::steady_clock::now() < stall_ends; ++n) {
     auto result = n % 2 ? daemon.call("GET", "/v1/trunks", key)
                         : daemon.call("POST", "/v1/trunks", key,
-                                      R"({"name":"stalled","proxy":"sip.carrier.example"})");
+                                      R"({"name":"stalled","proxy":"127.0.0.1:9"})");
     BOOST_TEST_CONTEXT("request " << n << " after " << result.elapsed.count() << " ms") {
       BOOST_TEST(result.status == 503);
       BOOST_TEST(result.elapsed < 1000ms);

@@ -58,10 +58,10 @@ BOOST_FIXTURE_TEST_CASE(racing_writes_on_two_replicas_keep_every_rule, ReplicaFi
   for (int i = 0; i < 100; ++i) {
     const ControlPlane* target = i % 2 ? &daemon : &replica;
     same_gateway.emplace_back(target,
-                              R"({"name":"g","proxy":"p.example","gateway_name":"contested"})");
-    overlapping.emplace_back(target, R"({"name":"ip","proxy":"p.example","inbound_ip":")" +
+                              R"({"name":"g","proxy":"127.0.0.1:9","gateway_name":"contested"})");
+    overlapping.emplace_back(target, R"({"name":"ip","proxy":"127.0.0.1:9","inbound_ip":")" +
                                          networks[i % networks.size()] + "\"}");
-    distinct.emplace_back(target, R"({"name":"d","proxy":"p.example","inbound_ip":"127.4.0.)" +
+    distinct.emplace_back(target, R"({"name":"d","proxy":"127.0.0.1:9","inbound_ip":"127.4.0.)" +
                                       std::to_string(i + 1) + "\"}");
   }
   auto gateway_results = race(same_gateway);
@@ -94,7 +94,7 @@ BOOST_FIXTURE_TEST_CASE(racing_writes_on_two_replicas_keep_every_rule, ReplicaFi
 // stays pending and unloaded while the lock is held (and the daemon does not take or release
 // the other's lock), and is applied once the lock is gone.
 BOOST_FIXTURE_TEST_CASE(held_reload_lock_makes_the_daemon_wait, EdgeFixture) {
-  auto first = create(R"({"name":"a","proxy":"p.example","inbound_ip":"127.5.0.1"})");
+  auto first = create(R"({"name":"a","proxy":"127.0.0.1:9","inbound_ip":"127.5.0.1"})");
   wait_applied(first);
   auto lock_key = store::keys::edge_reload_lock(kamailio.rpc_url());
   // Taken as another replica would (once this daemon's own lock from the last reload is gone).
@@ -104,7 +104,7 @@ BOOST_FIXTURE_TEST_CASE(held_reload_lock_makes_the_daemon_wait, EdgeFixture) {
       },
       10s));
 
-  auto second = create(R"({"name":"b","proxy":"p.example","inbound_ip":"127.5.0.2"})");
+  auto second = create(R"({"name":"b","proxy":"127.0.0.1:9","inbound_ip":"127.5.0.2"})");
   BOOST_TEST_REQUIRE(
       wait_until([&] { return edge_node()["last_result"] == "waiting for the reload lock"; }, 10s));
   BOOST_TEST(sync_state("/v1/trunks/" + second["id"].get<std::string>()) == "pending");

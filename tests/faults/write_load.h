@@ -62,10 +62,9 @@ class WriteLoad {
     Write write;
     write.n = n;
     auto ip = "127.2." + std::to_string(n / 250) + "." + std::to_string(n % 250 + 1);
-    auto result =
-        daemon_.call("POST", "/v1/trunks", key_,
-                     R"({"name":"load","proxy":"sip.carrier.example","gateway_name":"gw-)" +
-                         std::to_string(n) + R"(","inbound_ip":")" + ip + "\"}");
+    auto result = daemon_.call("POST", "/v1/trunks", key_,
+                               R"({"name":"load","proxy":"127.0.0.1:9","gateway_name":"gw-)" +
+                                   std::to_string(n) + R"(","inbound_ip":")" + ip + "\"}");
     write.status = result.status;
     write.elapsed = result.elapsed;
     if (result.status == 201) write.trunk_id = nlohmann::json::parse(result.body)["id"];

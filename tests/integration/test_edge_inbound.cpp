@@ -17,8 +17,7 @@ using namespace std::chrono_literals;
 // Verifies a call from a trunk's inbound_ip reaches the application server with the trunk's ids
 // (forged X-MiniVoice headers removed), and any other source gets 403.
 BOOST_FIXTURE_TEST_CASE(inbound_call_carries_trunk_ids, EdgeFixture) {
-  auto trunk =
-      create(R"({"name":"carrier","proxy":"sip.carrier.example","inbound_ip":"127.0.0.2"})");
+  auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:9","inbound_ip":"127.0.0.2"})");
   BOOST_TEST_REQUIRE(edge_has_rows(1));
   auto path = "/v1/trunks/" + trunk["id"].get<std::string>();
   BOOST_TEST(wait_until([&] { return sync_state(path) == "applied"; }, 10s));
@@ -31,8 +30,7 @@ BOOST_FIXTURE_TEST_CASE(inbound_call_carries_trunk_ids, EdgeFixture) {
 BOOST_FIXTURE_TEST_CASE(sync_state_reports_an_unreachable_edge, EdgeFixture) {
   BOOST_TEST_REQUIRE(edge_has_rows(0));
   kamailio.stop();
-  auto trunk =
-      create(R"({"name":"carrier","proxy":"sip.carrier.example","inbound_ip":"127.0.7.1"})");
+  auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:9","inbound_ip":"127.0.7.1"})");
   auto path = "/v1/trunks/" + trunk["id"].get<std::string>();
   BOOST_TEST(wait_until([&] { return sync_state(path) == "error"; }, 10s));
   kamailio.start();
@@ -43,8 +41,7 @@ BOOST_FIXTURE_TEST_CASE(sync_state_reports_an_unreachable_edge, EdgeFixture) {
 // Verifies deactivating and deleting a trunk closes the edge to its carrier, and a CIDR admits
 // every address in it.
 BOOST_FIXTURE_TEST_CASE(deactivate_and_delete_close_the_door, EdgeFixture) {
-  auto trunk =
-      create(R"({"name":"carrier","proxy":"sip.carrier.example","inbound_ip":"127.0.3.0/24"})");
+  auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:9","inbound_ip":"127.0.3.0/24"})");
   BOOST_TEST_REQUIRE(edge_has_rows(1));
   expect_call_routed("127.0.3.77", trunk);
   std::string path = "/v1/trunks/" + trunk["id"].get<std::string>();
@@ -72,9 +69,9 @@ BOOST_FIXTURE_TEST_CASE(burst_of_1000_creates, EdgeFixture) {
     writers.emplace_back([&] {
       for (int n = next++; n < 1000; n = next++) {
         auto ip = "127.1." + std::to_string(n / 250) + "." + std::to_string(n % 250 + 1);
-        auto result = daemon.call(
-            "POST", "/v1/trunks", key,
-            R"({"name":"bulk","proxy":"sip.carrier.example","inbound_ip":")" + ip + "\"}");
+        auto result =
+            daemon.call("POST", "/v1/trunks", key,
+                        R"({"name":"bulk","proxy":"127.0.0.1:9","inbound_ip":")" + ip + "\"}");
         if (result.status == 201) trunks[n] = json::parse(result.body);
       }
     });
@@ -97,20 +94,18 @@ BOOST_FIXTURE_TEST_CASE(burst_of_1000_creates, EdgeFixture) {
 // Verifies calls on existing trunks complete while Redis is down (Kamailio routes from memory),
 // writes get 503 meanwhile, and changes reach the edge again once Redis is back.
 BOOST_FIXTURE_TEST_CASE(redis_down_calls_still_complete, EdgeFixture) {
-  auto trunk =
-      create(R"({"name":"carrier","proxy":"sip.carrier.example","inbound_ip":"127.0.4.1"})");
+  auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:9","inbound_ip":"127.0.4.1"})");
   BOOST_TEST_REQUIRE(edge_has_rows(1));
 
   redis.stop();
   expect_call_routed("127.0.4.1", trunk);
-  auto refused = daemon.call("POST", "/v1/trunks", key, R"({"name":"x","proxy":"p.example"})");
+  auto refused = daemon.call("POST", "/v1/trunks", key, R"({"name":"x","proxy":"127.0.0.1:9"})");
   BOOST_TEST(refused.status == 503);
 
   redis.start();
   BOOST_TEST_REQUIRE(
       wait_until([&] { return daemon.call("GET", "/v1/trunks", key).status == 200; }, 10s));
-  auto second =
-      create(R"({"name":"carrier2","proxy":"sip.carrier.example","inbound_ip":"127.0.4.2"})");
+  auto second = create(R"({"name":"carrier2","proxy":"127.0.0.1:9","inbound_ip":"127.0.4.2"})");
   BOOST_TEST_REQUIRE(edge_has_rows(2));
   expect_call_routed("127.0.4.2", second);
   expect_call_routed("127.0.4.1", trunk);
@@ -118,8 +113,8 @@ BOOST_FIXTURE_TEST_CASE(redis_down_calls_still_complete, EdgeFixture) {
 
 // Verifies a restarted Kamailio routes every trunk again and the control plane sees it in sync.
 BOOST_FIXTURE_TEST_CASE(kamailio_restart_routes_everything, EdgeFixture) {
-  auto first = create(R"({"name":"a","proxy":"sip.carrier.example","inbound_ip":"127.0.5.1"})");
-  auto second = create(R"({"name":"b","proxy":"sip.carrier.example","inbound_ip":"127.0.6.0/24"})");
+  auto first = create(R"({"name":"a","proxy":"127.0.0.1:9","inbound_ip":"127.0.5.1"})");
+  auto second = create(R"({"name":"b","proxy":"127.0.0.1:9","inbound_ip":"127.0.6.0/24"})");
   BOOST_TEST_REQUIRE(edge_has_rows(2));
   kamailio.restart();
   BOOST_TEST_REQUIRE(edge_has_rows(2));

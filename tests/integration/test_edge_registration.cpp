@@ -181,13 +181,16 @@ BOOST_FIXTURE_TEST_CASE(readiness_check_from_the_edge, RegistrationFixture) {
 // record must be one uac accepts) are all loaded: the edge reports the uacreg table in step.
 BOOST_FIXTURE_TEST_CASE(thousand_registrations_all_loaded, RegistrationFixture) {
   std::atomic<int> next{0}, created{0};
+  // Loopback addresses of their own, on a port nobody listens on (a socket bound to 0.0.0.0:5060
+  // would get 127.16.0.x:5060): nobody answers, the registrations keep trying.
+  auto dead_port = std::to_string(free_tcp_port());
   std::vector<std::thread> writers;
   for (int w = 0; w < 8; ++w) {
     writers.emplace_back([&] {
       for (int n = next++; n < 1000; n = next++) {
-        // TEST-NET-1: nobody answers, the registrations just keep trying.
-        auto body = R"({"name":"bulk","proxy":"192.0.2.)" + std::to_string(n % 250 + 1) +
-                    R"(","username":"bulk)" + std::to_string(n) + R"(","password":"pw"})";
+        auto body = R"({"name":"bulk","proxy":"127.16.0.)" + std::to_string(n % 250 + 1) + ":" +
+                    dead_port + R"(","username":"bulk)" + std::to_string(n) +
+                    R"(","password":"pw"})";
         if (daemon.call("POST", "/v1/trunks", key, body).status == 201) ++created;
       }
     });

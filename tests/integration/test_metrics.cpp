@@ -211,7 +211,8 @@ BOOST_AUTO_TEST_CASE(log_lines_are_json) {
 // loaded and expected rows, in-sync and restarts per node, registrations by state, and /readyz
 // naming the node in sync; the daemon's log lines stay JSON throughout.
 BOOST_FIXTURE_TEST_CASE(edge_families_with_kamailio, EdgeFixture) {
-  auto trunk = create(R"({"name":"in","proxy":"p.example","inbound_ip":"127.0.0.2"})");
+  auto trunk = create(R"({"name":"in","proxy":"127.0.0.1:)" + std::to_string(free_tcp_port()) +
+                      R"(","inbound_ip":"127.0.0.2"})");
   wait_applied(trunk);
   BOOST_TEST_REQUIRE(edge_has_rows(1, "address"));
   const std::string node = "node=\"" + kamailio.rpc_url() + "\"";

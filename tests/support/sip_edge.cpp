@@ -1,5 +1,7 @@
 #include "support/sip_edge.h"
 
+#include <boost/test/unit_test.hpp>
+
 #include <signal.h>
 
 #include <filesystem>
@@ -35,10 +37,21 @@ std::string prepare_scenario(const std::string& scenario, const TempDir& dir,
 
 }  // namespace
 
+std::vector<std::string> loopback_guard_lines(const std::string& log_text) {
+  std::vector<std::string> lines;
+  std::istringstream text(log_text);
+  for (std::string line; std::getline(text, line);) {
+    if (line.find(kLoopbackGuardMarker) != std::string::npos) lines.push_back(line);
+  }
+  return lines;
+}
+
 KamailioEdge::KamailioEdge(const RedisServer& redis, int ping_interval_s)
     : sip_port_(free_tcp_port()), rpc_port_(free_tcp_port()) {
-  std::filesystem::copy_file(std::string(MV_SOURCE_DIR) + "/kamailio-cfg/kamailio.cfg",
-                             dir_.path() + "/kamailio.cfg");
+  for (const auto* file : {"kamailio.cfg", "loopback-guard.cfg"}) {
+    std::filesystem::copy_file(std::string(MV_SOURCE_DIR) + "/kamailio-cfg/" + file,
+                               dir_.path() + "/" + file);
+  }
   std::ofstream(dir_.path() + "/kamailio-local.cfg")
       << "#!define MV_SIP_LISTEN_UDP udp:127.0.0.1:" << sip_port_ << "\n"
       << "#!define MV_SIP_LISTEN_TCP tcp:127.0.0.1:" << sip_port_ << "\n"
@@ -49,7 +62,8 @@ KamailioEdge::KamailioEdge(const RedisServer& redis, int ping_interval_s)
       << "#!define MV_REG_CONTACT \"127.0.0.1:" << sip_port_ << "\"\n"
       << "#!define MV_REG_TIMER_INTERVAL 1\n"
       << "#!define MV_REG_RETRY_INTERVAL 3\n"
-      << "#!define MV_CHILDREN 2\n";
+      << "#!define MV_CHILDREN 2\n"
+      << "#!define MV_LOOPBACK_GUARD\n";
   start();
 }
 
@@ -82,7 +96,10 @@ void KamailioEdge::start() {
   if (!up) throw std::runtime_error("kamailio did not start: " + log_text());
 }
 
-KamailioEdge::~KamailioEdge() { process_.stop(SIGTERM); }
+KamailioEdge::~KamailioEdge() {
+  process_.stop(SIGTERM);
+  if (auto failure = loopback_guard_failure(); !failure.empty()) BOOST_ERROR(failure);
+}
 
 nlohmann::json KamailioEdge::rpc(const std::string& method, const nlohmann::json& params) const {
   nlohmann::json request = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
@@ -93,6 +110,22 @@ nlohmann::json KamailioEdge::rpc(const std::string& method, const nlohmann::json
 }
 
 std::string KamailioEdge::log_text() const { return read_file(dir_.path() + "/kamailio.log"); }
+
+std::string KamailioEdge::loopback_guard_failure() const {
+  auto lines = loopback_guard_lines(log_text());
+  if (lines.size() <= acknowledged_guard_lines_) return {};
+  std::string failure = "kamailio's loopback guard refused to send off this machine:";
+  for (auto line = lines.begin() + acknowledged_guard_lines_; line != lines.end(); ++line) {
+    failure += "\n  " + *line;
+  }
+  return failure;
+}
+
+std::vector<std::string> KamailioEdge::acknowledge_loopback_guard() {
+  auto lines = loopback_guard_lines(log_text());
+  acknowledged_guard_lines_ = lines.size();
+  return lines;
+}
 
 Sipp Sipp::uas(const std::string& scenario, int port,
                const std::vector<std::pair<std::string, std::string>>& replacements, int calls) {

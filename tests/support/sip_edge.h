@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "support/process.h"
@@ -11,13 +12,21 @@
 
 namespace mv::test {
 
+// The marker kamailio-cfg/loopback-guard.cfg logs for every message it refuses to send.
+inline constexpr std::string_view kLoopbackGuardMarker = "MV-LOOPBACK-GUARD";
+
+// The lines of a Kamailio log that carry kLoopbackGuardMarker.
+std::vector<std::string> loopback_guard_lines(const std::string& log_text);
+
 // A real Kamailio running kamailio-cfg/kamailio.cfg with a generated kamailio-local.cfg: free
 // loopback ports, its tables in database 1 of `redis`. Dispatcher probes every
 // `ping_interval_s`: long by default, so a test's idle sipp-less moments do not take the
-// application server out of rotation.
+// application server out of rotation. The loopback guard is on: whatever the edge refused to
+// send off this machine fails the test that owns the edge when the edge is destroyed.
 class KamailioEdge {
  public:
   explicit KamailioEdge(const RedisServer& redis, int ping_interval_s = 3600);
+  // Stops Kamailio and reports a BOOST_ERROR for every guard line not acknowledged.
   ~KamailioEdge();
 
   int sip_port() const { return sip_port_; }
@@ -36,11 +45,19 @@ class KamailioEdge {
                      const nlohmann::json& params = nlohmann::json::array()) const;
   std::string log_text() const;
 
+  // The harness's check: empty when the loopback guard refused nothing since the last
+  // acknowledgement (over restarts too), else a failure message quoting the guard's lines.
+  std::string loopback_guard_failure() const;
+  // For a test that provokes the guard on purpose: returns the guard's lines so far and counts
+  // them as expected, so loopback_guard_failure() is empty again.
+  std::vector<std::string> acknowledge_loopback_guard();
+
  private:
   TempDir dir_;
   int sip_port_;
   int rpc_port_;
   ChildProcess process_;
+  std::size_t acknowledged_guard_lines_ = 0;
 };
 
 // sipp playing one side of a call with a scenario from tests/sip/. Every instance gets its own

@@ -61,10 +61,13 @@ ControlPlane::ControlPlane(const RedisServer& redis, const std::string& extra_ya
         "  rate_limit: {per_second: 1000000, burst: 1000000}\n"
         "  admin_rate_limit: {per_second: 1000000, burst: 1000000}\n";
   }
+  // Nothing a test starts may send off this machine: the daemon refuses a non-loopback
+  // destination (outbound.loopback_only).
   std::ofstream(config_path_) << "http:\n  listen: 127.0.0.1:" << port_ << "\n  threads: 16\n"
                               << rate_limits << extra_http_yaml
                               << "redis:\n  port: " << redis.port()
                               << "\n  pool_size: 16\n  command_timeout_ms: 300\n"
+                              << "outbound:\n  loopback_only: true\n"
                               << extra_yaml;
   start();
 }

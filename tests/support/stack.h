@@ -34,9 +34,10 @@ class RedisServer {
   ChildProcess process_;
 };
 
-// The real controlplane binary (built by CMake) serving against `redis`. `extra_yaml` is added
-// at the top level of its config, `extra_http_yaml` under `http:` (e.g. "  admin_port: 9100\n").
-// The per-key rate limits are lifted unless `extra_http_yaml` sets one.
+// The real controlplane binary (built by CMake) serving against `redis`, with
+// outbound.loopback_only on. `extra_yaml` is added at the top level of its config,
+// `extra_http_yaml` under `http:` (e.g. "  admin_port: 9100\n"). The per-key rate limits are lifted
+// unless `extra_http_yaml` sets one.
 class ControlPlane {
  public:
   explicit ControlPlane(const RedisServer& redis, const std::string& extra_yaml = "",

@@ -194,6 +194,47 @@ BOOST_AUTO_TEST_CASE(request_limits_are_read) {
   BOOST_TEST(bad.errors.size() == 7u);
 }
 
+// Verifies outbound.loopback_only refuses every destination that is not a 127.0.0.0/8 or ::1
+// literal (names too: resolving them may leave the machine), each error naming its key, while
+// loopback ones load; without the switch any host loads.
+BOOST_AUTO_TEST_CASE(loopback_only_refuses_destinations_off_this_machine) {
+  const std::string destinations = R"(
+redis:
+  host: 10.1.2.3
+kamailio:
+  rpc_endpoints: [http://192.0.2.7:5071/RPC, http://edge.example.net/RPC, http://127.0.0.1:5071/RPC,
+                  "http://[::1]:5071/RPC", "http://[2001:db8::1]:5071/RPC"]
+  app_servers: [sip:198.51.100.9:5080, sip:127.16.0.3:5080, "sip:[::1]:5080", sip:app.example.net]
+)";
+  BOOST_TEST(parse_config(destinations).config.has_value());
+
+  auto load = parse_config("outbound:\n  loopback_only: true\n" + destinations);
+  BOOST_TEST(!load.config.has_value());
+  BOOST_TEST(load.errors.size() == 6u);
+  const std::string refused =
+      ": outbound.loopback_only allows only 127.0.0.0/8 and ::1 literals, not ";
+  BOOST_TEST(mentions(load, "redis.host" + refused + "10.1.2.3"));
+  BOOST_TEST(mentions(load, "kamailio.rpc_endpoints[0]" + refused + "192.0.2.7"));
+  BOOST_TEST(mentions(load, "kamailio.rpc_endpoints[1]" + refused + "edge.example.net"));
+  BOOST_TEST(mentions(load, "kamailio.rpc_endpoints[4]" + refused + "[2001:db8::1]"));
+  BOOST_TEST(mentions(load, "kamailio.app_servers[0]" + refused + "198.51.100.9"));
+  BOOST_TEST(mentions(load, "kamailio.app_servers[3]" + refused + "app.example.net"));
+
+  auto loopback = parse_config(R"(
+outbound:
+  loopback_only: true
+kamailio:
+  rpc_endpoints: [http://127.0.0.1:5071/RPC, "http://[::1]:5071/RPC"]
+  app_servers: [sip:127.16.0.3:5080, "sip:[::1]:5080"]
+)");
+  BOOST_TEST_REQUIRE(loopback.config.has_value());
+  BOOST_TEST(loopback.config->outbound.loopback_only);
+  BOOST_TEST(!parse_config("").config->outbound.loopback_only);
+  BOOST_TEST(mentions(parse_config("outbound: {loopback_only: maybe}"),
+                      "outbound.loopback_only: must be true or false"));
+  BOOST_TEST(mentions(parse_config("outbound: {other: 1}"), "outbound.other: unknown key"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace mv::config

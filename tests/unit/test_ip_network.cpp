@@ -496,6 +496,21 @@ BOOST_AUTO_TEST_CASE(unicast_and_embedded_ipv4) {
   BOOST_TEST(!net("192.0.2.1").embeds_ipv4());
 }
 
+// Verifies loopback classification: 127.0.0.0/8 (any host or subnet in it) and ::1 only.
+BOOST_AUTO_TEST_CASE(loopback_is_127_slash_8_and_ipv6_one) {
+  auto net = [](const char* text) { return *parse_ip_network(text).network; };
+  BOOST_TEST(net("127.0.0.1").is_loopback());
+  BOOST_TEST(net("127.24.149.250").is_loopback());
+  BOOST_TEST(net("127.0.0.0/8").is_loopback());
+  BOOST_TEST(net("::1").is_loopback());
+  BOOST_TEST(!net("126.0.0.0/7").is_loopback());
+  BOOST_TEST(!net("128.0.0.1").is_loopback());
+  BOOST_TEST(!net("192.0.2.250").is_loopback());
+  BOOST_TEST(!net("::").is_loopback());
+  BOOST_TEST(!net("::ffff:127.0.0.1").is_loopback());
+  BOOST_TEST(!net("2001:db8::1").is_loopback());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace mv::model

@@ -1,6 +1,7 @@
 #include "config/config.h"
 
 #include "model/edge_rows.h"
+#include "model/ip_network.h"
 #include "model/sip_syntax.h"
 
 #include <yaml-cpp/yaml.h>
@@ -42,6 +43,15 @@ class Reader {
     }
   }
 
+  void boolean(const YAML::Node& node, const std::string& path, bool& out) {
+    if (!node) return;
+    try {
+      out = node.as<bool>();
+    } catch (const YAML::Exception&) {
+      errors.push_back(path + ": must be true or false");
+    }
+  }
+
   void text(const YAML::Node& node, const std::string& path, std::string& out) {
     if (!node) return;
     if (!node.IsScalar() || node.Scalar().empty()) {
@@ -58,6 +68,30 @@ class Reader {
     return path.empty() ? "(top level)" : path;
   }
 };
+
+// Under outbound.loopback_only: refuses a destination host that is not a loopback literal
+// (a name would need a DNS query, which may leave the machine).
+void require_loopback(Reader& reader, const OutboundConfig& outbound, const std::string& path,
+                      std::string_view host) {
+  if (!outbound.loopback_only) return;
+  auto literal = host;
+  if (literal.starts_with('[') && literal.ends_with(']')) {
+    literal = literal.substr(1, literal.size() - 2);
+  }
+  auto address = model::parse_ip_address(literal);
+  if (address && address->is_loopback()) return;
+  reader.errors.push_back(
+      path + ": outbound.loopback_only allows only 127.0.0.0/8 and ::1 literals, not " +
+      std::string(host));
+}
+
+// The host of an http:// URL ("[::1]" for an IPv6 literal).
+std::string_view url_host(std::string_view url) {
+  url.remove_prefix(std::string_view("http://").size());
+  url = url.substr(0, url.find('/'));
+  if (url.starts_with('[')) return url.substr(0, url.find(']') + 1);
+  return url.substr(0, url.find(':'));
+}
 
 void read_listen(Reader& reader, const YAML::Node& node, HttpConfig& http) {
   if (!node) return;
@@ -133,8 +167,16 @@ ConfigLoad parse_config(std::string_view yaml_text) {
   Config config;
   Reader reader;
   if (root.IsNull()) return {config, {}};
-  reader.only_keys(root, "", {"http", "redis", "kamailio", "log_level", "log_format"});
+  reader.only_keys(root, "", {"http", "redis", "kamailio", "outbound", "log_level", "log_format"});
   if (!reader.errors.empty() && !root.IsMap()) return {std::nullopt, reader.errors};
+
+  // Read first: the destinations below are checked against it.
+  const auto outbound = root["outbound"];
+  reader.only_keys(outbound, "outbound", {"loopback_only"});
+  if (outbound && outbound.IsMap()) {
+    reader.boolean(outbound["loopback_only"], "outbound.loopback_only",
+                   config.outbound.loopback_only);
+  }
 
   const auto http = root["http"];
   reader.only_keys(
@@ -163,6 +205,7 @@ ConfigLoad parse_config(std::string_view yaml_text) {
     config.redis.connect_timeout = std::chrono::milliseconds(connect_ms);
     config.redis.command_timeout = std::chrono::milliseconds(command_ms);
   }
+  require_loopback(reader, config.outbound, "redis.host", config.redis.host);
 
   const auto kamailio = root["kamailio"];
   reader.only_keys(kamailio, "kamailio",
@@ -191,6 +234,8 @@ ConfigLoad parse_config(std::string_view yaml_text) {
         reader.text(endpoints[i], path, url);
         if (!url.empty() && !url.starts_with("http://")) {
           reader.errors.push_back(path + ": must be an http:// URL");
+        } else if (!url.empty()) {
+          require_loopback(reader, config.outbound, path, url_host(url));
         }
         if (!url.empty()) config.kamailio.rpc_endpoints.push_back(url);
       }
@@ -209,6 +254,7 @@ ConfigLoad parse_config(std::string_view yaml_text) {
         if (auto parsed = model::parse_sip_proxy(uri); !parsed.proxy) {
           reader.errors.push_back(path + ": " + parsed.error);
         } else {
+          require_loopback(reader, config.outbound, path, parsed.proxy->host);
           config.kamailio.app_servers.push_back(model::dispatcher_destination(uri));
         }
       }

@@ -54,11 +54,19 @@ struct KamailioConfig {
   std::chrono::milliseconds registration_poll{5000};
 };
 
+// What the daemon may reach. Test and benchmark stacks set loopback_only: every destination the
+// daemon connects to or makes the edge send to (redis.host, kamailio.rpc_endpoints,
+// kamailio.app_servers) must then be a 127.0.0.0/8 or ::1 literal, or start-up fails.
+struct OutboundConfig {
+  bool loopback_only = false;
+};
+
 struct Config {
   HttpConfig http;
   store::RedisEndpoint redis;
   std::size_t redis_pool_size = 16;
   KamailioConfig kamailio;
+  OutboundConfig outbound;
   std::string log_level = "info";
   std::string log_format = "json";  // json: one object per line; text: for people
 };

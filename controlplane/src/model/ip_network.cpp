@@ -110,6 +110,13 @@ bool IpNetwork::is_unicast() const {
   return !unspecified && !multicast;
 }
 
+bool IpNetwork::is_loopback() const {
+  if (family == Family::v4) return address[0] == 127 && prefix >= 8;
+  static constexpr std::array<std::uint8_t, 16> kIpv6Loopback{0, 0, 0, 0, 0, 0, 0, 0,
+                                                              0, 0, 0, 0, 0, 0, 0, 1};
+  return address == kIpv6Loopback && prefix == 128;
+}
+
 bool IpNetwork::embeds_ipv4() const {
   if (family != Family::v6) return false;
   auto zero = [&](int from, int to) {

@@ -27,6 +27,8 @@ struct IpNetwork {
   bool overlaps(const IpNetwork& other) const;
   // Unspecified, multicast or IPv4 limited broadcast: never the source or target of a call.
   bool is_unicast() const;
+  // Inside 127.0.0.0/8 or ::1: never leaves this machine.
+  bool is_loopback() const;
   // ::ffff:a.b.c.d or the deprecated ::a.b.c.d: an IPv4 address in IPv6 clothing.
   bool embeds_ipv4() const;
 };
