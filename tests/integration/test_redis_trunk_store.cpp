@@ -15,8 +15,8 @@ BOOST_AUTO_TEST_SUITE(redis_trunk_store)
 // The store against a real Redis, no daemon.
 struct StoreFixture {
   test::RedisServer redis;
-  RedisPool pool{{"127.0.0.1", redis.port(), 0}, 4};
-  RedisPool kamailio_db{{"127.0.0.1", redis.port(), 1}, 1};
+  RedisPool pool{redis.daemon_endpoint(0), 4};
+  RedisPool kamailio_db{redis.daemon_endpoint(1), 1};
   RedisTrunkStore store{pool, 1};
   std::int64_t next_ns = 1'780'056'000'000'000'000;
   // The audit entry these tests write with (the audit trail has its own suite, safe_writes).

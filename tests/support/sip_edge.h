@@ -31,7 +31,10 @@ class KamailioEdge {
   void start();
   std::string rpc_url() const { return "http://127.0.0.1:" + std::to_string(rpc_port_) + "/RPC"; }
   // A JSON-RPC call; returns "result" (or the whole reply when there is none).
-  nlohmann::json rpc(const std::string& method) const;
+  nlohmann::json rpc(const std::string& method,
+                     const nlohmann::json& params = nlohmann::json::array()) const;
+  // kamcmd's control socket (ctl's binrpc, a unix socket in the edge's directory).
+  std::string ctl_socket_path() const { return dir_.path() + "/kamailio_ctl"; }
   std::string log_text() const;
 
  private:
