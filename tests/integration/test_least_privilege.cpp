@@ -32,17 +32,14 @@ std::string refusal(store::RedisPool& pool, const store::RedisCommand& command) 
   }
 }
 
-// Verifies Kamailio's Redis user (`default`, the one "AUTH <password>" names) reads its tables but
-// cannot write them (SET, HSET, DEL refused with NOPERM), run a script, flush, or read the daemon's
-// keys; a connection without a password can do nothing; the daemon's user writes, but gets no
-// admin or dangerous command either.
-BOOST_AUTO_TEST_CASE(kamailio_user_reads_only_daemon_user_writes) {
+// Verifies Redis's users: Kamailio's (`default`, the one "AUTH <password>" names) reads its
+// tables and lists keys as db_redis does, but gets no admin or dangerous command (CONFIG, ACL,
+// FLUSHALL, FLUSHDB, SLOWLOG); the daemon's user writes, gets none of those either, nor KEYS; a
+// connection without a password can do nothing.
+BOOST_AUTO_TEST_CASE(users_get_only_what_they_need) {
   RedisServer redis;
   store::RedisPool daemon(redis.daemon_endpoint(1), 1);
-  store::RedisPool daemon_db0(redis.daemon_endpoint(0), 1);
   BOOST_TEST(daemon.command({"HSET", "htable:entry::1", "key_name", "c:x"}).integer == 1);
-  BOOST_TEST(daemon.command({"SET", "address:written", "1"}).text == "OK");
-  BOOST_TEST(daemon_db0.command({"SET", "mv:trunk:probe", "secret"}).text == "OK");
   BOOST_TEST(
       daemon
           .command({"EVAL", "return redis.call('HSET', KEYS[1], 'x', '1')", "1", "htable:entry::1"})
@@ -51,30 +48,45 @@ BOOST_AUTO_TEST_CASE(kamailio_user_reads_only_daemon_user_writes) {
   store::RedisPool kamailio(kamailio_endpoint(redis, 1), 1);
   BOOST_TEST(kamailio.command({"HGETALL", "htable:entry::1"}).elements.size() == 4u);
   BOOST_TEST(kamailio.command({"KEYS", "htable:entry::*"}).elements.size() == 1u);
-  BOOST_TEST(kamailio.command({"PING"}).text == "PONG");
   BOOST_TEST(kamailio.command({"SCRIPT", "LOAD", "return 1"}).text.size() == 40u);
-  for (const auto& write :
-       std::vector<store::RedisCommand>{{"SET", "htable:entry::2", "x"},
-                                        {"HSET", "htable:entry::1", "key_value", "x"},
-                                        {"DEL", "htable:entry::1"},
-                                        {"EVAL", "return 1", "0"},
-                                        {"FLUSHDB"}}) {
-    auto refused = refusal(kamailio, write);
-    BOOST_TEST(refused.find("NOPERM") != std::string::npos, write[0] << ": " << refused);
+  for (auto* pool : {&kamailio, &daemon}) {
+    for (const auto& command :
+         std::vector<store::RedisCommand>{{"CONFIG", "SET", "appendonly", "no"},
+                                          {"ACL", "SETUSER", "default", "nopass"},
+                                          {"FLUSHALL"},
+                                          {"FLUSHDB"},
+                                          {"SLOWLOG", "RESET"}}) {
+      auto refused = refusal(*pool, command);
+      BOOST_TEST(refused.find("NOPERM") != std::string::npos, command[0] << ": " << refused);
+    }
   }
-  store::RedisPool kamailio_db0(kamailio_endpoint(redis, 0), 1);
-  BOOST_TEST(refusal(kamailio_db0, {"GET", "mv:trunk:probe"}).find("NOPERM") != std::string::npos);
+  BOOST_TEST(refusal(daemon, {"KEYS", "*"}).find("NOPERM") != std::string::npos);
 
   auto anonymous = redis.daemon_endpoint(0);
   anonymous.username.clear();
   anonymous.password.clear();
   store::RedisPool nobody(anonymous, 1);
   BOOST_TEST(refusal(nobody, {"GET", "mv:trunk:probe"}).find("NOAUTH") != std::string::npos);
+}
 
-  BOOST_TEST(refusal(daemon, {"FLUSHALL"}).find("NOPERM") != std::string::npos);
-  BOOST_TEST(refusal(daemon, {"CONFIG", "SET", "appendonly", "no"}).find("NOPERM") !=
-             std::string::npos);
-  BOOST_TEST(daemon.command({"HGET", "htable:entry::1", "key_name"}).text == "c:x");
+// Verifies the daemon's script writes (MULTI/EXEC blocks in the AOF) survive a Redis restart
+// under these ACL rules. Redis 7.0.15 replays those blocks as `default` and re-checks its
+// permissions: with a read-only `default` (Kamailio's user) every one of them was dropped.
+BOOST_AUTO_TEST_CASE(script_writes_survive_a_restart_with_these_users) {
+  RedisServer redis;
+  {
+    store::RedisPool daemon(redis.daemon_endpoint(0), 1);
+    daemon.command({"EVAL",
+                    "redis.call('SET', KEYS[1], '1'); redis.call('SELECT', '1'); "
+                    "redis.call('HSET', KEYS[2], 'key_name', 'c:x'); return 1",
+                    "2", "mv:probe", "htable:entry::1"});
+  }
+  redis.stop();
+  redis.start();
+  store::RedisPool daemon(redis.daemon_endpoint(0), 1);
+  BOOST_TEST(daemon.command({"GET", "mv:probe"}).text == "1");
+  store::RedisPool kamailio(kamailio_endpoint(redis, 1), 1);
+  BOOST_TEST(kamailio.command({"HGET", "htable:entry::1", "key_name"}).text == "c:x");
 }
 
 // Verifies Kamailio loads its tables as the read-only `default` user: it starts (it would not
