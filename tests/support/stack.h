@@ -13,9 +13,9 @@ namespace mv::test {
 // A real redis-server on a free loopback port, with its own directory. AOF with fsync always by
 // default, so a stop/start in a test keeps what it acknowledged; `appendfsync` "everysec" is the
 // production setting (config/redis-dev.conf). ACL users as config/redis-dev.conf has them (with
-// the passwords below): `default` is Kamailio's (read-only, its tables' keys only; db_redis sends
-// the one-argument AUTH), the daemon's user may do all but admin and dangerous commands; and an
-// admin user of the harness (for cli()) may do anything.
+// the passwords below): `default` is Kamailio's (db_redis sends the one-argument AUTH), the
+// daemon's user may do all but admin and dangerous commands; and an admin user of the harness
+// (for cli()) may do anything.
 class RedisServer {
  public:
   static constexpr const char* kKamailioPassword = "test-kamailio-Secret";
