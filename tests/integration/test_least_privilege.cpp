@@ -89,9 +89,9 @@ BOOST_AUTO_TEST_CASE(script_writes_survive_a_restart_with_these_users) {
   BOOST_TEST(kamailio.command({"HGET", "htable:entry::1", "key_name"}).text == "c:x");
 }
 
-// Verifies Kamailio loads its tables as the read-only `default` user: it starts (it would not
-// without its tables), and every Redis connection it holds is authenticated as `default`.
-BOOST_AUTO_TEST_CASE(kamailio_connects_as_the_read_only_user) {
+// Verifies Kamailio loads its tables as Redis's `default` user (from its password alone): it
+// starts (it would not without its tables), and every Redis connection it holds is `default`'s.
+BOOST_AUTO_TEST_CASE(kamailio_connects_as_the_default_user) {
   RedisServer redis;
   KamailioEdge kamailio(redis);
   BOOST_TEST(kamailio.rpc("htable.reload", nlohmann::json::array({"mv"})).dump().find("error") ==
