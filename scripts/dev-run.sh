@@ -11,25 +11,32 @@ config=config/dev.yaml
 binary=${MV_BUILD_DIR:-build}/controlplane/controlplane
 redis_port=6390
 api_url=http://127.0.0.1:8080
+# kamcmd's control socket: a unix socket only this user may use (ctl "mode" 0600 in kamailio.cfg).
+ctl_socket=$PWD/$run_dir/kamailio_ctl
 mkdir -p "$run_dir/redis"
+# Redis has ACL users (config/redis-dev.conf): this script speaks as the daemon's user, with the
+# password from config/dev.yaml (or MV_REDIS_PASSWORD), passed in the environment, not argv.
+redis_user=$(sed -n 's/^  username: *//p' "$config")
+export REDISCLI_AUTH=${MV_REDIS_PASSWORD:-$(sed -n 's/^  password: *//p' "$config")}
+rcli() { redis-cli -p "$redis_port" --user "$redis_user" --no-auth-warning "$@"; }
 
 stop_all() { scripts/dev-stop.sh; }
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
-if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
+if [[ $(rcli ping 2>/dev/null) != PONG ]]; then
   redis-server config/redis-dev.conf --dir "$PWD/$run_dir/redis" --pidfile "$PWD/$run_dir/redis.pid" \
     --logfile "$PWD/$run_dir/redis.log" --daemonize yes
-  for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  for _ in $(seq 50); do [[ $(rcli ping 2>/dev/null) == PONG ]] && break; sleep 0.1; done
 fi
-redis-cli -p "$redis_port" ping >/dev/null || { echo "redis did not start: see $run_dir/redis.log"; exit 1; }
+[[ $(rcli ping 2>/dev/null) == PONG ]] || { echo "redis did not start (or refused $redis_user): see $run_dir/redis.log"; exit 1; }
 
 # Kamailio reads its tables from Redis at start-up, so it comes after Redis and before the daemon.
 # An old instance would silently share the UDP port: refuse to start over one.
 if [[ -s $run_dir/kamailio.pid ]] && kill -0 "$(cat "$run_dir/kamailio.pid")" 2>/dev/null; then
   echo "kamailio from an earlier make run is still running: make stop first"; exit 1
 fi
-kamailio -f kamailio-cfg/kamailio.cfg -Y "$PWD/$run_dir" -DD -E \
+kamailio -f kamailio-cfg/kamailio.cfg -Y "$PWD/$run_dir" -A "MV_CTL_SOCKET=\"unix:$ctl_socket\"" -DD -E \
   -M 32 -m 256 > "$run_dir/kamailio.log" 2>&1 &
 echo $! > "$run_dir/kamailio.pid"
 for _ in $(seq 50); do
@@ -45,7 +52,7 @@ key_file=$run_dir/dev-api-key
 admin_key_file=$run_dir/dev-admin-key
 key_id() { sed -E 's/^mv_live_([0-9a-f]{12})_.*/\1/' "$1"; }
 ensure_key() {  # file, customer, role
-  if [[ ! -s $1 ]] || [[ $(redis-cli -p "$redis_port" EXISTS "mv:apikey:$(key_id "$1")") != 1 ]]; then
+  if [[ ! -s $1 ]] || [[ $(rcli EXISTS "mv:apikey:$(key_id "$1")") != 1 ]]; then
     "$binary" -c "$config" keys create --customer "$2" --role "$3" > "$1" 2>/dev/null
     chmod 600 "$1"
   fi
@@ -63,8 +70,8 @@ MiniVoice Edge dev stack is up.
   API:    $api_url   (OpenAPI: $api_url/v1/openapi.yaml)
   SIP:    udp/tcp 127.0.0.1:5060 (inbound calls go to the app servers in config/dev.yaml: sip:127.0.0.1:5080,
           which may also place outbound calls with X-MiniVoice-Customer-Id)
-  Redis:  127.0.0.1:$redis_port (trunks in db 0, Kamailio's tables in db 1)
-  kamcmd: kamcmd -s tcp:127.0.0.1:5072 permissions.addressDump
+  Redis:  127.0.0.1:$redis_port (trunks in db 0, Kamailio's tables in db 1; ACL users: config/redis-dev.conf)
+  kamcmd: kamcmd -s $run_dir/kamailio_ctl permissions.addressDump
   Logs:   $run_dir/controlplane.log $run_dir/kamailio.log
   export MINIVOICE_API_KEY=$(cat "$key_file")
   NOC:    $api_url/noc/   (admin key: $(cat "$admin_key_file"))

@@ -121,7 +121,7 @@ BOOST_FIXTURE_TEST_CASE(held_reload_lock_makes_the_daemon_wait, EdgeFixture) {
 // extends or releases it, a release can leave it to expire after a while, and it expires by itself.
 BOOST_AUTO_TEST_CASE(reload_lock_semantics) {
   RedisServer redis;
-  store::RedisPool pool({"127.0.0.1", redis.port(), 0}, 2);
+  store::RedisPool pool(redis.daemon_endpoint(0), 2);
   store::RedisLock lock(pool, store::keys::edge_reload_lock("http://node-1/RPC"));
   store::RedisLock other(pool, store::keys::edge_reload_lock("http://node-2/RPC"));
 

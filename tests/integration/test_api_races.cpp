@@ -40,8 +40,8 @@ struct RaceFixture {
   }
 
   std::vector<std::string> consistency_problems() {
-    store::RedisPool pool({"127.0.0.1", redis.port(), 0}, 1);
-    store::RedisPool kamailio_db({"127.0.0.1", redis.port(), 1}, 1);
+    store::RedisPool pool(redis.daemon_endpoint(0), 1);
+    store::RedisPool kamailio_db(redis.daemon_endpoint(1), 1);
     return store::check_trunk_consistency(pool, kamailio_db);
   }
 };

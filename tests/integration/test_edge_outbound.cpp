@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crypto/digest_ha1.h"
 #include "support/edge_fixture.h"
 
 namespace mv::test {
@@ -70,6 +71,63 @@ BOOST_FIXTURE_TEST_CASE(digest_answer_uses_the_trunk_password, OutboundFixture) 
   auto uac = app_server_call("uac-app-server-call-completes.xml", "cust_edge");
   expect_passed(uac, "application server");
   expect_passed(uas, "carrier");
+}
+
+// Verifies the edge holds HA1, not the password, for trunks with a realm: a call gets through a
+// 401 (sipp checks the digest against the password itself), and after trunks with credentials
+// are created neither `htable.dump mv` nor `uac.reg_dump` holds either password, while both hold
+// MD5("<username>:<realm>:<password>").
+BOOST_FIXTURE_TEST_CASE(edge_holds_ha1_and_no_password, OutboundFixture) {
+  int port = free_tcp_port();
+  auto calling = carrier_trunk(port, R"(,"register":false,"username":"acct-ha1",)"
+                                     R"("password":"Call-only-S3cret","realm":"carrier.test")");
+  auto uas = carrier("uas-carrier-challenges-401.xml", port,
+                     {{"__USERNAME__", "acct-ha1"}, {"__PASSWORD__", "Call-only-S3cret"}});
+  auto uac = app_server_call("uac-app-server-call-completes.xml", "cust_edge");
+  expect_passed(uac, "application server");
+  expect_passed(uas, "carrier");
+
+  // A trunk that registers (nobody answers at its proxy: the record stays loaded, retrying).
+  auto registering =
+      create(R"({"name":"reg","proxy":"127.0.0.1:)" + std::to_string(free_tcp_port()) +
+             R"(","username":"acct-reg","password":"Reg-only-S3cret",)"
+             R"("realm":"carrier.test"})");
+  wait_applied(registering);
+  auto htable = kamailio.rpc("htable.dump", json::array({"mv"})).dump();
+  auto reg_dump = kamailio.rpc("uac.reg_dump");
+  for (const char* password : {"Call-only-S3cret", "Reg-only-S3cret"}) {
+    BOOST_TEST(htable.find(password) == std::string::npos, htable);
+    BOOST_TEST(reg_dump.dump().find(password) == std::string::npos, reg_dump.dump());
+  }
+  auto call_ha1 = crypto::digest_ha1("acct-ha1", "carrier.test", "Call-only-S3cret");
+  auto reg_ha1 = crypto::digest_ha1("acct-reg", "carrier.test", "Reg-only-S3cret");
+  BOOST_TEST(htable.find("\"acct-ha1:carrier.test:" + call_ha1 + "\"") != std::string::npos,
+             htable);
+  BOOST_TEST(htable.find("\"acct-reg:carrier.test:" + reg_ha1 + "\"") != std::string::npos, htable);
+  bool found = false;
+  for (const auto& record : reg_dump) {
+    if (record.value("l_uuid", "") != registering["id"]) continue;
+    found = true;
+    BOOST_TEST(record.value("auth_ha1", "") == reg_ha1);
+    BOOST_TEST(record.value("auth_password", "") == "none");  // uac's word for empty
+  }
+  BOOST_TEST(found, reg_dump.dump());
+  BOOST_TEST(calling["id"] != registering["id"]);
+}
+
+// Verifies a trunk without a realm (the carrier names it in each challenge) still answers a 401
+// from its password, the one case where the edge must hold the password itself.
+BOOST_FIXTURE_TEST_CASE(digest_answer_without_realm_uses_the_password, OutboundFixture) {
+  int port = free_tcp_port();
+  carrier_trunk(port,
+                R"(,"register":false,"username":"acct-norealm","password":"No-realm-S3cret")");
+  auto uas = carrier("uas-carrier-challenges-401.xml", port,
+                     {{"__USERNAME__", "acct-norealm"}, {"__PASSWORD__", "No-realm-S3cret"}});
+  auto uac = app_server_call("uac-app-server-call-completes.xml", "cust_edge");
+  expect_passed(uac, "application server");
+  expect_passed(uas, "carrier");
+  auto htable = kamailio.rpc("htable.dump", json::array({"mv"})).dump();
+  BOOST_TEST(htable.find("\"acct-norealm::No-realm-S3cret\"") != std::string::npos, htable);
 }
 
 // Verifies a 503 from the customer's oldest trunk fails over to the next one, and that the From

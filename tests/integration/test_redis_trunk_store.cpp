@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "crypto/digest_ha1.h"
 #include "store/redis_consistency.h"
 #include "store/redis_trunk_store.h"
 #include "support/printers.h"
@@ -15,8 +16,8 @@ BOOST_AUTO_TEST_SUITE(redis_trunk_store)
 // The store against a real Redis, no daemon.
 struct StoreFixture {
   test::RedisServer redis;
-  RedisPool pool{{"127.0.0.1", redis.port(), 0}, 4};
-  RedisPool kamailio_db{{"127.0.0.1", redis.port(), 1}, 1};
+  RedisPool pool{redis.daemon_endpoint(0), 4};
+  RedisPool kamailio_db{redis.daemon_endpoint(1), 1};
   RedisTrunkStore store{pool, 1};
   std::int64_t next_ns = 1'780'056'000'000'000'000;
   // The audit entry these tests write with (the audit trail has its own suite, safe_writes).
@@ -234,7 +235,9 @@ BOOST_FIXTURE_TEST_CASE(kamailio_rows_follow_trunk, StoreFixture) {
   BOOST_TEST(kamailio_field("dispatcher:entry::1", "attrs") ==
              "trunk=" + t.id + ";customer=cust_9;from_domain=example.net");
   BOOST_TEST(kamailio_field("htable:entry::1", "key_name") == "a:" + t.id);
-  BOOST_TEST(kamailio_field("htable:entry::1", "key_value") == "u:carrier.example:pw");
+  // The realm is set: Kamailio gets the HA1, not the password.
+  BOOST_TEST(kamailio_field("htable:entry::1", "key_value") ==
+             "u:carrier.example:" + crypto::digest_ha1("u", "carrier.example", "pw"));
   BOOST_TEST(kamailio_field("htable:entry::2", "key_name") == "c:cust_9");
   BOOST_TEST(kamailio_field("htable:entry::2", "key_value") == "1001");
   BOOST_TEST(kamailio_field("htable:entry::2", "value_type") == "1");

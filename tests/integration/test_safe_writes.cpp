@@ -78,8 +78,8 @@ BOOST_FIXTURE_TEST_CASE(concurrent_creates_with_one_key_make_one_trunk, SafeWrit
   BOOST_TEST(json::parse(daemon.call("GET", "/v1/trunks", key).body)["count"] == 1);
   auto audit = json::parse(send("GET", "/v1/audit", "", {}, admin).body);
   BOOST_TEST(audit["data"].size() == 1u);
-  store::RedisPool pool({"127.0.0.1", redis.port(), 0}, 1);
-  store::RedisPool kamailio_db({"127.0.0.1", redis.port(), 1}, 1);
+  store::RedisPool pool(redis.daemon_endpoint(0), 1);
+  store::RedisPool kamailio_db(redis.daemon_endpoint(1), 1);
   auto problems = store::check_trunk_consistency(pool, kamailio_db);
   BOOST_TEST(problems.empty(), (problems.empty() ? "" : problems.front()));
 }

@@ -56,8 +56,8 @@ KamailioEdge::KamailioEdge(const RedisServer& redis, int ping_interval_s)
       << "#!define MV_SIP_LISTEN_UDP udp:127.0.0.1:" << sip_port_ << "\n"
       << "#!define MV_SIP_LISTEN_TCP tcp:127.0.0.1:" << sip_port_ << "\n"
       << "#!define MV_RPC_LISTEN tcp:127.0.0.1:" << rpc_port_ << "\n"
-      << "#!define MV_CTL_SOCKET \"unix:" << dir_.path() << "/kamailio_ctl\"\n"
-      << "#!define MV_REDIS_URL \"redis://127.0.0.1:" << redis.port() << "/1\"\n"
+      << "#!define MV_CTL_SOCKET \"unix:" << ctl_socket_path() << "\"\n"
+      << "#!define MV_REDIS_URL \"" << redis.kamailio_url(1) << "\"\n"
       << "#!define MV_DS_PING_INTERVAL " << ping_interval_s << "\n"
       << "#!define MV_REG_CONTACT \"127.0.0.1:" << sip_port_ << "\"\n"
       << "#!define MV_REG_TIMER_INTERVAL 1\n"
@@ -102,7 +102,8 @@ KamailioEdge::~KamailioEdge() {
 }
 
 nlohmann::json KamailioEdge::rpc(const std::string& method, const nlohmann::json& params) const {
-  nlohmann::json request = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
+  nlohmann::json request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}};
+  if (!params.empty()) request["params"] = params;
   auto reply = http_request(rpc_port_, "POST", "/RPC", {{"Content-Type", "application/json"}},
                             request.dump());
   auto json = nlohmann::json::parse(reply.body);

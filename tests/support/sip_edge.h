@@ -43,6 +43,8 @@ class KamailioEdge {
   // A JSON-RPC call; returns "result" (or the whole reply when there is none).
   nlohmann::json rpc(const std::string& method,
                      const nlohmann::json& params = nlohmann::json::array()) const;
+  // kamcmd's control socket (ctl's binrpc, a unix socket in the edge's directory).
+  std::string ctl_socket_path() const { return dir_.path() + "/kamailio_ctl"; }
   std::string log_text() const;
 
   // The harness's check: empty when the loopback guard refused nothing since the last

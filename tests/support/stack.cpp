@@ -17,11 +17,40 @@ RedisServer::RedisServer(std::string appendfsync)
 
 RedisServer::~RedisServer() { stop(); }
 
+// The `user` lines of config/redis-dev.conf, each password replaced by the harness's, plus the
+// harness's admin user: every suite runs with the ACL rules `make run` and compose use.
+std::string RedisServer::acl_rules() const {
+  std::ifstream conf(std::string(MV_SOURCE_DIR) + "/config/redis-dev.conf");
+  std::string line, rules;
+  while (std::getline(conf, line)) {
+    if (!line.starts_with("user ")) continue;
+    std::istringstream words(line);
+    std::string word, name, rule_line;
+    words >> word >> name;
+    rule_line = "user " + name;
+    while (words >> word) {
+      if (word.starts_with(">")) {
+        word = ">" + std::string(name == kDaemonUser ? kDaemonPassword : kKamailioPassword);
+      }
+      rule_line += " " + word;
+    }
+    rules += rule_line + "\n";
+  }
+  if (rules.find("user default ") == std::string::npos ||
+      rules.find("user " + std::string(kDaemonUser) + " ") == std::string::npos) {
+    throw std::runtime_error("config/redis-dev.conf lacks the default or the daemon's user");
+  }
+  return rules + "user " + kAdminUser + " on >" + kAdminPassword + " ~* &* +@all\n";
+}
+
 void RedisServer::start() {
-  process_ = ChildProcess({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
-                           "--dir", dir_.path(), "--save", "", "--appendonly", "yes",
-                           "--appendfsync", appendfsync_, "--protected-mode", "no"},
-                          dir_.path() + "/redis.log");
+  auto acl_path = dir_.path() + "/users.acl";
+  std::ofstream(acl_path) << acl_rules();
+  process_ =
+      ChildProcess({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir",
+                    dir_.path(), "--save", "", "--appendonly", "yes", "--appendfsync", appendfsync_,
+                    "--protected-mode", "no", "--aclfile", acl_path},
+                   dir_.path() + "/redis.log");
   bool up = wait_until(
       [&] {
         try {
@@ -42,8 +71,24 @@ void RedisServer::pause() { ::kill(process_.pid(), SIGSTOP); }
 
 void RedisServer::resume() { ::kill(process_.pid(), SIGCONT); }
 
+store::RedisEndpoint RedisServer::daemon_endpoint(int db) const {
+  store::RedisEndpoint endpoint;
+  endpoint.port = port_;
+  endpoint.db = db;
+  endpoint.username = kDaemonUser;
+  endpoint.password = kDaemonPassword;
+  return endpoint;
+}
+
+std::string RedisServer::kamailio_url(int db) const {
+  return "redis://default:" + std::string(kKamailioPassword) +
+         "@127.0.0.1:" + std::to_string(port_) + "/" + std::to_string(db);
+}
+
 std::string RedisServer::cli(const std::vector<std::string>& args) const {
-  std::vector<std::string> argv{"redis-cli", "-h", "127.0.0.1", "-p", std::to_string(port_)};
+  std::vector<std::string> argv{
+      "redis-cli", "-h",       "127.0.0.1", "-p",           std::to_string(port_),
+      "--user",    kAdminUser, "--pass",    kAdminPassword, "--no-auth-warning"};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_and_capture(argv);
 }
@@ -66,6 +111,8 @@ ControlPlane::ControlPlane(const RedisServer& redis, const std::string& extra_ya
   std::ofstream(config_path_) << "http:\n  listen: 127.0.0.1:" << port_ << "\n  threads: 16\n"
                               << rate_limits << extra_http_yaml
                               << "redis:\n  port: " << redis.port()
+                              << "\n  username: " << RedisServer::kDaemonUser
+                              << "\n  password: " << RedisServer::kDaemonPassword
                               << "\n  pool_size: 16\n  command_timeout_ms: 300\n"
                               << "outbound:\n  loopback_only: true\n"
                               << extra_yaml;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "store/redis_client.h"
 #include "support/http_client.h"
 #include "support/process.h"
 
@@ -11,12 +12,25 @@ namespace mv::test {
 
 // A real redis-server on a free loopback port, with its own directory. AOF with fsync always by
 // default, so a stop/start in a test keeps what it acknowledged; `appendfsync` "everysec" is the
-// production setting (config/redis-dev.conf).
+// production setting (config/redis-dev.conf). ACL users as config/redis-dev.conf has them (with
+// the passwords below): `default` is Kamailio's (db_redis sends the one-argument AUTH), the
+// daemon's user may do all but admin and dangerous commands; and an admin user of the harness
+// (for cli()) may do anything.
 class RedisServer {
  public:
+  static constexpr const char* kKamailioPassword = "test-kamailio-Secret";
+  static constexpr const char* kDaemonUser = "mv-daemon";
+  static constexpr const char* kDaemonPassword = "test-daemon-Secret";
+  static constexpr const char* kAdminUser = "mv-admin";
+  static constexpr const char* kAdminPassword = "test-admin-Secret";
+
   explicit RedisServer(std::string appendfsync = "always");
   ~RedisServer();
   int port() const { return port_; }
+  // Where the daemon's user reaches database `db`, as a daemon config would say.
+  store::RedisEndpoint daemon_endpoint(int db = 0) const;
+  // The db_redis URL Kamailio reads database `db` with (the `default` user's password).
+  std::string kamailio_url(int db) const;
   void stop();
   // SIGKILL, as a crash would: no shutdown, no final AOF write.
   void kill();
@@ -24,10 +38,12 @@ class RedisServer {
   void pause();
   void resume();
   void start();
-  // A redis-cli one-liner against this server, e.g. cli({"DBSIZE"}).
+  // A redis-cli one-liner against this server as the harness's admin user, e.g. cli({"DBSIZE"}).
   std::string cli(const std::vector<std::string>& args) const;
 
  private:
+  std::string acl_rules() const;
+
   TempDir dir_;
   int port_;
   std::string appendfsync_;

@@ -66,6 +66,30 @@ log_level: debug
   BOOST_TEST(c.log_level == "debug");
 }
 
+// Verifies the Redis ACL user: username and password from the file, the password from
+// MV_REDIS_PASSWORD over the file's, and a username without any password refused without
+// repeating a value.
+BOOST_AUTO_TEST_CASE(redis_credentials) {
+  auto load = parse_config("redis:\n  username: mv-daemon\n  password: file-Secret-1\n");
+  BOOST_REQUIRE(load.config.has_value());
+  BOOST_TEST(load.config->redis.username == "mv-daemon");
+  BOOST_TEST(load.config->redis.password == "file-Secret-1");
+  ConfigEnvironment environment;
+  environment.redis_password = "env-Secret-2";
+  load = parse_config("redis:\n  username: mv-daemon\n  password: file-Secret-1\n", environment);
+  BOOST_REQUIRE(load.config.has_value());
+  BOOST_TEST(load.config->redis.password == "env-Secret-2");
+  load = parse_config("redis:\n  username: mv-daemon\n", environment);
+  BOOST_REQUIRE(load.config.has_value());
+  BOOST_TEST(load.config->redis.password == "env-Secret-2");
+  load = parse_config("redis:\n  username: mv-daemon\n");
+  BOOST_TEST(!load.config.has_value());
+  BOOST_TEST(load.errors.at(0).starts_with("redis.username: needs redis.password"));
+  auto defaults = parse_config("");
+  BOOST_TEST(defaults.config->redis.username.empty());
+  BOOST_TEST(defaults.config->redis.password.empty());
+}
+
 // Verifies an unknown key stops start-up with its full path named.
 BOOST_AUTO_TEST_CASE(unknown_keys_are_named) {
   auto load = parse_config("redis:\n  prot: 6390\nlisten: 1\n");

@@ -59,6 +59,49 @@ BOOST_AUTO_TEST_CASE(compose_matches_dev_setup) {
   BOOST_TEST(docker.kamailio.rpc_endpoints.at(0) == "http://kamailio:5071/RPC");
 }
 
+// Verifies the shipped configs use Redis's ACL users: dev and docker daemons log in as a user the
+// Redis config defines with their password, both Kamailio configs carry the `default` user's
+// password (db_redis's one-argument AUTH), and every port Redis publishes stays on 127.0.0.1.
+BOOST_AUTO_TEST_CASE(shipped_configs_use_redis_acl_users) {
+  auto redis_conf = source_file("config/redis-dev.conf");
+  for (const char* path : {"config/dev.yaml", "config/docker.yaml"}) {
+    BOOST_TEST_CONTEXT(path) {
+      auto config = load(path);
+      BOOST_TEST(!config.redis.username.empty());
+      BOOST_TEST(redis_conf.find("\nuser " + config.redis.username + " on >" +
+                                 config.redis.password + " ") != std::string::npos);
+    }
+  }
+  auto marker = std::string("\nuser default on >");
+  auto at = redis_conf.find(marker);
+  BOOST_TEST_REQUIRE(at != std::string::npos);
+  auto password = redis_conf.substr(at + marker.size(),
+                                    redis_conf.find(' ', at + marker.size()) - at - marker.size());
+  BOOST_TEST(!password.empty());
+  for (const char* path :
+       {"kamailio-cfg/kamailio-local.cfg", "kamailio-cfg/docker/kamailio-local.cfg"}) {
+    BOOST_TEST(source_file(path).find("redis://default:" + password + "@") != std::string::npos,
+               path);
+  }
+  BOOST_TEST(redis_conf.find("\nbind 127.0.0.1\n") != std::string::npos);
+}
+
+// Verifies kamcmd's control socket is a unix socket (never a TCP or UDP one any local user could
+// reach) in every shipped Kamailio config, with mode 0600 in kamailio.cfg.
+BOOST_AUTO_TEST_CASE(kamcmd_socket_is_unix_only) {
+  for (const char* path : {"kamailio-cfg/kamailio.cfg", "kamailio-cfg/kamailio-local.cfg",
+                           "kamailio-cfg/docker/kamailio-local.cfg", "scripts/dev-run.sh"}) {
+    auto text = source_file(path);
+    BOOST_TEST(text.find("MV_CTL_SOCKET \"tcp:") == std::string::npos, path);
+    BOOST_TEST(text.find("MV_CTL_SOCKET \"udp:") == std::string::npos, path);
+    BOOST_TEST(text.find("MV_CTL_SOCKET=\\\"tcp:") == std::string::npos, path);
+  }
+  BOOST_TEST(source_file("scripts/dev-run.sh").find("MV_CTL_SOCKET=\\\"unix:") !=
+             std::string::npos);
+  BOOST_TEST(source_file("kamailio-cfg/kamailio.cfg").find("modparam(\"ctl\", \"mode\", 0600)") !=
+             std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace mv::config

@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include "crypto/digest_ha1.h"
 #include "model/edge_drift.h"
 
 // Optional values compare in assertions; a failure shows the expression.
@@ -51,7 +52,13 @@ struct DriftFixture {
     trunk.edge_set = 1001;
     trunk.edge_order = 1;
     desired = desired_rows({trunk}, {{"cust_a", 1001}}, {"sip:127.0.0.1:5080"}, {});
+    // The trunk has a realm: the node holds its HA1, and reg_dump shows "none" for the password.
+    htable_dump[0]["slot"][0]["value"] = "u1:carrier.test:" + ha1;
+    reg_dump[0]["auth_password"] = "none";
+    reg_dump[0]["auth_ha1"] = ha1;
   }
+
+  std::string ha1 = crypto::digest_ha1("u1", "carrier.test", kPassword);
 
   TableDrift diff(const std::string& table) {
     if (table == kAddressTable) {
@@ -170,10 +177,11 @@ BOOST_FIXTURE_TEST_CASE(differing_row, DriftFixture) {
 }
 
 // Verifies a changed password shows as differing in htable and uacreg, and no drift text ever
-// holds either password.
+// holds either password or HA1.
 BOOST_FIXTURE_TEST_CASE(passwords_compared_but_masked, DriftFixture) {
-  htable_dump[0]["slot"][0]["value"] = "u1:carrier.test:old-Secret-9";
-  reg_dump[0]["auth_password"] = "old-Secret-9";
+  auto old_ha1 = crypto::digest_ha1("u1", "carrier.test", "old-Secret-9");
+  htable_dump[0]["slot"][0]["value"] = "u1:carrier.test:" + old_ha1;
+  reg_dump[0]["auth_ha1"] = old_ha1;
   for (const char* table : {kHtableTable, kUacregTable}) {
     BOOST_TEST_CONTEXT(table) {
       auto drift = diff(table);
@@ -181,7 +189,8 @@ BOOST_FIXTURE_TEST_CASE(passwords_compared_but_masked, DriftFixture) {
       BOOST_TEST(drift.differing[0].trunk_id == "trunk_1");
       auto text = all_text(drift);
       BOOST_TEST(text.find(kPassword) == std::string::npos, text);
-      BOOST_TEST(text.find("old-Secret-9") == std::string::npos, text);
+      BOOST_TEST(text.find(ha1) == std::string::npos, text);
+      BOOST_TEST(text.find(old_ha1) == std::string::npos, text);
       BOOST_TEST(text.find("***") != std::string::npos, text);
     }
   }
@@ -192,19 +201,22 @@ BOOST_FIXTURE_TEST_CASE(passwords_compared_but_masked, DriftFixture) {
     auto drift = diff(table);
     BOOST_TEST(!drift.missing.empty());
     BOOST_TEST(all_text(drift).find(kPassword) == std::string::npos);
+    BOOST_TEST(all_text(drift).find(ha1) == std::string::npos);
   }
 }
 
-// Verifies the masking itself: only uacreg's auth_password and htable "a:" values.
+// Verifies the masking itself: only uacreg's auth_password and auth_ha1 and htable "a:" values.
 BOOST_AUTO_TEST_CASE(display_masks_only_secrets) {
   ComparableRow credentials{"a:t1", "t1", {{"key_name", "a:t1"}, {"key_value", "u:r:p"}}};
   BOOST_TEST(display_row(kHtableTable, credentials) == "key_name=a:t1 key_value=***");
   ComparableRow set{"c:c1", std::nullopt, {{"key_name", "c:c1"}, {"key_value", "1001"}}};
   BOOST_TEST(display_row(kHtableTable, set) == "key_name=c:c1 key_value=1001");
   ComparableRow registration{
-      "t1", "t1", {{"l_uuid", "t1"}, {"auth_username", "u"}, {"auth_password", "p"}}};
+      "t1",
+      "t1",
+      {{"l_uuid", "t1"}, {"auth_username", "u"}, {"auth_password", "p"}, {"auth_ha1", "h"}}};
   BOOST_TEST(display_row(kUacregTable, registration) ==
-             "l_uuid=t1 auth_username=u auth_password=***");
+             "l_uuid=t1 auth_username=u auth_password=*** auth_ha1=***");
 }
 
 // Verifies an empty node (nothing loaded; replies for empty tables) shows every desired row

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "crypto/digest_ha1.h"
 #include "model/edge_rows.h"
 
 namespace mv::model {
@@ -114,8 +115,18 @@ BOOST_AUTO_TEST_CASE(destination_keeps_port_and_transport) {
   BOOST_TEST(dispatcher_destination("not a proxy") == "");
 }
 
-// Verifies credentials go to htable as "<username>:<realm>:<password>" (the password may hold
-// ':'), only for an active trunk with both username and password.
+// Verifies HA1 against RFC 2617's example (section 3.5) and a value computed with md5sum.
+BOOST_AUTO_TEST_CASE(ha1_known_vectors) {
+  BOOST_TEST(crypto::digest_ha1("Mufasa", "testrealm@host.com", "Circle Of Life") ==
+             "939e7578ed9e3c518a452acee763bce9");
+  // printf 'user1:carrier.test:secret' | md5sum
+  BOOST_TEST(crypto::digest_ha1("user1", "carrier.test", "secret") ==
+             "86bbe798d31d0715a1f09d55356ff43c");
+}
+
+// Verifies credentials go to htable as "<username>:<realm>:<HA1>" when the realm is known and as
+// "<username>::<password>" (the password may hold ':') without one, only for an active trunk
+// with both username and password.
 BOOST_AUTO_TEST_CASE(credentials_row) {
   auto trunk = placed_trunk();
   BOOST_TEST(!row_of(trunk, "htable").has_value());
@@ -127,7 +138,28 @@ BOOST_AUTO_TEST_CASE(credentials_row) {
   BOOST_TEST(field(row, "key_value") == "user1::pa:ss");
   BOOST_TEST(field(row, "value_type") == "0");
   trunk.realm = "carrier.test";
-  BOOST_TEST(field(*row_of(trunk, "htable"), "key_value") == "user1:carrier.test:pa:ss");
+  auto ha1 = crypto::digest_ha1("user1", "carrier.test", "pa:ss");
+  BOOST_TEST(field(*row_of(trunk, "htable"), "key_value") == "user1:carrier.test:" + ha1);
+  BOOST_TEST(field(*row_of(trunk, "htable"), "key_value").find("pa:ss") == std::string::npos);
+  trunk.is_active = false;
+  BOOST_TEST(!row_of(trunk, "htable").has_value());
+}
+
+// Verifies the edge gets exactly one secret: the HA1 with a realm, the password without one,
+// nothing without credentials.
+BOOST_AUTO_TEST_CASE(edge_secret_is_ha1_where_the_realm_is_known) {
+  auto trunk = placed_trunk();
+  BOOST_TEST(edge_secret(trunk).password.empty());
+  BOOST_TEST(edge_secret(trunk).ha1.empty());
+  trunk.username = "user1";
+  trunk.password = "secret";
+  BOOST_TEST(edge_secret(trunk).password == "secret");
+  BOOST_TEST(edge_secret(trunk).ha1.empty());
+  trunk.realm = "";
+  BOOST_TEST(edge_secret(trunk).password == "secret");
+  trunk.realm = "carrier.test";
+  BOOST_TEST(edge_secret(trunk).password.empty());
+  BOOST_TEST(edge_secret(trunk).ha1 == "86bbe798d31d0715a1f09d55356ff43c");
 }
 
 // Verifies the registration row: only for an active trunk that registers; the AOR domain is
@@ -150,12 +182,19 @@ BOOST_AUTO_TEST_CASE(registration_row) {
   BOOST_TEST(field(row, "r_username") == "user1");
   BOOST_TEST(field(row, "r_domain") == "sip.example.net");
   BOOST_TEST(field(row, "auth_username") == "user1");
-  BOOST_TEST(field(row, "auth_password") == "pw");
+  BOOST_TEST(field(row, "auth_password") == "pw");  // no realm: the password is unavoidable
+  BOOST_TEST(field(row, "auth_ha1") == "");
+  BOOST_TEST(field(row, "realm") == "");
   BOOST_TEST(field(row, "auth_proxy") == "sip:sip.example.net:5070;transport=tcp");
   BOOST_TEST(field(row, "expires") == "300");
   BOOST_TEST(field(row, "flags") == "0");
   trunk.from_domain = "example.net";
   BOOST_TEST(field(*row_of(trunk, "uacreg"), "r_domain") == "example.net");
+  trunk.realm = "carrier.test";
+  BOOST_TEST(field(*row_of(trunk, "uacreg"), "realm") == "carrier.test");
+  BOOST_TEST(field(*row_of(trunk, "uacreg"), "auth_password") == "");
+  BOOST_TEST(field(*row_of(trunk, "uacreg"), "auth_ha1") ==
+             crypto::digest_ha1("user1", "carrier.test", "pw"));
   trunk.register_requested = false;
   BOOST_TEST(!row_of(trunk, "uacreg").has_value());
   BOOST_TEST(row_of(trunk, "htable").has_value());  // still answers digest challenges
@@ -164,6 +203,19 @@ BOOST_AUTO_TEST_CASE(registration_row) {
   BOOST_TEST(field(padding_row("uacreg"), "flags") == "1");
   // uac ignores a record with an empty auth_username, and still answers reg_refresh with OK.
   BOOST_TEST(!field(padding_row("uacreg"), "auth_username").empty());
+}
+
+// Verifies row values are compared with uac.reg_dump as it prints them: "none" for an empty
+// secret or proxy, every other value as it is.
+BOOST_AUTO_TEST_CASE(uacreg_values_as_reg_dump_shows_them) {
+  BOOST_TEST(uacreg_dump_value("auth_password", "") == "none");
+  BOOST_TEST(uacreg_dump_value("auth_ha1", "") == "none");
+  BOOST_TEST(uacreg_dump_value("auth_proxy", "") == "none");
+  BOOST_TEST(uacreg_dump_value("contact_addr", "") == "none");
+  BOOST_TEST(uacreg_dump_value("auth_ha1", "86bbe798d31d0715a1f09d55356ff43c") ==
+             "86bbe798d31d0715a1f09d55356ff43c");
+  BOOST_TEST(uacreg_dump_value("realm", "") == "");
+  BOOST_TEST(uacreg_dump_value("auth_password", "pw") == "pw");
 }
 
 // Verifies the customer's set number and the application servers' rows.

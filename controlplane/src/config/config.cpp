@@ -6,6 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -156,7 +157,7 @@ void read_request_limits(Reader& reader, const YAML::Node& http, HttpConfig& con
 
 }  // namespace
 
-ConfigLoad parse_config(std::string_view yaml_text) {
+ConfigLoad parse_config(std::string_view yaml_text, const ConfigEnvironment& environment) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml_text));
@@ -192,9 +193,12 @@ ConfigLoad parse_config(std::string_view yaml_text) {
 
   const auto redis = root["redis"];
   reader.only_keys(redis, "redis",
-                   {"host", "port", "db", "pool_size", "connect_timeout_ms", "command_timeout_ms"});
+                   {"host", "port", "db", "username", "password", "pool_size", "connect_timeout_ms",
+                    "command_timeout_ms"});
   if (redis && redis.IsMap()) {
     reader.text(redis["host"], "redis.host", config.redis.host);
+    reader.text(redis["username"], "redis.username", config.redis.username);
+    reader.text(redis["password"], "redis.password", config.redis.password);
     reader.integer(redis["port"], "redis.port", 1, 65535, config.redis.port);
     reader.integer(redis["db"], "redis.db", 0, 15, config.redis.db);
     reader.integer(redis["pool_size"], "redis.pool_size", 1, 256, config.redis_pool_size);
@@ -273,6 +277,10 @@ ConfigLoad parse_config(std::string_view yaml_text) {
         "log_level: must be one of trace, debug, info, warn, error, critical, off");
   }
 
+  if (environment.redis_password) config.redis.password = *environment.redis_password;
+  if (!config.redis.username.empty() && config.redis.password.empty()) {
+    reader.errors.push_back("redis.username: needs redis.password (or MV_REDIS_PASSWORD)");
+  }
   if (config.kamailio.redis_db == config.redis.db) {
     reader.errors.push_back(
         "kamailio.redis_db: must differ from redis.db (Kamailio scans its whole database)");
@@ -286,7 +294,11 @@ ConfigLoad load_config_file(const std::string& path) {
   if (!file) return {std::nullopt, {"cannot read config file " + path}};
   std::stringstream text;
   text << file.rdbuf();
-  return parse_config(text.str());
+  ConfigEnvironment environment;
+  if (const char* password = std::getenv("MV_REDIS_PASSWORD"); password && *password) {
+    environment.redis_password = password;
+  }
+  return parse_config(text.str(), environment);
 }
 
 }  // namespace mv::config

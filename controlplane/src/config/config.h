@@ -76,7 +76,14 @@ struct ConfigLoad {
   std::vector<std::string> errors;  // every problem at once, each naming its key
 };
 
-ConfigLoad parse_config(std::string_view yaml_text);
+// Values taken from the process environment rather than the file: MV_REDIS_PASSWORD (so the
+// password need not sit in a config file) overrides redis.password.
+struct ConfigEnvironment {
+  std::optional<std::string> redis_password;
+};
+
+ConfigLoad parse_config(std::string_view yaml_text, const ConfigEnvironment& environment = {});
+// The file at `path`, with MV_REDIS_PASSWORD from this process's environment.
 ConfigLoad load_config_file(const std::string& path);
 
 }  // namespace mv::config

@@ -333,10 +333,10 @@ bool EdgeReloader::same_registration(const std::map<std::string, std::string>& r
   };
   auto field = [&](const char* name) {
     auto it = row.find(name);
-    return it == row.end() ? std::string() : it->second;
+    return model::uacreg_dump_value(name, it == row.end() ? std::string() : it->second);
   };
   for (const char* name : {"l_domain", "r_username", "r_domain", "realm", "auth_username",
-                           "auth_password", "auth_proxy", "expires"}) {
+                           "auth_password", "auth_ha1", "auth_proxy", "expires"}) {
     if (text(name) != field(name)) return false;
   }
   return true;

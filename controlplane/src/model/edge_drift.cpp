@@ -20,7 +20,7 @@ const std::vector<std::string>& compared_columns(const std::string& table) {
       {kHtableTable, {"key_name", "key_value"}},
       {kUacregTable,
        {"l_uuid", "l_domain", "r_username", "r_domain", "realm", "auth_username", "auth_password",
-        "auth_proxy", "expires"}}};
+        "auth_ha1", "auth_proxy", "expires"}}};
   static const std::vector<std::string> kNone;
   auto it = kColumns.find(table);
   return it == kColumns.end() ? kNone : it->second;
@@ -50,8 +50,11 @@ ComparableRow desired_row(const EdgeRow& row) {
   std::map<std::string, std::string> by_name;
   if (row.fields) by_name.insert(row.fields->begin(), row.fields->end());
   RowFields fields;
-  for (const auto& column : compared_columns(row.table))
-    fields.emplace_back(column, by_name[column]);
+  for (const auto& column : compared_columns(row.table)) {
+    auto value = by_name[column];
+    fields.emplace_back(column,
+                        row.table == kUacregTable ? uacreg_dump_value(column, value) : value);
+  }
   return {row.owner, trunk_of_owner(row.table, row.owner), std::move(fields)};
 }
 
@@ -143,8 +146,9 @@ std::string display_row(const std::string& table, const ComparableRow& row) {
   bool secret_value = table == kHtableTable && row.owner.starts_with("a:");
   std::string text;
   for (const auto& [name, value] : row.fields) {
-    bool secret =
-        (table == kUacregTable && name == "auth_password") || (secret_value && name == "key_value");
+    // An HA1 answers the carrier's challenges as well as the password does: masked alike.
+    bool secret = (table == kUacregTable && (name == "auth_password" || name == "auth_ha1")) ||
+                  (secret_value && name == "key_value");
     text += (text.empty() ? "" : " ") + name + "=" + (secret ? kMask : value);
   }
   return text;

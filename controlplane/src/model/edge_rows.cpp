@@ -1,5 +1,6 @@
 #include "model/edge_rows.h"
 
+#include "crypto/digest_ha1.h"
 #include "model/ip_network.h"
 #include "model/sip_syntax.h"
 
@@ -49,8 +50,11 @@ RowFields htable_fields(const std::string& key, const std::string& value, int va
 
 std::optional<RowFields> auth_fields(const Trunk& trunk) {
   if (!trunk.is_active || !trunk.username || !trunk.password) return std::nullopt;
+  auto secret = edge_secret(trunk);
   return htable_fields("a:" + trunk.id,
-                       *trunk.username + ":" + trunk.realm.value_or("") + ":" + *trunk.password, 0);
+                       *trunk.username + ":" + trunk.realm.value_or("") + ":" +
+                           (secret.ha1.empty() ? secret.password : secret.ha1),
+                       0);
 }
 
 std::optional<RowFields> uacreg_fields(const Trunk& trunk, const EdgeSettings& settings) {
@@ -58,6 +62,7 @@ std::optional<RowFields> uacreg_fields(const Trunk& trunk, const EdgeSettings& s
   auto proxy = parse_sip_proxy(trunk.proxy).proxy;
   if (!proxy) return std::nullopt;
   auto domain = trunk.from_domain.value_or(proxy->host);
+  auto secret = edge_secret(trunk);
   return RowFields{{"l_uuid", trunk.id},
                    {"l_username", trunk.id},
                    {"l_domain", domain},
@@ -65,8 +70,8 @@ std::optional<RowFields> uacreg_fields(const Trunk& trunk, const EdgeSettings& s
                    {"r_domain", domain},
                    {"realm", trunk.realm.value_or("")},
                    {"auth_username", *trunk.username},
-                   {"auth_password", *trunk.password},
-                   {"auth_ha1", ""},
+                   {"auth_password", secret.password},
+                   {"auth_ha1", secret.ha1},
                    {"auth_proxy", dispatcher_destination(trunk.proxy)},
                    {"expires", std::to_string(settings.registration_expires_s)},
                    {"flags", "0"},
@@ -76,6 +81,12 @@ std::optional<RowFields> uacreg_fields(const Trunk& trunk, const EdgeSettings& s
 }
 
 }  // namespace
+
+EdgeSecret edge_secret(const Trunk& trunk) {
+  if (!trunk.username || !trunk.password) return {};
+  if (!trunk.realm || trunk.realm->empty()) return {*trunk.password, ""};
+  return {"", crypto::digest_ha1(*trunk.username, *trunk.realm, *trunk.password)};
+}
 
 bool keyed_by_owner(const std::string& table) { return table == kUacregTable; }
 
@@ -140,6 +151,12 @@ RowFields padding_row(const std::string& table) {
 }
 
 bool padding_needed(std::size_t owned_rows) { return owned_rows > 0 && owned_rows % 1000 == 0; }
+
+std::string uacreg_dump_value(const std::string& column, const std::string& value) {
+  bool shown_as_none = column == "auth_password" || column == "auth_ha1" ||
+                       column == "auth_proxy" || column == "contact_addr";
+  return shown_as_none && value.empty() ? "none" : value;
+}
 
 std::string dispatcher_destination(const std::string& proxy_text) {
   auto proxy = parse_sip_proxy(proxy_text).proxy;

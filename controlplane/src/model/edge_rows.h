@@ -61,9 +61,21 @@ struct EdgeRow {
 // - dispatcher (owner: trunk id): active; in the customer's set, destination from the proxy,
 //   attrs "trunk=..;customer=..[;from_domain=..]", priority counting down with edge_order.
 // - htable `mv` key "a:<trunk id>" (owner the same): active with username and password; value
-//   "<username>:<realm>:<password>" (username and realm cannot hold ':').
+//   "<username>:<realm>:<secret>" (username and realm cannot hold ':'), the secret as edge_secret
+//   says: the HA1 when the realm is set, else the password.
 // - uacreg (owner: trunk id): active and registers(); AOR <username>@<from_domain or proxy host>,
-//   sent to the proxy, Contact <trunk id>@<the edge> (uac's reg_contact_addr).
+//   sent to the proxy, Contact <trunk id>@<the edge> (uac's reg_contact_addr); auth_ha1 or
+//   auth_password as edge_secret says.
+// What the edge gets to answer the trunk's digest challenges: with a realm, only the HA1
+// (MD5 of "<username>:<realm>:<password>", good for that realm alone; uac_auth mode 1 and uacreg's
+// auth_ha1); without one the realm is the carrier's choice at each challenge, so the edge needs the
+// password itself. Exactly one is set for a trunk with credentials, neither without.
+struct EdgeSecret {
+  std::string password;
+  std::string ha1;
+};
+EdgeSecret edge_secret(const Trunk& trunk);
+
 std::vector<EdgeRow> edge_rows_for(const Trunk& trunk, const EdgeSettings& settings = {});
 
 // htable `mv` key "c:<customer id>" -> the customer's dispatcher set (value type int).
@@ -78,6 +90,10 @@ EdgeRow app_server_row(std::size_t index, const std::string& uri);
 // disabled dispatcher destination in set 2, an htable key no route reads.
 RowFields padding_row(const std::string& table);
 bool padding_needed(std::size_t owned_rows);
+
+// A uacreg column's value as uac.reg_dump shows it: "none" for an empty auth_password, auth_ha1,
+// auth_proxy or contact_addr. Comparing a row in Redis with the dump goes through this.
+std::string uacreg_dump_value(const std::string& column, const std::string& value);
 
 // The destination URI for a proxy value (checked by validation): scheme, host, port and
 // transport kept; e.g. "sip.example.net" -> "sip:sip.example.net".

@@ -62,6 +62,13 @@ RedisConnection::RedisConnection(const RedisEndpoint& endpoint, std::atomic<std:
     fail("cannot set the Redis command timeout");
   }
   redisEnableKeepAlive(context_.get());
+  if (!endpoint.password.empty()) {
+    RedisCommand auth{"AUTH"};
+    if (!endpoint.username.empty()) auth.push_back(endpoint.username);
+    auth.push_back(endpoint.password);
+    // The error reply (WRONGPASS, NOPERM) names no password; pipeline() throws it.
+    command(auth);
+  }
   if (endpoint.db != 0) {
     auto reply = command({"SELECT", std::to_string(endpoint.db)});
     if (reply.type == RedisReply::Type::error) fail("cannot select Redis database: " + reply.text);

@@ -18,6 +18,10 @@ struct RedisEndpoint {
   std::string host = "127.0.0.1";
   int port = 6379;
   int db = 0;
+  // Redis ACL user: with a password every connection starts with AUTH (AUTH <username>
+  // <password>, or the one-argument form for the `default` user when no username is set).
+  std::string username;
+  std::string password;
   std::chrono::milliseconds connect_timeout{200};
   std::chrono::milliseconds command_timeout{500};
 };
