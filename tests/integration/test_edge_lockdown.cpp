@@ -162,8 +162,8 @@ BOOST_FIXTURE_TEST_CASE(forged_in_dialog_requests_reach_nobody, EdgeFixture) {
 
 // Verifies an INVITE marked as a test call without the token the control plane gave the edge
 // for its Call-ID gets 403 and reaches no carrier, sent from the edge's own address (also an
-// application server's here) with no token and with a made-up one, over UDP and TCP; a real
-// test call still completes and spends its token.
+// application server's here) with no token ("1", "0", empty) and with a made-up one, over UDP
+// and TCP; a real test call still completes and spends its token.
 BOOST_FIXTURE_TEST_CASE(forged_test_call_reaches_no_carrier, EdgeFixture) {
   int carrier_port = free_tcp_port();
   auto trunk =
@@ -171,7 +171,7 @@ BOOST_FIXTURE_TEST_CASE(forged_test_call_reaches_no_carrier, EdgeFixture) {
   wait_applied(trunk);
   {
     UdpRecorder carrier(carrier_port);
-    for (const std::string token : {"1", "0123456789abcdef0123456789abcdef"}) {
+    for (const std::string token : {"1", "0", "", "0123456789abcdef0123456789abcdef"}) {
       for (const std::string transport : {"u1", "t1"}) {
         auto forged =
             Sipp::uac("uac-forged-test-call-expects-403.xml", "127.0.0.1", kamailio.sip_port(),

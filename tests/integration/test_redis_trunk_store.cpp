@@ -234,7 +234,7 @@ BOOST_FIXTURE_TEST_CASE(kamailio_rows_follow_trunk, StoreFixture) {
   BOOST_TEST(kamailio_field("dispatcher:entry::1", "priority") == "1999999999");
   BOOST_TEST(kamailio_field("dispatcher:entry::1", "attrs") ==
              "trunk=" + t.id + ";customer=cust_9;from_domain=example.net");
-  BOOST_TEST(kamailio_field("htable:entry::1", "key_name") == "a:" + t.id);
+  BOOST_TEST(kamailio_field("htable:entry::1", "key_name") == "h:" + t.id);
   // The realm is set: Kamailio gets the HA1, not the password.
   BOOST_TEST(kamailio_field("htable:entry::1", "key_value") ==
              "u:carrier.example:" + crypto::digest_ha1("u", "carrier.example", "pw"));

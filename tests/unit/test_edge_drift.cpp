@@ -32,7 +32,7 @@ struct DriftFixture {
     {"SET":{"ID":2,"TARGETS":[{"DEST":{"URI":"sip:192.0.2.255:9","FLAGS":"DX","PRIORITY":0,
       "ATTRS":{"BODY":"padding=1"}}}]}}]})");
   json htable_dump = json::parse(R"([
-    {"entry":1,"size":1,"slot":[{"name":"a:trunk_1","value":"u1:carrier.test:pw-Secret-1","type":"str"}]},
+    {"entry":1,"size":1,"slot":[{"name":"h:trunk_1","value":"u1:carrier.test:pw-Secret-1","type":"str"}]},
     {"entry":2,"size":1,"slot":[{"name":"c:cust_a","value":1001,"type":"int"}]},
     {"entry":3,"size":1,"slot":[{"name":"padding","value":"1","type":"str"}]}])");
   json reg_dump = json::parse(R"([{"l_uuid":"trunk_1","l_username":"trunk_1",
@@ -91,7 +91,7 @@ BOOST_FIXTURE_TEST_CASE(desired_rows_of_trunks, DriftFixture) {
   BOOST_TEST(desired[kHtableTable].size() == 2u);
   BOOST_TEST(desired[kUacregTable].size() == 1u);
   BOOST_TEST(desired[kUacregTable][0].trunk_id == "trunk_1");
-  BOOST_TEST(desired[kHtableTable][0].owner == "a:trunk_1");
+  BOOST_TEST(desired[kHtableTable][0].owner == "h:trunk_1");
   BOOST_TEST(desired[kHtableTable][0].trunk_id == "trunk_1");
   BOOST_TEST(!desired[kHtableTable][1].trunk_id.has_value());  // c:cust_a
 
@@ -205,10 +205,13 @@ BOOST_FIXTURE_TEST_CASE(passwords_compared_but_masked, DriftFixture) {
   }
 }
 
-// Verifies the masking itself: only uacreg's auth_password and auth_ha1 and htable "a:" values.
+// Verifies the masking itself: only uacreg's auth_password and auth_ha1 and htable "a:" and "h:"
+// values.
 BOOST_AUTO_TEST_CASE(display_masks_only_secrets) {
-  ComparableRow credentials{"a:t1", "t1", {{"key_name", "a:t1"}, {"key_value", "u:r:p"}}};
+  ComparableRow credentials{"a:t1", "t1", {{"key_name", "a:t1"}, {"key_value", "u::p"}}};
   BOOST_TEST(display_row(kHtableTable, credentials) == "key_name=a:t1 key_value=***");
+  ComparableRow ha1{"h:t1", "t1", {{"key_name", "h:t1"}, {"key_value", "u:r:0123abcd"}}};
+  BOOST_TEST(display_row(kHtableTable, ha1) == "key_name=h:t1 key_value=***");
   ComparableRow set{"c:c1", std::nullopt, {{"key_name", "c:c1"}, {"key_value", "1001"}}};
   BOOST_TEST(display_row(kHtableTable, set) == "key_name=c:c1 key_value=1001");
   ComparableRow registration{

@@ -20,11 +20,15 @@ Trunk placed_trunk() {
   return trunk;
 }
 
+// The trunk's row in `table` (htable has two slots, at most one of them with a row).
 std::optional<RowFields> row_of(const Trunk& trunk, const std::string& table) {
+  bool slot = false;
   for (auto& row : edge_rows_for(trunk)) {
-    if (row.table == table) return row.fields;
+    if (row.table != table) continue;
+    slot = true;
+    if (row.fields) return row.fields;
   }
-  BOOST_FAIL("no " << table << " row slot");
+  if (!slot) BOOST_FAIL("no " << table << " row slot");
   return std::nullopt;
 }
 
@@ -40,15 +44,17 @@ BOOST_AUTO_TEST_CASE(one_slot_per_table_with_stable_owners) {
   auto trunk = placed_trunk();
   trunk.is_active = false;
   auto rows = edge_rows_for(trunk);
-  BOOST_TEST_REQUIRE(rows.size() == 4u);
+  BOOST_TEST_REQUIRE(rows.size() == 5u);
   BOOST_TEST(rows[0].table == "address");
   BOOST_TEST(rows[0].owner == trunk.id);
   BOOST_TEST(rows[1].table == "dispatcher");
   BOOST_TEST(rows[1].owner == trunk.id);
   BOOST_TEST(rows[2].table == "htable");
   BOOST_TEST(rows[2].owner == "a:" + trunk.id);
-  BOOST_TEST(rows[3].table == "uacreg");
-  BOOST_TEST(rows[3].owner == trunk.id);
+  BOOST_TEST(rows[3].table == "htable");
+  BOOST_TEST(rows[3].owner == "h:" + trunk.id);
+  BOOST_TEST(rows[4].table == "uacreg");
+  BOOST_TEST(rows[4].owner == trunk.id);
   for (const auto& row : rows) BOOST_TEST(!row.fields.has_value());  // inactive: no rows
 }
 
@@ -124,9 +130,9 @@ BOOST_AUTO_TEST_CASE(ha1_known_vectors) {
              "86bbe798d31d0715a1f09d55356ff43c");
 }
 
-// Verifies credentials go to htable as "<username>:<realm>:<HA1>" when the realm is known and as
-// "<username>::<password>" (the password may hold ':') without one, only for an active trunk
-// with both username and password.
+// Verifies credentials go to htable as "h:<trunk>" = "<username>:<realm>:<HA1>" when the realm
+// is known and as "a:<trunk>" = "<username>::<password>" (the password may hold ':') without
+// one, never both, only for an active trunk with both username and password.
 BOOST_AUTO_TEST_CASE(credentials_row) {
   auto trunk = placed_trunk();
   BOOST_TEST(!row_of(trunk, "htable").has_value());
@@ -139,6 +145,9 @@ BOOST_AUTO_TEST_CASE(credentials_row) {
   BOOST_TEST(field(row, "value_type") == "0");
   trunk.realm = "carrier.test";
   auto ha1 = crypto::digest_ha1("user1", "carrier.test", "pa:ss");
+  auto rows = edge_rows_for(trunk);
+  BOOST_TEST(!rows[2].fields.has_value());  // the "a:" slot is emptied: the HA1 replaces it
+  BOOST_TEST(field(*row_of(trunk, "htable"), "key_name") == "h:" + trunk.id);
   BOOST_TEST(field(*row_of(trunk, "htable"), "key_value") == "user1:carrier.test:" + ha1);
   BOOST_TEST(field(*row_of(trunk, "htable"), "key_value").find("pa:ss") == std::string::npos);
   trunk.is_active = false;

@@ -27,10 +27,14 @@ const std::vector<std::string>& compared_columns(const std::string& table) {
 }
 
 // The trunk a desired row belongs to: owners are trunk ids but for the customers' sets, the
-// application servers and htable keys other than a trunk's credentials ("a:<trunk id>").
+// application servers and htable keys other than a trunk's credentials ("a:" or "h:<trunk id>").
+bool is_credentials_key(const std::string& owner) {
+  return owner.starts_with("a:") || owner.starts_with("h:");
+}
+
 std::optional<std::string> trunk_of_owner(const std::string& table, const std::string& owner) {
   if (table == kHtableTable) {
-    if (owner.starts_with("a:")) return owner.substr(2);
+    if (is_credentials_key(owner)) return owner.substr(2);
     return std::nullopt;
   }
   if (owner.starts_with("app:") || owner.empty()) return std::nullopt;
@@ -143,7 +147,7 @@ std::vector<ComparableRow> loaded_uacreg_rows(const json& reg_dump) {
 }
 
 std::string display_row(const std::string& table, const ComparableRow& row) {
-  bool secret_value = table == kHtableTable && row.owner.starts_with("a:");
+  bool secret_value = table == kHtableTable && is_credentials_key(row.owner);
   std::string text;
   for (const auto& [name, value] : row.fields) {
     // An HA1 answers the carrier's challenges as well as the password does: masked alike.

@@ -48,13 +48,16 @@ RowFields htable_fields(const std::string& key, const std::string& value, int va
           {"expires", "0"}};
 }
 
-std::optional<RowFields> auth_fields(const Trunk& trunk) {
+// The trunk's digest secret in htable `mv` under "<prefix><trunk id>": "h:" holds an HA1, "a:" a
+// password; `ha1` says which of the two rows this is.
+std::optional<RowFields> auth_fields(const Trunk& trunk, bool ha1) {
   if (!trunk.is_active || !trunk.username || !trunk.password) return std::nullopt;
   auto secret = edge_secret(trunk);
-  return htable_fields("a:" + trunk.id,
-                       *trunk.username + ":" + trunk.realm.value_or("") + ":" +
-                           (secret.ha1.empty() ? secret.password : secret.ha1),
-                       0);
+  if (ha1 == secret.ha1.empty()) return std::nullopt;
+  return htable_fields(
+      (ha1 ? "h:" : "a:") + trunk.id,
+      *trunk.username + ":" + trunk.realm.value_or("") + ":" + (ha1 ? secret.ha1 : secret.password),
+      0);
 }
 
 std::optional<RowFields> uacreg_fields(const Trunk& trunk, const EdgeSettings& settings) {
@@ -93,7 +96,8 @@ bool keyed_by_owner(const std::string& table) { return table == kUacregTable; }
 std::vector<EdgeRow> edge_rows_for(const Trunk& trunk, const EdgeSettings& settings) {
   return {{kAddressTable, trunk.id, address_fields(trunk)},
           {kDispatcherTable, trunk.id, dispatcher_fields(trunk)},
-          {kHtableTable, "a:" + trunk.id, auth_fields(trunk)},
+          {kHtableTable, "a:" + trunk.id, auth_fields(trunk, false)},
+          {kHtableTable, "h:" + trunk.id, auth_fields(trunk, true)},
           {kUacregTable, trunk.id, uacreg_fields(trunk, settings)}};
 }
 

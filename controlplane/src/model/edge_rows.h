@@ -48,8 +48,8 @@ struct EdgeSettings {
 using RowFields = std::vector<std::pair<std::string, std::string>>;
 
 // One row the daemon owns. `owner` names it for good (the trunk id, "a:<trunk id>",
-// "c:<customer id>", "app:<n>"); the store maps owners to row ids. No fields: the row must not
-// exist.
+// "h:<trunk id>", "c:<customer id>", "app:<n>"); the store maps owners to row ids. No fields: the
+// row must not exist.
 struct EdgeRow {
   std::string table;
   std::string owner;
@@ -60,9 +60,12 @@ struct EdgeRow {
 // - address (owner: trunk id): active with inbound_ip; tag "<trunk id>,<customer id>".
 // - dispatcher (owner: trunk id): active; in the customer's set, destination from the proxy,
 //   attrs "trunk=..;customer=..[;from_domain=..]", priority counting down with edge_order.
-// - htable `mv` key "a:<trunk id>" (owner the same): active with username and password; value
-//   "<username>:<realm>:<secret>" (username and realm cannot hold ':'), the secret as edge_secret
-//   says: the HA1 when the realm is set, else the password.
+// - htable `mv` key "h:<trunk id>" (owner the same): active with username, password and a realm;
+//   value "<username>:<realm>:<HA1>" (username and realm cannot hold ':').
+// - htable `mv` key "a:<trunk id>" (owner the same): active with username and password but no
+//   realm; value "<username>::<password>". Rows written before HA1 existed hold
+//   "<username>:<realm>:<password>" here: the edge reads "h:" first and answers with "a:" as a
+//   password otherwise, so they keep working until the trunk's next write replaces them.
 // - uacreg (owner: trunk id): active and registers(); AOR <username>@<from_domain or proxy host>,
 //   sent to the proxy, Contact <trunk id>@<the edge> (uac's reg_contact_addr); auth_ha1 or
 //   auth_password as edge_secret says.

@@ -23,8 +23,8 @@ inline constexpr std::string_view kEdgeTableVersions = "mv:edge:table_versions";
 inline constexpr std::string_view kEdgeCustomerSets = "mv:edge:customer_sets";
 inline constexpr std::string_view kEdgeLastCustomerSet = "mv:edge:last_customer_set";
 inline constexpr std::string_view kEdgeLastTrunkOrder = "mv:edge:last_trunk_order";
-// Per Kamailio table: row owner (a trunk id, "a:<trunk id>", "c:<customer id>", "app:<n>") ->
-// the id of its row, and the last row id handed out.
+// Per Kamailio table: row owner (a trunk id, "a:<trunk id>", "h:<trunk id>", "c:<customer id>",
+// "app:<n>") -> the id of its row, and the last row id handed out.
 inline std::string edge_row_ids(std::string_view table) {
   return "mv:edge:" + std::string(table) + "_rows";
 }
