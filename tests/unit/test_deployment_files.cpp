@@ -59,6 +59,16 @@ BOOST_AUTO_TEST_CASE(compose_matches_dev_setup) {
   BOOST_TEST(docker.kamailio.rpc_endpoints.at(0) == "http://kamailio:5071/RPC");
 }
 
+// Verifies compose's Kamailio answers JSON-RPC to the control plane and nobody else: its
+// MV_RPC_ALLOW is exactly the controlplane container's fixed address.
+BOOST_AUTO_TEST_CASE(compose_kamailio_allows_only_the_control_plane_rpc) {
+  auto compose = YAML::LoadFile(std::string(MV_SOURCE_DIR) + "/docker-compose.yml");
+  auto address =
+      compose["services"]["controlplane"]["networks"]["edge"]["ipv4_address"].as<std::string>();
+  auto local_cfg = source_file("kamailio-cfg/docker/kamailio-local.cfg");
+  BOOST_TEST(local_cfg.find("#!define MV_RPC_ALLOW \"" + address + "/32\"\n") != std::string::npos);
+}
+
 // Verifies the shipped configs use Redis's ACL users: dev and docker daemons log in as a user the
 // Redis config defines with their password, both Kamailio configs carry the `default` user's
 // password (db_redis's one-argument AUTH), and every port Redis publishes stays on 127.0.0.1.
