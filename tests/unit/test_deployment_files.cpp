@@ -118,7 +118,7 @@ BOOST_AUTO_TEST_CASE(shipped_configs_use_redis_acl_users) {
 // Verifies the edge's replica follows the primary of make run and compose: replicaof its address
 // and port, as the primary's replication user with its password, read-only, Kamailio's `default`
 // read-only on Kamailio's tables; compose runs it (unpublished) from that file and starts
-// Kamailio after it.
+// Kamailio after it; the daemons of both wait for their one replica before reloading.
 BOOST_AUTO_TEST_CASE(edge_replica_follows_the_primary) {
   auto redis_conf = source_file("config/redis-dev.conf");
   auto replica_conf = source_file("config/redis-edge-replica.conf");
@@ -147,6 +147,9 @@ BOOST_AUTO_TEST_CASE(edge_replica_follows_the_primary) {
              "./config/redis-edge-replica.conf:/etc/redis/redis.conf:ro");
   BOOST_TEST(replica["networks"][0].as<std::string>() == "edge");
   BOOST_TEST(services["kamailio"]["depends_on"][0].as<std::string>() == "redis-replica");
+  // One Kamailio, one replica: the daemon waits for it before each reload.
+  BOOST_TEST(load("config/dev.yaml").kamailio.edge_replicas == 1);
+  BOOST_TEST(load("config/docker.yaml").kamailio.edge_replicas == 1);
 }
 
 // Verifies kamcmd's control socket is a unix socket (never a TCP or UDP one any local user could
