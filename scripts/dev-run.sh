@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the dev stack in the foreground: the project's own redis-server (run/redis, port 6390,
-# no clash with a system Redis), Kamailio with kamailio-cfg/ (SIP 127.0.0.1:5060), a dev API key
+# no clash with a system Redis), the edge's read-only replica of it (port 6391, Kamailio reads it),
+# Kamailio with kamailio-cfg/ (SIP 127.0.0.1:5060), a dev API key
 # if none works yet, and the daemon. Ctrl-C (or `make stop` from another shell) stops what it
 # started.
 set -euo pipefail
@@ -10,6 +11,7 @@ run_dir=run
 config=config/dev.yaml
 binary=${MV_BUILD_DIR:-build}/controlplane/controlplane
 redis_port=6390
+replica_port=6391
 api_url=http://127.0.0.1:8080
 # kamcmd's control socket: a unix socket only this user may use (ctl "mode" 0600 in kamailio.cfg).
 ctl_socket=$PWD/$run_dir/kamailio_ctl
@@ -19,6 +21,9 @@ mkdir -p "$run_dir/redis"
 redis_user=$(sed -n 's/^  username: *//p' "$config")
 export REDISCLI_AUTH=${MV_REDIS_PASSWORD:-$(sed -n 's/^  password: *//p' "$config")}
 rcli() { redis-cli -p "$redis_port" --user "$redis_user" --no-auth-warning "$@"; }
+# Kamailio's read-only `default` user on the replica (config/redis-edge-replica.conf).
+replica_password=$(sed -n 's/^user default on >\([^ ]*\) .*/\1/p' config/redis-edge-replica.conf)
+replica_cli() { REDISCLI_AUTH=$replica_password redis-cli -p "$replica_port" --no-auth-warning "$@"; }
 
 stop_all() { scripts/dev-stop.sh; }
 trap stop_all EXIT
@@ -30,6 +35,23 @@ if [[ $(rcli ping 2>/dev/null) != PONG ]]; then
   for _ in $(seq 50); do [[ $(rcli ping 2>/dev/null) == PONG ]] && break; sleep 0.1; done
 fi
 [[ $(rcli ping 2>/dev/null) == PONG ]] || { echo "redis did not start (or refused $redis_user): see $run_dir/redis.log"; exit 1; }
+
+# The replica has no files of its own: it full-syncs from the primary at every start. Kamailio
+# starts once it holds as many of Kamailio's keys as the primary (a fresh one holds none).
+mkdir -p "$run_dir/redis-replica"
+if [[ $(replica_cli ping 2>/dev/null) != PONG ]]; then
+  rm -f "$run_dir/redis-replica.log"
+  redis-server config/redis-edge-replica.conf --dir "$PWD/$run_dir/redis-replica" \
+    --pidfile "$PWD/$run_dir/redis-replica.pid" --logfile "$PWD/$run_dir/redis-replica.log" --daemonize yes
+fi
+synced=
+for _ in $(seq 100); do
+  primary_keys=$(rcli -n 1 dbsize 2>/dev/null) && replica_keys=$(replica_cli -n 1 dbsize 2>/dev/null) &&
+    [[ $primary_keys == "$replica_keys" ]] && grep -q "Finished with success" "$run_dir/redis-replica.log" &&
+    { synced=1; break; }
+  sleep 0.1
+done
+[[ -n $synced ]] || { echo "the redis replica did not sync: see $run_dir/redis-replica.log"; exit 1; }
 
 # Kamailio reads its tables from Redis at start-up, so it comes after Redis and before the daemon.
 # An old instance would silently share the UDP port: refuse to start over one.
@@ -71,6 +93,7 @@ MiniVoice Edge dev stack is up.
   SIP:    udp/tcp 127.0.0.1:5060 (inbound calls go to the app servers in config/dev.yaml: sip:127.0.0.1:5080,
           which may also place outbound calls with X-MiniVoice-Customer-Id)
   Redis:  127.0.0.1:$redis_port (trunks in db 0, Kamailio's tables in db 1; ACL users: config/redis-dev.conf)
+          replica 127.0.0.1:$replica_port, read-only, which Kamailio reads (config/redis-edge-replica.conf)
   kamcmd: kamcmd -s $run_dir/kamailio_ctl permissions.addressDump
   Logs:   $run_dir/controlplane.log $run_dir/kamailio.log
   export MINIVOICE_API_KEY=$(cat "$key_file")

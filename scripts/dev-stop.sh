@@ -2,7 +2,7 @@
 # Stops what scripts/dev-run.sh started, by the PIDs it recorded in run/.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-for name in controlplane kamailio redis; do
+for name in controlplane kamailio redis-replica redis; do
   pid_file=run/$name.pid
   [[ -s $pid_file ]] || continue
   pid=$(cat "$pid_file")

@@ -98,8 +98,10 @@ int serve(const config::Config& config) {
     // The rows already in Redis stay in force; the next start writes the configured list.
     log->error("cannot write the application servers to Redis: {}", e.what());
   }
-  edge::EdgeReloader edge(rpc, redis, kamailio_db, config.kamailio.rpc_endpoints, {},
-                          reload_metrics, log);
+  edge::EdgeReloader::Timing reload_timing;
+  reload_timing.replica_wait = config.kamailio.edge_replica_wait;
+  edge::EdgeReloader edge(rpc, redis, kamailio_db, config.kamailio.rpc_endpoints, reload_timing,
+                          reload_metrics, log, config.kamailio.edge_replicas);
   edge::RegistrationPoller registrations(rpc, redis, config.kamailio.redis_db,
                                          config.kamailio.rpc_endpoints,
                                          config.kamailio.registration_poll, log);

@@ -122,6 +122,41 @@ BOOST_FIXTURE_TEST_CASE(kamailio_restart_routes_everything, EdgeFixture) {
   expect_call_routed("127.0.6.200", second);
 }
 
+// An edge whose daemon WAITs for the edge's Redis replica before each reload.
+struct ReplicaWaitFixture : EdgeFixture {
+  ReplicaWaitFixture()
+      : EdgeFixture(3600, "always", "  edge_replicas: 1\n  edge_replica_wait_ms: 100\n") {}
+};
+
+// Verifies the reloader reloads only once the edge's Redis replica has every write: with the
+// replica cut off from the primary, a moved destination (the row counts stay the same, so the
+// reload's check cannot tell) stays pending and the edge keeps the old one; once the replica
+// follows again the change is applied and loaded.
+BOOST_FIXTURE_TEST_CASE(reload_waits_for_the_edge_replica, ReplicaWaitFixture) {
+  auto old_port = std::to_string(free_tcp_port());
+  auto new_port = std::to_string(free_tcp_port());
+  auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:)" + old_port + "\"}");
+  wait_applied(trunk);
+  const auto& replica = kamailio.replica();
+  replica.cli({"CONFIG", "SET", "masterauth", "not-the-password"});
+  replica.cli({"CLIENT", "KILL", "TYPE", "master"});
+  BOOST_TEST_REQUIRE(
+      wait_until([&] { return !replica.replica_link_up(); }, std::chrono::seconds(5)));
+
+  auto path = "/v1/trunks/" + trunk["id"].get<std::string>();
+  auto patched = daemon.call("PATCH", path, key, R"({"proxy":"127.0.0.1:)" + new_port + "\"}");
+  BOOST_TEST_REQUIRE(patched.status == 200);
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  BOOST_TEST(sync_state(path) != "applied");
+  BOOST_TEST(kamailio.rpc("dispatcher.list").dump().find("127.0.0.1:" + new_port) ==
+             std::string::npos);
+
+  replica.cli({"CONFIG", "SET", "masterauth", RedisServer::kReplicationPassword});
+  wait_applied(json::parse(patched.body));
+  BOOST_TEST(kamailio.rpc("dispatcher.list").dump().find("127.0.0.1:" + new_port) !=
+             std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace mv::test

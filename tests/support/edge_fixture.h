@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <utility>
 
 #include "support/sip_edge.h"
 #include "support/stack.h"
@@ -19,21 +20,26 @@ struct EdgeFixture {
   RedisServer redis;
   int app_port = free_tcp_port();
   KamailioEdge kamailio;
+  std::string extra_kamailio_yaml;
   ControlPlane daemon{redis, edge_yaml()};
   std::string key = daemon.create_key("cust_edge");
   std::string admin_key =
       first_line(daemon.run_command({"keys", "create", "--customer", "ops", "--role", "admin"}));
 
   // `ping_interval_s`: how often Kamailio probes each destination (see KamailioEdge);
-  // `appendfsync`: Redis's AOF policy (see RedisServer).
-  explicit EdgeFixture(int ping_interval_s = 3600, const std::string& appendfsync = "always")
-      : redis(appendfsync), kamailio(redis, ping_interval_s) {}
+  // `appendfsync`: Redis's AOF policy (see RedisServer); `extra_kamailio_yaml`: more keys under
+  // the daemon's `kamailio:` (indented two spaces).
+  explicit EdgeFixture(int ping_interval_s = 3600, const std::string& appendfsync = "always",
+                       std::string extra_kamailio_yaml = "")
+      : redis(appendfsync),
+        kamailio(redis, ping_interval_s),
+        extra_kamailio_yaml(std::move(extra_kamailio_yaml)) {}
 
   // The daemon's config beyond Redis: a replica started with it shares this edge.
   std::string edge_yaml() const {
     return "kamailio:\n  rpc_endpoints: [" + kamailio.rpc_url() +
            "]\n  redis_db: 1\n  app_servers: [sip:127.0.0.1:" + std::to_string(app_port) +
-           "]\n  registration_expires_s: 60\n  registration_poll_ms: 200\n";
+           "]\n  registration_expires_s: 60\n  registration_poll_ms: 200\n" + extra_kamailio_yaml;
   }
 
   static std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }

@@ -47,7 +47,9 @@ std::vector<std::string> loopback_guard_lines(const std::string& log_text) {
 }
 
 KamailioEdge::KamailioEdge(const RedisServer& redis, int ping_interval_s)
-    : sip_port_(free_tcp_port()), rpc_port_(free_tcp_port()) {
+    : replica_(RedisServer::ReplicaOf{redis}),
+      sip_port_(free_tcp_port()),
+      rpc_port_(free_tcp_port()) {
   for (const auto* file : {"kamailio.cfg", "loopback-guard.cfg"}) {
     std::filesystem::copy_file(std::string(MV_SOURCE_DIR) + "/kamailio-cfg/" + file,
                                dir_.path() + "/" + file);
@@ -57,7 +59,7 @@ KamailioEdge::KamailioEdge(const RedisServer& redis, int ping_interval_s)
       << "#!define MV_SIP_LISTEN_TCP tcp:127.0.0.1:" << sip_port_ << "\n"
       << "#!define MV_RPC_LISTEN tcp:127.0.0.1:" << rpc_port_ << "\n"
       << "#!define MV_CTL_SOCKET \"unix:" << ctl_socket_path() << "\"\n"
-      << "#!define MV_REDIS_URL \"" << redis.kamailio_url(1) << "\"\n"
+      << "#!define MV_REDIS_URL \"" << replica_.kamailio_url(1) << "\"\n"
       << "#!define MV_DS_PING_INTERVAL " << ping_interval_s << "\n"
       << "#!define MV_REG_CONTACT \"127.0.0.1:" << sip_port_ << "\"\n"
       << "#!define MV_REG_TIMER_INTERVAL 1\n"

@@ -19,9 +19,10 @@ inline constexpr std::string_view kLoopbackGuardMarker = "MV-LOOPBACK-GUARD";
 std::vector<std::string> loopback_guard_lines(const std::string& log_text);
 
 // A real Kamailio running kamailio-cfg/kamailio.cfg with a generated kamailio-local.cfg: free
-// loopback ports, its tables in database 1 of `redis`. Dispatcher probes every
-// `ping_interval_s`: long by default, so a test's idle sipp-less moments do not take the
-// application server out of rotation. The loopback guard is on: whatever the edge refused to
+// loopback ports, its tables in database 1 of `redis`, read (as in production) from a replica of
+// `redis` the edge starts for itself and that follows `redis` across its restarts. Dispatcher
+// probes every `ping_interval_s`: long by default, so a test's idle sipp-less moments do not take
+// the application server out of rotation. The loopback guard is on: whatever the edge refused to
 // send off this machine fails the test that owns the edge when the edge is destroyed.
 class KamailioEdge {
  public:
@@ -46,6 +47,8 @@ class KamailioEdge {
   // kamcmd's control socket (ctl's binrpc, a unix socket in the edge's directory).
   std::string ctl_socket_path() const { return dir_.path() + "/kamailio_ctl"; }
   std::string log_text() const;
+  // The Redis replica this edge reads its tables from.
+  const RedisServer& replica() const { return replica_; }
 
   // The harness's check: empty when the loopback guard refused nothing since the last
   // acknowledgement (over restarts too), else a failure message quoting the guard's lines.
@@ -55,6 +58,7 @@ class KamailioEdge {
   std::vector<std::string> acknowledge_loopback_guard();
 
  private:
+  RedisServer replica_;
   TempDir dir_;
   int sip_port_;
   int rpc_port_;

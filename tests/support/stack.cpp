@@ -15,12 +15,25 @@ RedisServer::RedisServer(std::string appendfsync)
   start();
 }
 
+RedisServer::RedisServer(ReplicaOf replica_of)
+    : port_(free_tcp_port()), primary_port_(replica_of.primary.port()) {
+  start();
+}
+
 RedisServer::~RedisServer() { stop(); }
 
-// The `user` lines of config/redis-dev.conf, each password replaced by the harness's, plus the
-// harness's admin user: every suite runs with the ACL rules `make run` and compose use.
+// The `user` lines of config/redis-dev.conf (a primary) or config/redis-edge-replica.conf (a
+// replica), each password replaced by the harness's, plus the harness's admin user: every suite
+// runs with the ACL rules `make run` and compose use.
 std::string RedisServer::acl_rules() const {
-  std::ifstream conf(std::string(MV_SOURCE_DIR) + "/config/redis-dev.conf");
+  auto conf_name = is_replica() ? "/config/redis-edge-replica.conf" : "/config/redis-dev.conf";
+  std::ifstream conf(std::string(MV_SOURCE_DIR) + conf_name);
+  auto password_of = [&](const std::string& name) -> std::string {
+    if (name == kDaemonUser) return kDaemonPassword;
+    if (name == kReplicationUser) return kReplicationPassword;
+    if (name == "default") return is_replica() ? kKamailioPassword : kPrimaryDefaultPassword;
+    throw std::runtime_error(std::string(conf_name) + ": the harness has no password for " + name);
+  };
   std::string line, rules;
   while (std::getline(conf, line)) {
     if (!line.starts_with("user ")) continue;
@@ -30,15 +43,16 @@ std::string RedisServer::acl_rules() const {
     rule_line = "user " + name;
     while (words >> word) {
       if (word.starts_with(">")) {
-        word = ">" + std::string(name == kDaemonUser ? kDaemonPassword : kKamailioPassword);
+        word = ">" + password_of(name);
       }
       rule_line += " " + word;
     }
     rules += rule_line + "\n";
   }
   if (rules.find("user default ") == std::string::npos ||
-      rules.find("user " + std::string(kDaemonUser) + " ") == std::string::npos) {
-    throw std::runtime_error("config/redis-dev.conf lacks the default or the daemon's user");
+      (!is_replica() &&
+       rules.find("user " + std::string(kDaemonUser) + " ") == std::string::npos)) {
+    throw std::runtime_error(std::string(conf_name) + " lacks the default or the daemon's user");
   }
   return rules + "user " + kAdminUser + " on >" + kAdminPassword + " ~* &* +@all\n";
 }
@@ -46,11 +60,20 @@ std::string RedisServer::acl_rules() const {
 void RedisServer::start() {
   auto acl_path = dir_.path() + "/users.acl";
   std::ofstream(acl_path) << acl_rules();
-  process_ =
-      ChildProcess({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir",
-                    dir_.path(), "--save", "", "--appendonly", "yes", "--appendfsync", appendfsync_,
-                    "--protected-mode", "no", "--aclfile", acl_path},
-                   dir_.path() + "/redis.log");
+  std::vector<std::string> argv{
+      "redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_.path(),
+      "--save",       "",       "--protected-mode",    "no",     "--aclfile", acl_path};
+  if (is_replica()) {
+    // config/redis-edge-replica.conf's settings, with the harness's ports and passwords.
+    argv.insert(argv.end(),
+                {"--appendonly", "no", "--replicaof", "127.0.0.1", std::to_string(primary_port_),
+                 "--replica-read-only", "yes", "--masteruser", kReplicationUser, "--masterauth",
+                 kReplicationPassword});
+  } else {
+    argv.insert(argv.end(), {"--appendonly", "yes", "--appendfsync", appendfsync_,
+                             "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"});
+  }
+  process_ = ChildProcess(argv, dir_.path() + "/redis.log");
   bool up = wait_until(
       [&] {
         try {
@@ -61,6 +84,18 @@ void RedisServer::start() {
       },
       std::chrono::seconds(10));
   if (!up) throw std::runtime_error("redis-server did not start on port " + std::to_string(port_));
+  if (is_replica() && !wait_until([&] { return replica_link_up(); }, std::chrono::seconds(10))) {
+    throw std::runtime_error("redis replica on port " + std::to_string(port_) +
+                             " did not sync from port " + std::to_string(primary_port_));
+  }
+}
+
+bool RedisServer::replica_link_up() const {
+  try {
+    return cli({"INFO", "replication"}).find("master_link_status:up") != std::string::npos;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 void RedisServer::stop() { process_.stop(SIGTERM); }

@@ -13,24 +13,40 @@ namespace mv::test {
 // A real redis-server on a free loopback port, with its own directory. AOF with fsync always by
 // default, so a stop/start in a test keeps what it acknowledged; `appendfsync` "everysec" is the
 // production setting (config/redis-dev.conf). ACL users as config/redis-dev.conf has them (with
-// the passwords below): `default` is Kamailio's (db_redis sends the one-argument AUTH), the
-// daemon's user may do all but admin and dangerous commands; and an admin user of the harness
-// (for cli()) may do anything.
+// the passwords below): `default` has the administrator's secret, the daemon's user may do all
+// but admin and dangerous commands, the replication user only follows; and an admin user of the
+// harness (for cli()) may do anything. Kamailio never reads this server: it reads a replica
+// (ReplicaOf below, as config/redis-edge-replica.conf has it), whose `default` is Kamailio's,
+// read-only.
 class RedisServer {
  public:
   static constexpr const char* kKamailioPassword = "test-kamailio-Secret";
+  static constexpr const char* kPrimaryDefaultPassword = "test-primary-default-Secret";
   static constexpr const char* kDaemonUser = "mv-daemon";
   static constexpr const char* kDaemonPassword = "test-daemon-Secret";
+  static constexpr const char* kReplicationUser = "mv-replication";
+  static constexpr const char* kReplicationPassword = "test-replication-Secret";
   static constexpr const char* kAdminUser = "mv-admin";
   static constexpr const char* kAdminPassword = "test-admin-Secret";
 
+  // Asks for a replica of `primary` (no persistence, read-only, its own port).
+  struct ReplicaOf {
+    const RedisServer& primary;
+  };
+
   explicit RedisServer(std::string appendfsync = "always");
+  // Returns once the replica's link to the primary is up (it has the primary's data).
+  explicit RedisServer(ReplicaOf replica_of);
   ~RedisServer();
   int port() const { return port_; }
   // Where the daemon's user reaches database `db`, as a daemon config would say.
   store::RedisEndpoint daemon_endpoint(int db = 0) const;
-  // The db_redis URL Kamailio reads database `db` with (the `default` user's password).
+  // The db_redis URL Kamailio reads database `db` with (the `default` user's password; only a
+  // replica's `default` has it).
   std::string kamailio_url(int db) const;
+  bool is_replica() const { return primary_port_ != 0; }
+  // INFO replication's master_link_status is "up" (a replica that follows its primary).
+  bool replica_link_up() const;
   void stop();
   // SIGKILL, as a crash would: no shutdown, no final AOF write.
   void kill();
@@ -47,6 +63,7 @@ class RedisServer {
   TempDir dir_;
   int port_;
   std::string appendfsync_;
+  int primary_port_ = 0;  // 0: this is a primary
   ChildProcess process_;
 };
 

@@ -141,6 +141,23 @@ BOOST_AUTO_TEST_CASE(kamailio_db_must_differ) {
   BOOST_TEST(mentions(load, "kamailio.redis_db: must differ from redis.db"));
 }
 
+// Verifies the edge replicas the reloader WAITs for: none by default; the count and the wait are
+// read; a wait not below the Redis command timeout (WAIT would hit it) is refused.
+BOOST_AUTO_TEST_CASE(edge_replicas_are_read) {
+  auto defaults = parse_config("");
+  BOOST_REQUIRE(defaults.config.has_value());
+  BOOST_TEST(defaults.config->kamailio.edge_replicas == 0);
+  auto load = parse_config("kamailio:\n  edge_replicas: 2\n  edge_replica_wait_ms: 150\n");
+  BOOST_REQUIRE(load.config.has_value());
+  BOOST_TEST(load.config->kamailio.edge_replicas == 2);
+  BOOST_TEST(load.config->kamailio.edge_replica_wait.count() == 150);
+  auto too_long = parse_config(
+      "redis:\n  command_timeout_ms: 300\nkamailio:\n  edge_replicas: 1\n"
+      "  edge_replica_wait_ms: 300\n");
+  BOOST_TEST(!too_long.config.has_value());
+  BOOST_TEST(mentions(too_long, "kamailio.edge_replica_wait_ms: must be below"));
+}
+
 // Verifies the admin listener: its own address and port, or the main address by default.
 BOOST_AUTO_TEST_CASE(admin_listener_is_read) {
   auto load = parse_config(

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -69,11 +70,30 @@ BOOST_AUTO_TEST_CASE(compose_kamailio_allows_only_the_control_plane_rpc) {
   BOOST_TEST(local_cfg.find("#!define MV_RPC_ALLOW \"" + address + "/32\"\n") != std::string::npos);
 }
 
+// The value of the first `<name> <value...>` line of a Redis config (the rest of the line).
+std::string redis_setting(const std::string& conf, const std::string& name) {
+  auto at = conf.find("\n" + name + " ");
+  if (at == std::string::npos) return "";
+  at += name.size() + 2;
+  return conf.substr(at, conf.find('\n', at) - at);
+}
+
+// The password of `user` in a Redis config's `user <name> on >password ...` line.
+std::string user_password(const std::string& conf, const std::string& user) {
+  auto marker = "\nuser " + user + " on >";
+  auto at = conf.find(marker);
+  if (at == std::string::npos) return "";
+  at += marker.size();
+  return conf.substr(at, conf.find(' ', at) - at);
+}
+
 // Verifies the shipped configs use Redis's ACL users: dev and docker daemons log in as a user the
-// Redis config defines with their password, both Kamailio configs carry the `default` user's
-// password (db_redis's one-argument AUTH), and every port Redis publishes stays on 127.0.0.1.
+// primary's config defines with their password; both Kamailio configs carry the replica's
+// `default` password (db_redis's one-argument AUTH), which the primary's `default` does not have;
+// and both servers bind 127.0.0.1.
 BOOST_AUTO_TEST_CASE(shipped_configs_use_redis_acl_users) {
   auto redis_conf = source_file("config/redis-dev.conf");
+  auto replica_conf = source_file("config/redis-edge-replica.conf");
   for (const char* path : {"config/dev.yaml", "config/docker.yaml"}) {
     BOOST_TEST_CONTEXT(path) {
       auto config = load(path);
@@ -82,18 +102,54 @@ BOOST_AUTO_TEST_CASE(shipped_configs_use_redis_acl_users) {
                                  config.redis.password + " ") != std::string::npos);
     }
   }
-  auto marker = std::string("\nuser default on >");
-  auto at = redis_conf.find(marker);
-  BOOST_TEST_REQUIRE(at != std::string::npos);
-  auto password = redis_conf.substr(at + marker.size(),
-                                    redis_conf.find(' ', at + marker.size()) - at - marker.size());
-  BOOST_TEST(!password.empty());
-  for (const char* path :
-       {"kamailio-cfg/kamailio-local.cfg", "kamailio-cfg/docker/kamailio-local.cfg"}) {
-    BOOST_TEST(source_file(path).find("redis://default:" + password + "@") != std::string::npos,
-               path);
-  }
+  auto kamailio_password = user_password(replica_conf, "default");
+  BOOST_TEST_REQUIRE(!kamailio_password.empty());
+  BOOST_TEST(user_password(redis_conf, "default") != kamailio_password);
+  BOOST_TEST(source_file("kamailio-cfg/kamailio-local.cfg")
+                 .find("\"redis://default:" + kamailio_password + "@127.0.0.1:" +
+                       redis_setting(replica_conf, "port") + "/1\"") != std::string::npos);
+  BOOST_TEST(source_file("kamailio-cfg/docker/kamailio-local.cfg")
+                 .find("\"redis://default:" + kamailio_password + "@redis-replica:" +
+                       redis_setting(replica_conf, "port") + "/1\"") != std::string::npos);
   BOOST_TEST(redis_conf.find("\nbind 127.0.0.1\n") != std::string::npos);
+  BOOST_TEST(replica_conf.find("\nbind 127.0.0.1\n") != std::string::npos);
+}
+
+// Verifies the edge's replica follows the primary of make run and compose: replicaof its address
+// and port, as the primary's replication user with its password, read-only, Kamailio's `default`
+// read-only on Kamailio's tables; compose runs it (unpublished) from that file and starts
+// Kamailio after it; the daemons of both wait for their one replica before reloading.
+BOOST_AUTO_TEST_CASE(edge_replica_follows_the_primary) {
+  auto redis_conf = source_file("config/redis-dev.conf");
+  auto replica_conf = source_file("config/redis-edge-replica.conf");
+  auto primary_port = redis_setting(redis_conf, "port");
+  BOOST_TEST(redis_setting(replica_conf, "replicaof") == "127.0.0.1 " + primary_port);
+  BOOST_TEST(redis_setting(replica_conf, "replica-read-only") == "yes");
+  BOOST_TEST(redis_setting(replica_conf, "port") != primary_port);
+  auto replication_user = redis_setting(replica_conf, "masteruser");
+  BOOST_TEST(!replication_user.empty());
+  BOOST_TEST(user_password(redis_conf, replication_user) ==
+             redis_setting(replica_conf, "masterauth"));
+  BOOST_TEST(redis_setting(replica_conf, "user").find(" -@all +@read ") != std::string::npos);
+  BOOST_TEST(redis_setting(replica_conf, "user").find("~*") == std::string::npos);
+
+  auto compose = YAML::LoadFile(std::string(MV_SOURCE_DIR) + "/docker-compose.yml");
+  auto services = compose["services"];
+  auto replica = services["redis-replica"];
+  BOOST_REQUIRE(replica.IsMap());
+  BOOST_TEST(!replica["ports"].IsDefined());
+  auto command = replica["command"].as<std::vector<std::string>>();
+  auto replicaof = std::find(command.begin(), command.end(), "--replicaof");
+  BOOST_REQUIRE(std::distance(replicaof, command.end()) >= 3);
+  BOOST_TEST(*(replicaof + 1) == load("config/docker.yaml").redis.host);
+  BOOST_TEST(*(replicaof + 2) == primary_port);
+  BOOST_TEST(replica["volumes"][0].as<std::string>() ==
+             "./config/redis-edge-replica.conf:/etc/redis/redis.conf:ro");
+  BOOST_TEST(replica["networks"][0].as<std::string>() == "edge");
+  BOOST_TEST(services["kamailio"]["depends_on"][0].as<std::string>() == "redis-replica");
+  // One Kamailio, one replica: the daemon waits for it before each reload.
+  BOOST_TEST(load("config/dev.yaml").kamailio.edge_replicas == 1);
+  BOOST_TEST(load("config/docker.yaml").kamailio.edge_replicas == 1);
 }
 
 // Verifies kamcmd's control socket is a unix socket (never a TCP or UDP one any local user could

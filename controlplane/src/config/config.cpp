@@ -212,11 +212,18 @@ ConfigLoad parse_config(std::string_view yaml_text, const ConfigEnvironment& env
   require_loopback(reader, config.outbound, "redis.host", config.redis.host);
 
   const auto kamailio = root["kamailio"];
-  reader.only_keys(kamailio, "kamailio",
-                   {"rpc_endpoints", "redis_db", "rpc_timeout_ms", "app_servers",
-                    "registration_expires_s", "registration_poll_ms"});
+  reader.only_keys(
+      kamailio, "kamailio",
+      {"rpc_endpoints", "redis_db", "rpc_timeout_ms", "app_servers", "registration_expires_s",
+       "registration_poll_ms", "edge_replicas", "edge_replica_wait_ms"});
   if (kamailio && kamailio.IsMap()) {
     reader.integer(kamailio["redis_db"], "kamailio.redis_db", 0, 15, config.kamailio.redis_db);
+    reader.integer(kamailio["edge_replicas"], "kamailio.edge_replicas", 0, 1000,
+                   config.kamailio.edge_replicas);
+    long replica_wait_ms = config.kamailio.edge_replica_wait.count();
+    reader.integer(kamailio["edge_replica_wait_ms"], "kamailio.edge_replica_wait_ms", 10, 60000,
+                   replica_wait_ms);
+    config.kamailio.edge_replica_wait = std::chrono::milliseconds(replica_wait_ms);
     long timeout_ms = config.kamailio.rpc_timeout.count();
     reader.integer(kamailio["rpc_timeout_ms"], "kamailio.rpc_timeout_ms", 100, 60000, timeout_ms);
     config.kamailio.rpc_timeout = std::chrono::milliseconds(timeout_ms);
@@ -284,6 +291,11 @@ ConfigLoad parse_config(std::string_view yaml_text, const ConfigEnvironment& env
   if (config.kamailio.redis_db == config.redis.db) {
     reader.errors.push_back(
         "kamailio.redis_db: must differ from redis.db (Kamailio scans its whole database)");
+  }
+  if (config.kamailio.edge_replica_wait >= config.redis.command_timeout) {
+    reader.errors.push_back(
+        "kamailio.edge_replica_wait_ms: must be below redis.command_timeout_ms (WAIT blocks the "
+        "connection that long)");
   }
   if (!reader.errors.empty()) return {std::nullopt, reader.errors};
   return {config, {}};

@@ -52,6 +52,11 @@ struct KamailioConfig {
   // the registrations' state from the edge.
   int registration_expires_s = 600;
   std::chrono::milliseconds registration_poll{5000};
+  // The Redis replicas the Kamailio nodes read from (config/redis-edge-replica.conf): before a
+  // reload the reloader WAITs up to edge_replica_wait (below redis.command_timeout) for this
+  // many to have every write. 0: the nodes read the primary, no wait.
+  int edge_replicas = 0;
+  std::chrono::milliseconds edge_replica_wait{200};
 };
 
 // What the daemon may reach. Test and benchmark stacks set loopback_only: every destination the

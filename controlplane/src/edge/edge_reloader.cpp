@@ -34,13 +34,14 @@ std::int64_t now_unix_ns() {
 EdgeReloader::EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_db,
                            store::RedisPool& kamailio_db, std::vector<std::string> endpoints,
                            Timing timing, metrics::EdgeReloadMetrics& reload_metrics,
-                           std::shared_ptr<spdlog::logger> log)
+                           std::shared_ptr<spdlog::logger> log, int edge_replicas)
     : rpc_(rpc),
       daemon_db_(daemon_db),
       kamailio_db_(kamailio_db),
       timing_(timing),
       reload_metrics_(reload_metrics),
-      log_(std::move(log)) {
+      log_(std::move(log)),
+      edge_replicas_(edge_replicas) {
   for (auto& endpoint : endpoints) {
     NodeStatus node;
     node.endpoint = std::move(endpoint);
@@ -98,7 +99,14 @@ void EdgeReloader::run() {
     std::optional<std::int64_t> generation;
     if (changed && !nodes.empty()) generation = current_generation();
     bool all_in_sync = true;
-    for (auto& node : nodes) all_in_sync &= sync_node_locked(node).value_or(false);
+    if (changed && !nodes.empty() && !replicas_caught_up()) {
+      // Reloading now could load old rows and record them as applied: try again later.
+      all_in_sync = false;
+      generation.reset();
+    }
+    if (all_in_sync) {
+      for (auto& node : nodes) all_in_sync &= sync_node_locked(node).value_or(false);
+    }
     if (generation && !nodes.empty()) {
       if (all_in_sync) {
         record_applied(*generation);
@@ -389,6 +397,22 @@ std::optional<std::int64_t> EdgeReloader::current_generation() {
     log_->error("edge: {} is not a number", store::keys::kEdgeGeneration);
   }
   return std::nullopt;
+}
+
+bool EdgeReloader::replicas_caught_up() {
+  if (edge_replicas_ == 0) return true;
+  try {
+    auto connection = daemon_db_.acquire();
+    auto replies = connection->pipeline(
+        {{"INCR", std::string(store::keys::kEdgeReplicaSync)},
+         {"WAIT", std::to_string(edge_replicas_), std::to_string(timing_.replica_wait.count())}});
+    if (replies.at(1).integer >= edge_replicas_) return true;
+    log_->warn("edge: {} of {} Redis replicas have every write after {} ms; reloading later",
+               replies.at(1).integer, edge_replicas_, timing_.replica_wait.count());
+  } catch (const store::StoreUnavailable& e) {
+    log_->warn("edge: cannot wait for the Redis replicas: {}", e.what());
+  }
+  return false;
 }
 
 void EdgeReloader::record_applied(std::int64_t generation) {

@@ -41,16 +41,20 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
     // A node's reload lock expires this long after it was taken or last extended (after each
     // table), even if its holder died: above the longest table reload (~5 s at 100k rows).
     std::chrono::milliseconds lock_expiry{10000};
+    // Up to this long, before reloading after a change, for the nodes' Redis replicas.
+    std::chrono::milliseconds replica_wait{200};
   };
 
   // A node's last_result while another replica holds its reload lock.
   static constexpr const char* kWaitingForLock = "waiting for the reload lock";
 
   // `daemon_db`: where the trunks and the edge generations live; `kamailio_db`: Kamailio's rows;
-  // `reload_metrics`: counts every reload with its result and duration.
+  // `reload_metrics`: counts every reload with its result and duration; `edge_replicas`: the
+  // Redis replicas the nodes read from, which must have every write before a reload (0: none).
   EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_db,
                store::RedisPool& kamailio_db, std::vector<std::string> endpoints, Timing timing,
-               metrics::EdgeReloadMetrics& reload_metrics, std::shared_ptr<spdlog::logger> log);
+               metrics::EdgeReloadMetrics& reload_metrics, std::shared_ptr<spdlog::logger> log,
+               int edge_replicas = 0);
   ~EdgeReloader() override;
 
   void trunks_changed() override;
@@ -89,6 +93,9 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   // The write generation now (nullopt when Redis cannot say): read before a reload, every write
   // up to it is in Redis already.
   std::optional<std::int64_t> current_generation();
+  // True when `edge_replicas_` replicas have every write made so far (WAIT on the primary): a
+  // node reading a lagging replica would load old rows, which the row counts need not show.
+  bool replicas_caught_up();
   // After a reload round: every write up to `generation` is loaded on every node...
   void record_applied(std::int64_t generation);
   // ...or some node is not in step: why, for the trunks' sync state.
@@ -100,6 +107,7 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   Timing timing_;
   metrics::EdgeReloadMetrics& reload_metrics_;
   std::shared_ptr<spdlog::logger> log_;
+  int edge_replicas_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

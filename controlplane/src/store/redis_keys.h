@@ -16,6 +16,9 @@ inline constexpr std::string_view kApiKeyIds = "mv:apikeys";
 inline constexpr std::string_view kEdgeGeneration = "mv:edge:generation";
 inline constexpr std::string_view kEdgeAppliedGeneration = "mv:edge:applied_generation";
 inline constexpr std::string_view kEdgeLastError = "mv:edge:last_error";
+// Counted up by the reloader before it WAITs for the edges' Redis replicas: WAIT counts the
+// replicas that have a connection's last write, so the reloader's connection needs one.
+inline constexpr std::string_view kEdgeReplicaSync = "mv:edge:replica_sync";
 // Kamailio table -> a counter that moves whenever one of its rows changes: the reloader reloads
 // only the tables that moved (a dispatcher reload resets every destination's probing state).
 inline constexpr std::string_view kEdgeTableVersions = "mv:edge:table_versions";
