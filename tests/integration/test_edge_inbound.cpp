@@ -122,10 +122,9 @@ BOOST_FIXTURE_TEST_CASE(kamailio_restart_routes_everything, EdgeFixture) {
   expect_call_routed("127.0.6.200", second);
 }
 
-// An edge whose daemon WAITs for the edge's Redis replica before each reload.
+// An edge whose daemon WAITs at most 100 ms for the edge's Redis replica before each reload.
 struct ReplicaWaitFixture : EdgeFixture {
-  ReplicaWaitFixture()
-      : EdgeFixture(3600, "always", "  edge_replicas: 1\n  edge_replica_wait_ms: 100\n") {}
+  ReplicaWaitFixture() : EdgeFixture(3600, "always", "  edge_replica_wait_ms: 100\n") {}
 };
 
 // Verifies the reloader reloads only once the edge's Redis replica has every write: with the

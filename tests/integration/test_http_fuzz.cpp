@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -471,7 +472,10 @@ BOOST_FIXTURE_TEST_CASE(malformed_requests_get_4xx_and_memory_stays_flat, FuzzFi
       daemon.call("POST", "/v1/trunks", key, R"({"name":"after-fuzz","proxy":"sip.example.net"})")
           .status == 201);
   BOOST_TEST(rss.front() > 0);
-  BOOST_TEST(rss.back() - rss[1] < 24 * 1024, summary.str());
+  // A leak grows the daemon in every pass; ASan's allocator caches grow in bursts (one of passes
+  // 3 and 4 added up to 27 MiB in runs here, the other 10 MiB at most). So the smaller growth of
+  // the two must stay under 12 MiB: a leak of 10 KiB per request (12 MiB a pass) fails it.
+  BOOST_TEST(std::min(rss[2] - rss[1], rss[3] - rss[2]) < 12 * 1024, summary.str());
 }
 
 // Verifies slow bodies: a body sent in pieces with pauses still gets its answer, and bodies that

@@ -45,7 +45,10 @@ bool contains(const std::string& text, const std::string& part) {
 BOOST_AUTO_TEST_CASE(users_get_only_what_they_need) {
   RedisServer redis;
   RedisServer replica(RedisServer::ReplicaOf{redis});
-  store::RedisPool daemon(redis.daemon_endpoint(1), 1);
+  auto daemon_endpoint = redis.daemon_endpoint(1);
+  // WAIT below blocks until the replica acknowledges: longer than 500 ms on a busy machine.
+  daemon_endpoint.command_timeout = std::chrono::seconds(10);
+  store::RedisPool daemon(daemon_endpoint, 1);
   BOOST_TEST(daemon.command({"HSET", "htable:entry::1", "key_name", "c:x"}).integer == 1);
   BOOST_TEST(
       daemon

@@ -35,11 +35,13 @@ struct EdgeFixture {
         kamailio(redis, ping_interval_s),
         extra_kamailio_yaml(std::move(extra_kamailio_yaml)) {}
 
-  // The daemon's config beyond Redis: a replica started with it shares this edge.
+  // The daemon's config beyond Redis: a replica started with it shares this edge. The edge reads
+  // its own Redis replica (KamailioEdge), so reloads wait for it as config/dev.yaml's do.
   std::string edge_yaml() const {
     return "kamailio:\n  rpc_endpoints: [" + kamailio.rpc_url() +
            "]\n  redis_db: 1\n  app_servers: [sip:127.0.0.1:" + std::to_string(app_port) +
-           "]\n  registration_expires_s: 60\n  registration_poll_ms: 200\n" + extra_kamailio_yaml;
+           "]\n  registration_expires_s: 60\n  registration_poll_ms: 200\n  edge_replicas: 1\n" +
+           extra_kamailio_yaml;
   }
 
   static std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
