@@ -42,8 +42,9 @@ std::string read_text(const std::string& path) {
 // returns everything it printed.
 std::string run_scanner(const std::string& source_ip, const std::vector<std::string>& arguments) {
   TempDir dir;
-  std::vector<std::string> argv{
-      "python3", std::string(MV_SOURCE_DIR) + "/tests/support/sipvicious_from.py", source_ip};
+  std::vector<std::string> argv{"/usr/bin/python3",
+                                std::string(MV_SOURCE_DIR) + "/tests/support/sipvicious_from.py",
+                                source_ip};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   ChildProcess scanner(argv, dir.path() + "/scanner.log");
   int exit_code = scanner.wait_exit(90s);

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Runs a SIPVicious tool (Debian's sipvicious 0.3.3) from a chosen source address.
 
 Usage: sipvicious_from.py SOURCE_IP svmap|svwar|svcrack ARGS...
