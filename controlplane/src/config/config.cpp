@@ -44,6 +44,15 @@ class Reader {
     }
   }
 
+  // A std::chrono duration given as an integer count of its own unit (seconds, milliseconds).
+  template <typename Rep, typename Period>
+  void duration(const YAML::Node& node, const std::string& path, long min, long max,
+                std::chrono::duration<Rep, Period>& out) {
+    long count = out.count();
+    integer(node, path, min, max, count);
+    out = std::chrono::duration<Rep, Period>(count);
+  }
+
   void boolean(const YAML::Node& node, const std::string& path, bool& out) {
     if (!node) return;
     try {
@@ -148,9 +157,7 @@ void read_request_limits(Reader& reader, const YAML::Node& http, HttpConfig& con
   reader.integer(http["max_in_flight"], "http.max_in_flight", 1, 100'000, config.max_in_flight);
   reader.integer(http["max_connections"], "http.max_connections", 1, 100'000,
                  config.max_connections);
-  long idle_s = config.idle_timeout.count();
-  reader.integer(http["idle_timeout_s"], "http.idle_timeout_s", 1, 3600, idle_s);
-  config.idle_timeout = std::chrono::seconds(idle_s);
+  reader.duration(http["idle_timeout_s"], "http.idle_timeout_s", 1, 3600, config.idle_timeout);
   reader.integer(http["max_header_bytes"], "http.max_header_bytes", 1024, 1 << 20,
                  config.max_header_bytes);
 }
@@ -202,12 +209,10 @@ ConfigLoad parse_config(std::string_view yaml_text, const ConfigEnvironment& env
     reader.integer(redis["port"], "redis.port", 1, 65535, config.redis.port);
     reader.integer(redis["db"], "redis.db", 0, 15, config.redis.db);
     reader.integer(redis["pool_size"], "redis.pool_size", 1, 256, config.redis_pool_size);
-    long connect_ms = config.redis.connect_timeout.count();
-    long command_ms = config.redis.command_timeout.count();
-    reader.integer(redis["connect_timeout_ms"], "redis.connect_timeout_ms", 10, 10000, connect_ms);
-    reader.integer(redis["command_timeout_ms"], "redis.command_timeout_ms", 10, 10000, command_ms);
-    config.redis.connect_timeout = std::chrono::milliseconds(connect_ms);
-    config.redis.command_timeout = std::chrono::milliseconds(command_ms);
+    reader.duration(redis["connect_timeout_ms"], "redis.connect_timeout_ms", 10, 10000,
+                    config.redis.connect_timeout);
+    reader.duration(redis["command_timeout_ms"], "redis.command_timeout_ms", 10, 10000,
+                    config.redis.command_timeout);
   }
   require_loopback(reader, config.outbound, "redis.host", config.redis.host);
 
@@ -220,19 +225,14 @@ ConfigLoad parse_config(std::string_view yaml_text, const ConfigEnvironment& env
     reader.integer(kamailio["redis_db"], "kamailio.redis_db", 0, 15, config.kamailio.redis_db);
     reader.integer(kamailio["edge_replicas"], "kamailio.edge_replicas", 0, 1000,
                    config.kamailio.edge_replicas);
-    long replica_wait_ms = config.kamailio.edge_replica_wait.count();
-    reader.integer(kamailio["edge_replica_wait_ms"], "kamailio.edge_replica_wait_ms", 10, 60000,
-                   replica_wait_ms);
-    config.kamailio.edge_replica_wait = std::chrono::milliseconds(replica_wait_ms);
-    long timeout_ms = config.kamailio.rpc_timeout.count();
-    reader.integer(kamailio["rpc_timeout_ms"], "kamailio.rpc_timeout_ms", 100, 60000, timeout_ms);
-    config.kamailio.rpc_timeout = std::chrono::milliseconds(timeout_ms);
+    reader.duration(kamailio["edge_replica_wait_ms"], "kamailio.edge_replica_wait_ms", 10, 60000,
+                    config.kamailio.edge_replica_wait);
+    reader.duration(kamailio["rpc_timeout_ms"], "kamailio.rpc_timeout_ms", 100, 60000,
+                    config.kamailio.rpc_timeout);
     reader.integer(kamailio["registration_expires_s"], "kamailio.registration_expires_s", 60, 86400,
                    config.kamailio.registration_expires_s);
-    long poll_ms = config.kamailio.registration_poll.count();
-    reader.integer(kamailio["registration_poll_ms"], "kamailio.registration_poll_ms", 200, 60000,
-                   poll_ms);
-    config.kamailio.registration_poll = std::chrono::milliseconds(poll_ms);
+    reader.duration(kamailio["registration_poll_ms"], "kamailio.registration_poll_ms", 200, 60000,
+                    config.kamailio.registration_poll);
   }
   if (kamailio && kamailio.IsMap() && kamailio["rpc_endpoints"]) {
     const auto endpoints = kamailio["rpc_endpoints"];
