@@ -55,6 +55,11 @@ std::vector<TortureMessage> load_torture_messages() {
     fields >> message.name >> message.section >> kind;
     for (auto& answer : message.expected) fields >> answer;
     message.valid = kind == "valid";
+    // RFC 4475 3.1.1: every valid request gets an answer, whatever the edge makes of it.
+    for (const auto& answer : message.expected) {
+      BOOST_TEST((!message.valid || (answer != "-" && answer != "closed")),
+                 "index.txt leaves valid " << message.name << " unanswered");
+    }
     message.bytes = read_bytes(torture_dir + message.name + ".sip");
     std::smatch found;
     if (std::regex_search(message.bytes, found, call_id) ||
@@ -176,6 +181,10 @@ BOOST_FIXTURE_TEST_CASE(torture_requests_are_refused_or_answered, EdgeFixture) {
         BOOST_TEST((answer == expected || stranger_refused),
                    messages[n].name << " from " << round.name << ": answered " << answer
                                     << ", index says " << expected);
+        if (answer != "-" && answer != "closed") {
+          BOOST_TEST(answers[n].received.find(messages[n].marker) != std::string::npos,
+                     messages[n].name << " from " << round.name << ": the answer is not its own");
+        }
         if (answer == "420") {
           BOOST_TEST(answers[n].received.find("\r\nUnsupported: ") != std::string::npos,
                      messages[n].name << ": 420 without Unsupported");
