@@ -64,6 +64,7 @@ model::RateLimiter key_limiter(const config::KeyRateLimit& limit) {
 model::EdgeSettings edge_settings(const config::Config& config) {
   model::EdgeSettings settings;
   settings.registration_expires_s = config.kamailio.registration_expires_s;
+  settings.nodes = config.kamailio.rpc_endpoints;
   return settings;
 }
 

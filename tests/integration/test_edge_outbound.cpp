@@ -206,7 +206,7 @@ BOOST_FIXTURE_TEST_CASE(no_active_trunk_then_reactivated, OutboundFixture) {
 
 // Verifies outbound calls on an existing trunk (digest auth included) complete while Redis is
 // down, while the control plane is down, and after Kamailio restarts (it loads dispatcher and
-// htable rows at start); the daemon notices the restart through core.uptime and reloads.
+// htable rows at start); the daemon notices the restart by its new boot id and reloads.
 BOOST_FIXTURE_TEST_CASE(outbound_survives_redis_down_and_kamailio_restart, OutboundFixture) {
   int port = free_tcp_port();
   carrier_trunk(

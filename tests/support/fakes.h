@@ -246,8 +246,12 @@ class FakeKamailioRpc final : public kamailio::KamailioRpc {
     calls.emplace_back(method, params);
     if (down.contains(endpoint)) throw kamailio::RpcError(method + ": Connection refused");
     auto key = std::pair(endpoint, method);
-    // htable.dump is asked per table: "htable.dump mv" and "htable.dump mvreg".
+    // htable.dump is asked per table ("htable.dump mv", "htable.dump mvreg"), htable.get per
+    // table and key ("htable.get mvnode boot").
     if (method == "htable.dump") key.second += " " + params.at(0).get<std::string>();
+    if (method == "htable.get") {
+      key.second += " " + params.at(0).get<std::string>() + " " + params.at(1).get<std::string>();
+    }
     auto it = replies.find(key);
     if (it == replies.end()) throw kamailio::RpcError(method + ": Method Not Found");
     return it->second;

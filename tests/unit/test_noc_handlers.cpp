@@ -39,7 +39,8 @@ struct NocApiFixture : test::FakeApiServices {
     rpc.replies[{kNode, "uac.reg_dump"}] = json::parse(test::kRegDump);
     rpc.replies[{kNode, "htable.dump mv"}] = json::parse(test::kHtableMv);
     rpc.replies[{kNode, "htable.dump mvreg"}] = json::array();
-    rpc.replies[{kNode, "core.uptime"}] = {{"up_since", "Sun Nov 22 23:28:37 2026"}};
+    rpc.replies[{kNode, "htable.get mvnode boot"}] = {
+        {"item", {{"name", "boot"}, {"value", "1795600000.5-77"}}}};
     model::Trunk trunk;
     trunk.id = kRecordedTrunk;
     trunk.customer_id = "cust_a";
@@ -133,9 +134,10 @@ BOOST_FIXTURE_TEST_CASE(other_bodies_without_passwords, NocApiFixture) {
   auto drift = json::parse(drift_text);
   BOOST_TEST((keys_of(drift) == std::set<std::string>{"drift_rows", "nodes"}));
   auto node = drift["nodes"][0];
-  BOOST_TEST((keys_of(node) == std::set<std::string>{"endpoint", "error", "in_sync",
-                                                     "last_reload_at", "restarted_since_reload",
-                                                     "restarts_seen", "tables"}));
+  BOOST_TEST(
+      (keys_of(node) == std::set<std::string>{"endpoint", "name", "applied_generation", "error",
+                                              "in_sync", "last_reload_at", "restarted_since_reload",
+                                              "restarts_seen", "tables"}));
   BOOST_TEST((keys_of(node["tables"]) ==
               std::set<std::string>{"address", "dispatcher", "htable", "uacreg"}));
   BOOST_TEST(

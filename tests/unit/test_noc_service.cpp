@@ -35,7 +35,8 @@ struct NocFixture {
     rpc.replies[{kUp, "uac.reg_dump"}] = json::parse(test::kRegDump);
     rpc.replies[{kUp, "htable.dump mv"}] = json::parse(test::kHtableMv);
     rpc.replies[{kUp, "htable.dump mvreg"}] = json::array();
-    rpc.replies[{kUp, "core.uptime"}] = {{"up_since", "Sun Nov 22 23:28:37 2026"}};
+    rpc.replies[{kUp, "htable.get mvnode boot"}] = {
+        {"item", {{"name", "boot"}, {"value", "1795600000.5-77"}}}};
     model::Trunk trunk;
     trunk.id = kTrunk;
     trunk.customer_id = "cust_a";
@@ -124,13 +125,16 @@ BOOST_FIXTURE_TEST_CASE(gateway_health_per_node, NocFixture) {
 }
 
 // Verifies drift per node: rows the trunks call for against the node's, the reloader's last
-// reload, and a restart the reloader has not seen yet.
+// reload, its name and applied generation, and a restart (a new boot id) the reloader has not
+// seen yet.
 BOOST_FIXTURE_TEST_CASE(drift_per_node, NocFixture) {
   edge::NodeStatus status;
   status.endpoint = kUp;
   status.last_reload_unix_ns = 42;
   status.restarts_seen = 2;
-  status.up_since = "Sun Nov 22 23:00:00 2026";
+  status.name = "edge-1";
+  status.applied_generation = 17;
+  status.boot_id = "1795500000.25-70";
   reloader.nodes.push_back(status);
   auto nodes = noc.drift();
   BOOST_TEST_REQUIRE(nodes.size() == 2u);
@@ -138,6 +142,8 @@ BOOST_FIXTURE_TEST_CASE(drift_per_node, NocFixture) {
   BOOST_TEST(!up.error.has_value());
   BOOST_TEST(up.last_reload_unix_ns == 42);
   BOOST_TEST(up.restarts_seen == 2u);
+  BOOST_TEST(up.name == "edge-1");
+  BOOST_TEST(up.applied_generation == 17);
   BOOST_TEST(up.restarted_since_reload);
   BOOST_TEST_REQUIRE(up.tables.size() == 4u);
   // The node holds rows for a second trunk (and its address, credentials, registration) that
@@ -156,7 +162,7 @@ BOOST_FIXTURE_TEST_CASE(drift_per_node, NocFixture) {
   BOOST_TEST(!down.in_sync());
   BOOST_TEST(down.tables.empty());
 
-  reloader.nodes[0].up_since = "Sun Nov 22 23:28:37 2026";
+  reloader.nodes[0].boot_id = "1795600000.5-77";
   BOOST_TEST(!noc.drift()[0].restarted_since_reload);
 }
 

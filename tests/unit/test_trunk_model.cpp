@@ -146,6 +146,21 @@ BOOST_AUTO_TEST_CASE(sync_state_follows_edge_progress) {
   BOOST_TEST(!trunk_to_json(trunk, {7, std::nullopt})["sync"].contains("error"));
 }
 
+// Verifies sync.nodes lists every node in order with its applied generation and whether it has
+// the trunk's latest write, while the overall state waits for the node that lags.
+BOOST_AUTO_TEST_CASE(sync_nodes_tell_which_node_lags) {
+  auto trunk = seed_trunk();
+  trunk.edge_generation = 7;
+  auto json =
+      trunk_to_json(trunk, {6, std::string("edge-2: down"), {{"edge-1", 9}, {"edge-2", 6}}});
+  BOOST_TEST(json["sync"]["state"] == "error");
+  auto nodes = json["sync"]["nodes"];
+  BOOST_TEST_REQUIRE(nodes.size() == 2u);
+  BOOST_TEST(nodes[0].dump() == R"({"node":"edge-1","applied_generation":9,"state":"applied"})");
+  BOOST_TEST(nodes[1].dump() == R"({"node":"edge-2","applied_generation":6,"state":"pending"})");
+  BOOST_TEST(trunk_to_json(trunk, {7, std::nullopt})["sync"]["nodes"].dump() == "[]");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace mv::model

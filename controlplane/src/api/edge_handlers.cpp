@@ -17,6 +17,10 @@ HttpResponse edge_status(const edge::EdgeStatusSource& edge) {
     }
     nodes.push_back({
         {"endpoint", node.endpoint},
+        {"name", node.name},
+        {"boot_id", node.boot_id.empty() ? nlohmann::ordered_json(nullptr)
+                                         : nlohmann::ordered_json(node.boot_id)},
+        {"applied_generation", node.applied_generation},
         {"last_result", node.last_result},
         {"last_reload_at",
          node.last_reload_unix_ns == 0

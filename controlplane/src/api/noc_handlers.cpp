@@ -124,6 +124,8 @@ HttpResponse noc_drift(service::NocService& noc) {
     for (const auto& table : node.tables) tables[table.table] = table_drift_json(table);
     nodes.push_back(
         {{"endpoint", node.endpoint},
+         {"name", node.name},
+         {"applied_generation", node.applied_generation},
          {"error", or_null(node.error)},
          {"in_sync", node.in_sync()},
          {"last_reload_at", node.last_reload_unix_ns == 0

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "kamailio/node_record.h"
 #include "model/edge_rows.h"
 
 #include "store/redis_keys.h"
@@ -41,18 +42,22 @@ EdgeReloader::EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_
       timing_(timing),
       reload_metrics_(reload_metrics),
       log_(std::move(log)),
-      edge_replicas_(edge_replicas) {
-  for (auto& endpoint : endpoints) {
-    NodeStatus node;
-    node.endpoint = std::move(endpoint);
+      edge_replicas_(edge_replicas),
+      endpoints_(std::move(endpoints)) {
+  for (std::size_t i = 0; i < endpoints_.size(); ++i) {
+    auto worker = std::make_unique<NodeWorker>();
+    worker->status.endpoint = endpoints_[i];
+    worker->status.name = "edge-" + std::to_string(i + 1);
     for (const char* name : model::kEdgeTables) {
       TableStatus table;
       table.table = name;
-      node.tables.push_back(std::move(table));
+      worker->status.tables.push_back(std::move(table));
     }
-    nodes_.push_back(std::move(node));
+    workers_.push_back(std::move(worker));
   }
-  worker_ = std::thread([this] { run(); });
+  for (auto& worker : workers_) {
+    worker->thread = std::thread([this, &worker = *worker] { run(worker); });
+  }
 }
 
 EdgeReloader::~EdgeReloader() {
@@ -61,63 +66,60 @@ EdgeReloader::~EdgeReloader() {
     stopping_ = true;
   }
   wake_.notify_all();
-  worker_.join();
+  for (auto& worker : workers_) worker->thread.join();
 }
 
 void EdgeReloader::trunks_changed() {
-  bool already_pending = false;
+  bool already_pending = true;
   {
     std::lock_guard lock(mutex_);
-    already_pending = changed_;
-    changed_ = true;
+    for (auto& worker : workers_) {
+      already_pending &= worker->changed;
+      worker->changed = true;
+    }
   }
-  // A pending change is seen by the worker under the lock anyway: waking it again per write
+  // A pending change is seen by the workers under the lock anyway: waking them again per write
   // cost about 6 % of a core at 7,000 writes/s.
   if (!already_pending) wake_.notify_all();
 }
 
 std::vector<NodeStatus> EdgeReloader::status() const {
   std::lock_guard lock(mutex_);
-  return nodes_;
+  std::vector<NodeStatus> nodes;
+  for (const auto& worker : workers_) nodes.push_back(worker->status);
+  return nodes;
 }
 
-void EdgeReloader::run() {
+void EdgeReloader::run(NodeWorker& worker) {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, timing_.verify_every, [&] { return stopping_ || changed_; });
+    wake_.wait_for(lock, timing_.verify_every, [&] { return stopping_ || worker.changed; });
     if (stopping_) break;
-    bool changed = changed_;
-    if (changed) {
+    if (worker.changed) {
       // Let the rest of a burst of writes land, so it costs one reload.
       wake_.wait_for(lock, timing_.settle, [&] { return stopping_; });
       if (stopping_) break;
-      changed_ = false;
+      worker.changed = false;
     }
-    auto nodes = nodes_;
+    auto node = worker.status;
     lock.unlock();
-    // Read before reloading: every write up to this generation is in Redis already.
-    std::optional<std::int64_t> generation;
-    if (changed && !nodes.empty()) generation = current_generation();
-    bool all_in_sync = true;
-    if (changed && !nodes.empty() && !replicas_caught_up()) {
-      // Reloading now could load old rows and record them as applied: try again later.
-      all_in_sync = false;
-      generation.reset();
+    // Read before reloading: every write up to this generation is in Redis already. Reloading
+    // while the node's Redis replica lags could load old rows and record them as applied.
+    auto generation = current_generation();
+    std::optional<bool> in_sync;
+    if (!generation) {
+      node.last_result = "redis: the edge generation cannot be read";
+      in_sync = false;
+    } else if (replicas_caught_up()) {
+      in_sync = sync_node_locked(node);
     }
-    if (all_in_sync) {
-      for (auto& node : nodes) all_in_sync &= sync_node_locked(node).value_or(false);
-    }
-    if (generation && !nodes.empty()) {
-      if (all_in_sync) {
-        record_applied(*generation);
-      } else {
-        record_failure(nodes);
-      }
-    }
+    // nullopt: the replicas lag, or another replica of the daemon has the node's lock (its round
+    // records the outcome); nothing to record yet.
+    if (in_sync) record_round(node, *in_sync ? generation : std::nullopt);
     lock.lock();
-    nodes_ = std::move(nodes);
-    if (!all_in_sync && !stopping_) {
-      changed_ = true;
+    worker.status = std::move(node);
+    if (!in_sync.value_or(false) && !stopping_) {
+      worker.changed = true;
       wake_.wait_for(lock, timing_.retry, [&] { return stopping_; });
     }
   }
@@ -184,14 +186,14 @@ bool EdgeReloader::sync_node(NodeStatus& node, const std::function<void()>& afte
 }
 
 void EdgeReloader::detect_restart(NodeStatus& node) {
-  auto up_since = rpc_.call(node.endpoint, "core.uptime").value("up_since", "");
-  if (!node.up_since.empty() && up_since != node.up_since) {
+  auto boot_id = kamailio::node_boot_id(rpc_, node.endpoint);
+  if (!node.boot_id.empty() && boot_id != node.boot_id) {
     // Kamailio loaded its tables at start, possibly while writes were landing: load them again.
-    log_->warn("edge {} restarted (up since {}): reloading every table", node.endpoint, up_since);
+    log_->warn("edge {} restarted (boot {}): reloading every table", node.endpoint, boot_id);
     ++node.restarts_seen;
     for (auto& table : node.tables) table.loaded_version = -1;
   }
-  node.up_since = up_since;
+  node.boot_id = boot_id;
 }
 
 bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version,
@@ -288,14 +290,20 @@ bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& 
     auto flags = record.value("flags", 0);
     bool bound = (flags & 4) && !(flags & 1) && record.value("expires", 0) != 0;
     auto key = endpoint + " " + uuid;
-    auto sent = unregister_sent_.find(key);
-    if (bound && (sent == unregister_sent_.end() || now - sent->second < std::chrono::seconds(5))) {
-      if (sent == unregister_sent_.end()) {
+    std::optional<std::chrono::steady_clock::time_point> sent;
+    {
+      std::lock_guard lock(unregister_sent_mutex_);
+      if (auto it = unregister_sent_.find(key); it != unregister_sent_.end()) sent = it->second;
+    }
+    if (bound && (!sent || now - *sent < std::chrono::seconds(5))) {
+      if (!sent) {
         rpc_.call(endpoint, "uac.reg_unregister", nlohmann::json::array({"l_uuid", uuid}));
+        std::lock_guard lock(unregister_sent_mutex_);
         unregister_sent_[key] = now;
       }
     } else {
       rpc_.call(endpoint, "uac.reg_remove", nlohmann::json::array({uuid}));
+      std::lock_guard lock(unregister_sent_mutex_);
       unregister_sent_.erase(key);
     }
     ++changes;
@@ -415,32 +423,59 @@ bool EdgeReloader::replicas_caught_up() {
   return false;
 }
 
-void EdgeReloader::record_applied(std::int64_t generation) {
-  // Replicas may record out of order: the applied generation only ever grows.
-  static const std::string kRaise =
-      "local current = tonumber(redis.call('GET', KEYS[1]) or '0') "
-      "if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end "
-      "redis.call('DEL', KEYS[2]) return 1";
+void EdgeReloader::record_round(NodeStatus& node, std::optional<std::int64_t> generation) {
+  // A node's applied generation only grows (replicas may record out of order). The generation
+  // every node has is the lowest over the configured nodes; the edge's last error joins theirs.
+  static const std::string kRecord = R"lua(
+local node_applied, node_errors, applied, last_error = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local node, generation, error = ARGV[1], ARGV[2], ARGV[3]
+if generation ~= '' then
+  if tonumber(redis.call('HGET', node_applied, node) or '0') < tonumber(generation) then
+    redis.call('HSET', node_applied, node, generation)
+  end
+  redis.call('HDEL', node_errors, node)
+else
+  redis.call('HSET', node_errors, node, error)
+end
+local lowest, errors = nil, {}
+for i = 4, #ARGV do
+  local each = tonumber(redis.call('HGET', node_applied, ARGV[i]) or '0')
+  if lowest == nil or each < lowest then lowest = each end
+  local each_error = redis.call('HGET', node_errors, ARGV[i])
+  if each_error then errors[#errors + 1] = ARGV[i] .. ': ' .. each_error end
+end
+if lowest and tonumber(redis.call('GET', applied) or '0') < lowest then
+  redis.call('SET', applied, lowest)
+end
+if #errors > 0 then redis.call('SET', last_error, table.concat(errors, '; '))
+else redis.call('DEL', last_error) end
+return redis.call('HGET', node_applied, node) or '0'
+)lua";
+  std::vector<std::string> command{"EVAL",
+                                   kRecord,
+                                   "4",
+                                   std::string(store::keys::kEdgeNodeApplied),
+                                   std::string(store::keys::kEdgeNodeErrors),
+                                   std::string(store::keys::kEdgeAppliedGeneration),
+                                   std::string(store::keys::kEdgeLastError),
+                                   node.endpoint,
+                                   generation ? std::to_string(*generation) : "",
+                                   node.last_result};
+  command.insert(command.end(), endpoints_.begin(), endpoints_.end());
+  std::int64_t recorded = 0;
   try {
-    daemon_db_.command({"EVAL", kRaise, "2", std::string(store::keys::kEdgeAppliedGeneration),
-                        std::string(store::keys::kEdgeLastError), std::to_string(generation)});
+    recorded = std::stoll(daemon_db_.command(command).text);
   } catch (const store::StoreUnavailable& e) {
-    log_->warn("edge: cannot record the applied generation: {}", e.what());
+    log_->warn("edge {}: cannot record the round: {}", node.endpoint, e.what());
+    return;
   }
-}
-
-void EdgeReloader::record_failure(const std::vector<NodeStatus>& nodes) {
-  std::string errors;
-  for (const auto& node : nodes) {
-    // A node another replica is reloading is not failing: it is only not done yet.
-    if (node.last_result == "ok" || node.last_result == kWaitingForLock) continue;
-    errors += (errors.empty() ? "" : "; ") + node.endpoint + ": " + node.last_result;
-  }
-  if (errors.empty()) return;
+  if (!generation) return;
+  node.applied_generation = recorded;
   try {
-    daemon_db_.command({"SET", std::string(store::keys::kEdgeLastError), errors});
-  } catch (const store::StoreUnavailable& e) {
-    log_->warn("edge: cannot record the reload error: {}", e.what());
+    kamailio::record_node_applied(rpc_, node.endpoint, recorded);
+  } catch (const kamailio::RpcError& e) {
+    log_->warn("edge {}: cannot record the applied generation on the node: {}", node.endpoint,
+               e.what());
   }
 }
 

@@ -23,11 +23,14 @@
 namespace mv::edge {
 
 // Tells every Kamailio node to reload the tables whose rows changed (address, dispatcher, htable
-// mv), and checks what it loaded against the rows in Redis. Reloads run on one thread, so never
-// two at once against a node; a burst of writes waits `settle` and then costs one reload per
-// changed table and node. A failed or short reload is retried after `retry`. Without changes
-// every node is checked every `verify_every`: a node that restarted (core.uptime's start time
-// moved) reloads everything, a table whose row count differs from Redis reloads. Destinations
+// mv), and checks what it loaded against the rows in Redis. Each node has its own thread, so a
+// node that is down or slow never holds up the others, and a node never sees two reloads at
+// once. A burst of writes waits `settle` and then costs one reload per changed table and node. A
+// failed or short reload is retried after `retry`. Without changes every node is checked every
+// `verify_every`: a node that restarted (its boot id, htable mvnode "boot", changed) reloads
+// everything, a table whose row count differs from Redis reloads. After each round in step the
+// node's applied generation is recorded on the node (mvnode "applied") and in Redis
+// (mv:edge:node_applied), and the generation every node has is raised from those. Destinations
 // that probing had taken out stay out across a dispatcher reload. Replicas of the daemon share
 // the nodes: each node's round runs under a lock in Redis (mv:edge:reload_lock:<endpoint>), so
 // two replicas never reload one node at once; a replica that finds the lock taken waits for its
@@ -61,7 +64,14 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   std::vector<NodeStatus> status() const override;
 
  private:
-  void run();
+  // One node's thread and what it last found.
+  struct NodeWorker {
+    NodeStatus status;
+    bool changed = true;  // load once at start: the node may predate this daemon's writes
+    std::thread thread;
+  };
+
+  void run(NodeWorker& worker);
   // sync_node under the node's reload lock; nullopt when the lock is taken (another replica's
   // round, or a reload within the last `retry`, which Kamailio's reload_delta would refuse).
   std::optional<bool> sync_node_locked(NodeStatus& node);
@@ -96,10 +106,10 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   // True when `edge_replicas_` replicas have every write made so far (WAIT on the primary): a
   // node reading a lagging replica would load old rows, which the row counts need not show.
   bool replicas_caught_up();
-  // After a reload round: every write up to `generation` is loaded on every node...
-  void record_applied(std::int64_t generation);
-  // ...or some node is not in step: why, for the trunks' sync state.
-  void record_failure(const std::vector<NodeStatus>& nodes);
+  // After a round: the node has every write up to `generation` (recorded in Redis and on the
+  // node), or why not (nullopt). Either way the generation every node has and the edge's last
+  // error are derived again over the configured nodes.
+  void record_round(NodeStatus& node, std::optional<std::int64_t> generation);
 
   kamailio::KamailioRpc& rpc_;
   store::RedisPool& daemon_db_;
@@ -109,14 +119,14 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   std::shared_ptr<spdlog::logger> log_;
   int edge_replicas_;
 
+  std::vector<std::string> endpoints_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::vector<NodeStatus> nodes_;
-  bool changed_ = true;  // load once at start: the node may predate this daemon's writes
-  // "<endpoint> <l_uuid>" -> when its un-REGISTER went out (worker thread only).
+  std::vector<std::unique_ptr<NodeWorker>> workers_;
+  // "<endpoint> <l_uuid>" -> when its un-REGISTER went out.
   std::map<std::string, std::chrono::steady_clock::time_point> unregister_sent_;
+  std::mutex unregister_sent_mutex_;
   bool stopping_ = false;
-  std::thread worker_;
 };
 
 }  // namespace mv::edge

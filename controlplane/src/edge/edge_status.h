@@ -17,9 +17,13 @@ struct TableStatus {
 // What one Kamailio node has loaded, as last checked.
 struct NodeStatus {
   std::string endpoint;
+  std::string name;                   // edge-<position in kamailio.rpc_endpoints>, from 1
   std::string last_result = "never";  // "ok", "mismatch" or the error
   std::int64_t last_reload_unix_ns = 0;
-  std::string up_since;  // core.uptime's start time: a new value means the node restarted
+  std::string boot_id;  // the node's own id of its start (htable mvnode "boot"): new = restarted
+  // The edge generation last verified on the node (recorded there as mvnode "applied" and in
+  // Redis); 0 before the first verified round.
+  std::int64_t applied_generation = 0;
   std::size_t reloads = 0;
   std::size_t restarts_seen = 0;
   std::vector<TableStatus> tables;

@@ -43,6 +43,8 @@ inline constexpr const char* kPaddingOwner = "mv-padding";
 // Values the rows take from the daemon's config.
 struct EdgeSettings {
   int registration_expires_s = 600;  // Expires the edge asks carriers for
+  // The nodes' JSON-RPC URLs (kamailio.rpc_endpoints), in order: sync.nodes names them edge-1, ...
+  std::vector<std::string> nodes;
 };
 
 using RowFields = std::vector<std::pair<std::string, std::string>>;

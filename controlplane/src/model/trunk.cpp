@@ -41,6 +41,14 @@ std::string registration_status(const Trunk& trunk) {
 nlohmann::ordered_json trunk_to_json(const Trunk& trunk, const EdgeProgress& edge) {
   nlohmann::ordered_json sync = {{"state", sync_state(trunk, edge)}};
   if (sync["state"] == "error") sync["error"] = *edge.last_error;
+  auto nodes = nlohmann::ordered_json::array();
+  for (const auto& node : edge.nodes) {
+    nodes.push_back(
+        {{"node", node.name},
+         {"applied_generation", node.applied_generation},
+         {"state", trunk.edge_generation <= node.applied_generation ? "applied" : "pending"}});
+  }
+  sync["nodes"] = std::move(nodes);
   nlohmann::ordered_json registration = nullptr;
   if (trunk.registers()) {
     Registration unknown;

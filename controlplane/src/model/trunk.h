@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -53,11 +54,21 @@ struct Trunk {
   bool operator==(const Trunk&) const = default;
 };
 
-// How far the Kamailio edge has got: the highest edge generation every node has loaded, and the
-// last reload error while there is one.
+// One Kamailio node's progress: its name (edge-<position in kamailio.rpc_endpoints>) and the
+// highest edge generation verified on it.
+struct NodeProgress {
+  std::string name;
+  std::int64_t applied_generation = 0;
+
+  bool operator==(const NodeProgress&) const = default;
+};
+
+// How far the Kamailio edge has got: the highest edge generation every node has loaded, the last
+// reload error while there is one, and each node's own progress.
 struct EdgeProgress {
   std::int64_t applied_generation = 0;
   std::optional<std::string> last_error;
+  std::vector<NodeProgress> nodes{};
 };
 
 // "applied" once every edge node has loaded the trunk's latest write; "error" while it has not

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "kamailio/node_record.h"
 #include "store/store_unavailable.h"
 
 namespace mv::service {
@@ -128,12 +129,12 @@ std::vector<NodeDrift> NocService::drift() {
   for (auto& status : reloader_.status()) reloads[status.endpoint] = std::move(status);
 
   struct Loaded {
-    std::string up_since;
+    std::string boot_id;
     std::map<std::string, std::vector<model::ComparableRow>> rows;
   };
   auto views = per_node<Loaded>([&](const std::string& endpoint) {
     Loaded loaded;
-    loaded.up_since = rpc_.call(endpoint, "core.uptime").value("up_since", "");
+    loaded.boot_id = kamailio::node_boot_id(rpc_, endpoint);
     auto addresses = rpc_.call(endpoint, "permissions.addressDump");
     loaded.rows[model::kAddressTable] =
         model::loaded_address_rows(addresses, rpc_.call(endpoint, "permissions.subnetDump"));
@@ -154,10 +155,12 @@ std::vector<NodeDrift> NocService::drift() {
     if (auto reload = reloads.find(view.endpoint); reload != reloads.end()) {
       node.last_reload_unix_ns = reload->second.last_reload_unix_ns;
       node.restarts_seen = reload->second.restarts_seen;
-      // The reloader's last look saw another start time: the node restarted since, and still
-      // runs on what it loaded at its own start.
-      node.restarted_since_reload = !view.error && !reload->second.up_since.empty() &&
-                                    reload->second.up_since != view.value.up_since;
+      node.name = reload->second.name;
+      node.applied_generation = reload->second.applied_generation;
+      // The reloader's last look saw another boot id: the node restarted since, and still runs
+      // on what it loaded at its own start.
+      node.restarted_since_reload = !view.error && !reload->second.boot_id.empty() &&
+                                    reload->second.boot_id != view.value.boot_id;
     }
     if (!view.error) {
       for (const char* table : model::kEdgeTables) {

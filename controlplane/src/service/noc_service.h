@@ -29,6 +29,8 @@ struct NodeDrift {
   std::int64_t last_reload_unix_ns = 0;  // 0: never
   bool restarted_since_reload = false;
   std::size_t restarts_seen = 0;
+  std::string name;                     // edge-<n>, as in a trunk's sync.nodes
+  std::int64_t applied_generation = 0;  // the highest edge generation verified on the node
   std::vector<model::TableDrift> tables;
 
   std::size_t drift_rows() const;

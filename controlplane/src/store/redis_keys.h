@@ -16,6 +16,10 @@ inline constexpr std::string_view kApiKeyIds = "mv:apikeys";
 inline constexpr std::string_view kEdgeGeneration = "mv:edge:generation";
 inline constexpr std::string_view kEdgeAppliedGeneration = "mv:edge:applied_generation";
 inline constexpr std::string_view kEdgeLastError = "mv:edge:last_error";
+// Per node (hash field: its JSON-RPC URL): the highest generation verified on it, and its last
+// error while it is not in step. The two above are derived from these over the configured nodes.
+inline constexpr std::string_view kEdgeNodeApplied = "mv:edge:node_applied";
+inline constexpr std::string_view kEdgeNodeErrors = "mv:edge:node_errors";
 // Counted up by the reloader before it WAITs for the edges' Redis replicas: WAIT counts the
 // replicas that have a connection's last write, so the reloader's connection needs one.
 inline constexpr std::string_view kEdgeReplicaSync = "mv:edge:replica_sync";

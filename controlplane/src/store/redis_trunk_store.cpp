@@ -359,11 +359,23 @@ WriteResult RedisTrunkStore::remove(const model::Trunk& trunk, const model::Audi
 }
 
 model::EdgeProgress RedisTrunkStore::edge_progress() {
-  auto reply = pool_.command(
-      {"MGET", std::string(keys::kEdgeAppliedGeneration), std::string(keys::kEdgeLastError)});
+  std::vector<RedisCommand> reads{
+      {"MGET", std::string(keys::kEdgeAppliedGeneration), std::string(keys::kEdgeLastError)}};
+  if (!settings_.nodes.empty()) {
+    RedisCommand per_node{"HMGET", std::string(keys::kEdgeNodeApplied)};
+    per_node.insert(per_node.end(), settings_.nodes.begin(), settings_.nodes.end());
+    reads.push_back(std::move(per_node));
+  }
+  auto replies = pool_.acquire()->pipeline(reads);
+  const auto& globals = replies.at(0);
   model::EdgeProgress progress;
-  progress.applied_generation = parse_int(reply.elements.at(0).text).value_or(0);
-  if (!reply.elements.at(1).is_nil()) progress.last_error = reply.elements.at(1).text;
+  progress.applied_generation = parse_int(globals.elements.at(0).text).value_or(0);
+  if (!globals.elements.at(1).is_nil()) progress.last_error = globals.elements.at(1).text;
+  for (std::size_t i = 0; i < settings_.nodes.size(); ++i) {
+    const auto& applied = replies.at(1).elements.at(i);
+    progress.nodes.push_back({"edge-" + std::to_string(i + 1),
+                              applied.is_nil() ? 0 : parse_int(applied.text).value_or(0)});
+  }
   return progress;
 }
 

@@ -71,14 +71,15 @@ function nodeError(node) {
 function renderNodes(drift) {
   const rows = drift.nodes.map((node) =>
     element("tr", { class: "node", "data-endpoint": node.endpoint },
-      element("td", {}, node.endpoint),
+      element("td", {}, (node.name ? node.name + " " : "") + node.endpoint),
       element("td", {}, node.error ? badge("error") : badge(node.in_sync ? "in_sync" : "out_of_sync")),
+      element("td", { class: "applied-generation" }, String(node.applied_generation)),
       element("td", {}, node.last_reload_at || "never"),
       element("td", {}, node.restarted_since_reload ? "yes" : "no"),
       element("td", {}, String(node.restarts_seen)),
       element("td", {}, node.error || "")));
   document.getElementById("nodes").replaceChildren(
-    table(["node", "state", "last reload", "restarted since", "restarts seen", "error"], rows));
+    table(["node", "state", "applied generation", "last reload", "restarted since", "restarts seen", "error"], rows));
 }
 
 function latencyText(latency) {

@@ -1,0 +1,192 @@
+#include <boost/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "support/sip_edge.h"
+#include "support/stack.h"
+
+namespace mv::test {
+
+BOOST_AUTO_TEST_SUITE(edge_nodes)
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+// One Redis primary, two Kamailio nodes (each reading its own replica of it) and the daemon
+// keeping both in step: every change must route on both, a node that is down must hold up
+// neither the writes nor the other node, and it must catch up alone when it is back.
+struct TwoNodeFixture {
+  RedisServer redis;
+  int app_port = free_tcp_port();
+  KamailioEdge first{redis};
+  KamailioEdge second{redis};
+  ControlPlane daemon{redis, edge_yaml()};
+  std::string key = daemon.create_key("cust_nodes");
+  std::string admin_key =
+      first_line(daemon.run_command({"keys", "create", "--customer", "ops", "--role", "admin"}));
+
+  std::string edge_yaml() const {
+    return "kamailio:\n  rpc_endpoints: [" + first.rpc_url() + ", " + second.rpc_url() +
+           "]\n  redis_db: 1\n  app_servers: [sip:127.0.0.1:" + std::to_string(app_port) +
+           "]\n  registration_expires_s: 60\n  edge_replicas: 2\n";
+  }
+
+  static std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+  json create(const std::string& body) {
+    auto result = daemon.call("POST", "/v1/trunks", key, body);
+    BOOST_TEST_REQUIRE(result.status == 201, result.body);
+    return json::parse(result.body);
+  }
+
+  json patch(const json& trunk, const std::string& body) {
+    auto result = daemon.call("PATCH", path(trunk), key, body);
+    BOOST_TEST_REQUIRE(result.status == 200, result.body);
+    return json::parse(result.body);
+  }
+
+  static std::string path(const json& trunk) {
+    return "/v1/trunks/" + trunk["id"].get<std::string>();
+  }
+
+  json sync(const json& trunk) {
+    return json::parse(daemon.call("GET", path(trunk), key).body)["sync"];
+  }
+
+  // The trunk's sync state on node `name` ("edge-1", "edge-2"), "" when it is not listed.
+  static std::string node_state(const json& sync, const std::string& name) {
+    for (const auto& node : sync["nodes"]) {
+      if (node["node"] == name) return node["state"];
+    }
+    return "";
+  }
+
+  // Waits until every node has the trunk's latest change (or, for a deleted trunk, the
+  // generation of the delete: a create afterwards shows it).
+  void wait_applied_on_both(const json& trunk) {
+    json last;
+    bool applied = wait_until(
+        [&] {
+          last = sync(trunk);
+          return last["state"] == "applied" && node_state(last, "edge-1") == "applied" &&
+                 node_state(last, "edge-2") == "applied";
+        },
+        30s);
+    BOOST_TEST_REQUIRE(applied, "never applied on both: " << last.dump());
+  }
+
+  json edge_nodes() {
+    return json::parse(daemon.call("GET", "/v1/edge/status", admin_key).body)["nodes"];
+  }
+
+  void expect_inbound_routed(const KamailioEdge& node, const std::string& source,
+                             const json& trunk) {
+    auto uas =
+        Sipp::uas("uas-app-server-expects-trunk-headers.xml", app_port,
+                  {{"__TRUNK_ID__", trunk["id"]}, {"__CUSTOMER_ID__", trunk["customer_id"]}});
+    auto uac = Sipp::uac("uac-call-completes.xml", source, node.sip_port());
+    BOOST_TEST(uac.finish() == 0, "node " << node.sip_port() << ": " << uac.log_text());
+    BOOST_TEST(uas.finish(10s) == 0, uas.log_text());
+  }
+
+  static void expect_inbound_refused(const KamailioEdge& node, const std::string& source) {
+    auto uac = Sipp::uac("uac-expect-403.xml", source, node.sip_port());
+    BOOST_TEST(uac.finish() == 0, "node " << node.sip_port() << ": " << uac.log_text());
+  }
+
+  // An application server's call for the customer reaches the carrier at 127.0.0.1:carrier_port.
+  static void expect_outbound_routed(const KamailioEdge& node, int carrier_port) {
+    auto carrier =
+        Sipp::uas("uas-carrier-answers.xml", carrier_port,
+                  {{"__PROXY_PORT__", std::to_string(carrier_port)}, {"__FROM_HOST_REGEX__", "@"}});
+    auto uac = Sipp::uac("uac-app-server-call-completes.xml", "127.0.0.1", node.sip_port(),
+                         {{"__CUSTOMER_ID__", "cust_nodes"}, {"__TRUNK_ID__", ""}});
+    BOOST_TEST(uac.finish(25s) == 0, "node " << node.sip_port() << ": " << uac.log_text());
+    BOOST_TEST(carrier.finish(25s) == 0, carrier.log_text());
+  }
+};
+
+// Verifies create, a proxy change, deactivation and delete each route on both nodes, and that
+// sync, the edge status and each node's own record (htable mvnode) agree on its generation.
+BOOST_FIXTURE_TEST_CASE(every_change_routes_on_both_nodes, TwoNodeFixture) {
+  int carrier_port = free_tcp_port();
+  auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:)" + std::to_string(carrier_port) +
+                      R"(","inbound_ip":"127.0.9.1"})");
+  wait_applied_on_both(trunk);
+  for (const auto* node : {&first, &second}) {
+    expect_inbound_routed(*node, "127.0.9.1", trunk);
+    expect_outbound_routed(*node, carrier_port);
+  }
+
+  auto nodes = edge_nodes();
+  BOOST_TEST_REQUIRE(nodes.size() == 2u);
+  auto synced = sync(trunk);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& node = i == 0 ? first : second;
+    BOOST_TEST(nodes[i]["name"] == "edge-" + std::to_string(i + 1));
+    BOOST_TEST(nodes[i]["boot_id"].is_string());
+    auto applied = nodes[i]["applied_generation"].get<std::int64_t>();
+    BOOST_TEST(applied > 0);
+    BOOST_TEST(synced["nodes"][i]["applied_generation"].get<std::int64_t>() >= applied);
+    auto recorded = node.rpc("htable.get", json::array({"mvnode", "applied"}));
+    BOOST_TEST(recorded["item"]["value"].get<std::int64_t>() >= applied, recorded.dump());
+  }
+
+  int moved_port = free_tcp_port();
+  patch(trunk, R"({"proxy":"127.0.0.1:)" + std::to_string(moved_port) + "\"}");
+  wait_applied_on_both(trunk);
+  for (const auto* node : {&first, &second}) expect_outbound_routed(*node, moved_port);
+
+  patch(trunk, R"({"is_active":false})");
+  wait_applied_on_both(trunk);
+  for (const auto* node : {&first, &second}) expect_inbound_refused(*node, "127.0.9.1");
+
+  auto other = create(R"({"name":"other","proxy":"127.0.0.1:9","inbound_ip":"127.0.9.2"})");
+  wait_applied_on_both(other);
+  for (const auto* node : {&first, &second}) expect_inbound_routed(*node, "127.0.9.2", other);
+  BOOST_TEST(daemon.call("DELETE", path(other), key).status == 204);
+  // The next write's generation is above the delete's: applied on both means the delete is too.
+  auto marker = create(R"({"name":"marker","proxy":"127.0.0.1:9"})");
+  wait_applied_on_both(marker);
+  for (const auto* node : {&first, &second}) expect_inbound_refused(*node, "127.0.9.2");
+}
+
+// Verifies a stopped node holds up neither the writes nor the other node: the trunk routes on
+// the running node, sync names the node that lags, and the node catches up alone once it is
+// started again, the restart noticed by its new boot id.
+BOOST_FIXTURE_TEST_CASE(a_stopped_node_lags_alone_and_catches_up, TwoNodeFixture) {
+  auto warmup = create(R"({"name":"warmup","proxy":"127.0.0.1:9"})");
+  wait_applied_on_both(warmup);
+  auto before = edge_nodes()[1];
+
+  second.stop();
+  auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:9","inbound_ip":"127.0.9.3"})");
+  json last;
+  bool lagging = wait_until(
+      [&] {
+        last = sync(trunk);
+        return node_state(last, "edge-1") == "applied" && node_state(last, "edge-2") == "pending";
+      },
+      30s);
+  BOOST_TEST_REQUIRE(lagging, last.dump());
+  BOOST_TEST(last["state"] == "error", last.dump());
+  BOOST_TEST(last["error"].get<std::string>().find(second.rpc_url()) != std::string::npos,
+             last.dump());
+  expect_inbound_routed(first, "127.0.9.3", trunk);
+  auto nodes = edge_nodes();
+  BOOST_TEST(nodes[0]["in_sync"] == true, nodes.dump());
+  BOOST_TEST(nodes[1]["in_sync"] == false, nodes.dump());
+
+  second.start();
+  wait_applied_on_both(trunk);
+  expect_inbound_routed(second, "127.0.9.3", trunk);
+  auto after = edge_nodes()[1];
+  BOOST_TEST(after["boot_id"] != before["boot_id"], after.dump());
+  BOOST_TEST(after["restarts_seen"].get<int>() == before["restarts_seen"].get<int>() + 1,
+             after.dump());
+  BOOST_TEST(sync(trunk).contains("error") == false);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace mv::test
