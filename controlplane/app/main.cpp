@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <optional>
 
 #include "api/api_service.h"
 #include "api/ops_routes.h"
@@ -25,6 +26,7 @@
 #include "model/api_key_request.h"
 #include "noc_page.h"
 #include "openapi_document.h"
+#include "service/noc_sampler.h"
 #include "service/noc_service.h"
 #include "service/trunk_service.h"
 #include "store/redis_api_key_store.h"
@@ -101,6 +103,7 @@ int serve(const config::Config& config) {
   }
   edge::EdgeReloader::Timing reload_timing;
   reload_timing.replica_wait = config.kamailio.edge_replica_wait;
+  reload_timing.audit_every = config.kamailio.audit_interval;
   edge::EdgeReloader edge(rpc, redis, kamailio_db, config.kamailio.rpc_endpoints, reload_timing,
                           reload_metrics, log, config.kamailio.edge_replicas);
   edge::RegistrationPoller registrations(rpc, redis, config.kamailio.redis_db,
@@ -130,6 +133,10 @@ int serve(const config::Config& config) {
       {config.kamailio.rpc_endpoints, config.kamailio.app_servers, edge_settings(config)});
   auto noc_metrics = metrics::noc_service_metrics(noc);
   metrics.add_source(noc_metrics);
+  std::optional<service::NocSampler> noc_sampler;
+  if (config.kamailio.noc_metrics_refresh.count() > 0) {
+    noc_sampler.emplace(noc, config.kamailio.noc_metrics_refresh, log);
+  }
   auto noc_page =
       api::noc_page_files(std::string(web::kNoc_index_html), std::string(web::kNoc_noc_css),
                           std::string(web::kNoc_noc_js));

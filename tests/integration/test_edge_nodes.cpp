@@ -1,7 +1,14 @@
 #include <boost/test/unit_test.hpp>
 
+#include <spdlog/sinks/null_sink.h>
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <mutex>
+
+#include "edge/edge_reloader.h"
+#include "metrics/edge_metrics.h"
+#include "metrics/registry.h"
 #include "support/sip_edge.h"
 #include "support/stack.h"
 
@@ -185,6 +192,70 @@ BOOST_FIXTURE_TEST_CASE(a_stopped_node_lags_alone_and_catches_up, TwoNodeFixture
   BOOST_TEST(after["restarts_seen"].get<int>() == before["restarts_seen"].get<int>() + 1,
              after.dump());
   BOOST_TEST(sync(trunk).contains("error") == false);
+}
+
+// A real node's JSON-RPC, counting the calls by method.
+class CountingRpc final : public kamailio::KamailioRpc {
+ public:
+  explicit CountingRpc(const KamailioEdge& node) : node_(node) {}
+
+  json call(const std::string&, const std::string& method, const json& params) override {
+    {
+      std::lock_guard lock(mutex_);
+      ++calls_[method];
+    }
+    auto reply = node_.rpc(method, params);
+    if (reply.is_object() && reply.contains("error")) {
+      throw kamailio::RpcError(method + ": " + reply["error"].value("message", ""));
+    }
+    return reply;
+  }
+
+  std::map<std::string, int> take_calls() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(calls_, {});
+  }
+
+ private:
+  const KamailioEdge& node_;
+  std::mutex mutex_;
+  std::map<std::string, int> calls_;
+};
+
+// Verifies the reloader's rounds without a change read no row: after the first round (which
+// counts every table) a node is checked by its boot id alone until the audit is due, and the
+// audit counts every table again.
+BOOST_AUTO_TEST_CASE(rounds_without_changes_read_no_rows) {
+  RedisServer redis;
+  KamailioEdge node(redis);
+  CountingRpc rpc(node);
+  store::RedisPool daemon_db(redis.daemon_endpoint(0), 2);
+  store::RedisPool kamailio_db(redis.daemon_endpoint(1), 2);
+  metrics::Registry registry;
+  metrics::EdgeReloadMetrics reload_metrics(registry);
+  edge::EdgeReloader::Timing timing;
+  timing.verify_every = 100ms;
+  timing.audit_every = 3s;
+  edge::EdgeReloader reloader(
+      rpc, daemon_db, kamailio_db, {node.rpc_url()}, timing, reload_metrics,
+      std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>()), 1);
+  BOOST_TEST_REQUIRE(wait_until([&] { return reloader.status()[0].in_sync(); }, 20s));
+  // The first round's reloads keep the node's reload lock a while (Kamailio's reload_delta).
+  std::this_thread::sleep_for(1500ms);
+  auto first = rpc.take_calls();
+  BOOST_TEST(first["dispatcher.list"] > 0);
+
+  std::this_thread::sleep_for(1000ms);
+  auto idle = rpc.take_calls();
+  BOOST_TEST(idle["htable.get"] >= 5);  // the boot id, each round
+  for (const char* listing :
+       {"permissions.addressDump", "permissions.subnetDump", "dispatcher.list", "htable.stats",
+        "uac.reg_dump", "stats.get_statistics"}) {
+    BOOST_TEST(idle[listing] == 0, listing);
+  }
+
+  BOOST_TEST(wait_until([&] { return rpc.take_calls()["permissions.addressDump"] > 0; }, 10s),
+             "the audit never counted the address table");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

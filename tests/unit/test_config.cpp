@@ -158,6 +158,22 @@ BOOST_AUTO_TEST_CASE(edge_replicas_are_read) {
   BOOST_TEST(mentions(too_long, "kamailio.edge_replica_wait_ms: must be below"));
 }
 
+// Verifies the paced reads of whole tables: the audit every 60 s and the NOC metrics every 60 s
+// by default; both read; an audit interval of 0 is refused, a refresh of 0 turns it off.
+BOOST_AUTO_TEST_CASE(audit_and_noc_refresh_are_read) {
+  auto defaults = parse_config("");
+  BOOST_REQUIRE(defaults.config.has_value());
+  BOOST_TEST(defaults.config->kamailio.audit_interval.count() == 60);
+  BOOST_TEST(defaults.config->kamailio.noc_metrics_refresh.count() == 60);
+  auto load = parse_config("kamailio:\n  audit_interval_s: 300\n  noc_metrics_refresh_s: 0\n");
+  BOOST_REQUIRE(load.config.has_value());
+  BOOST_TEST(load.config->kamailio.audit_interval.count() == 300);
+  BOOST_TEST(load.config->kamailio.noc_metrics_refresh.count() == 0);
+  auto zero = parse_config("kamailio:\n  audit_interval_s: 0\n");
+  BOOST_TEST(!zero.config.has_value());
+  BOOST_TEST(mentions(zero, "kamailio.audit_interval_s"));
+}
+
 // Verifies the admin listener: its own address and port, or the main address by default.
 BOOST_AUTO_TEST_CASE(admin_listener_is_read) {
   auto load = parse_config(

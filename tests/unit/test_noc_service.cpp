@@ -1,8 +1,14 @@
 #include <boost/test/unit_test.hpp>
 
+#include <spdlog/sinks/null_sink.h>
+
+#include "metrics/noc_service_metrics.h"
+#include "metrics/registry.h"
+#include "service/noc_sampler.h"
 #include "service/noc_service.h"
 #include "support/fakes.h"
 #include "support/kamailio_replies.h"
+#include "support/process.h"
 
 // Optional values compare in assertions; a failure shows the expression.
 BOOST_TEST_DONT_PRINT_LOG_VALUE(std::optional<std::string>)
@@ -164,6 +170,42 @@ BOOST_FIXTURE_TEST_CASE(drift_per_node, NocFixture) {
 
   reloader.nodes[0].boot_id = "1795600000.5-77";
   BOOST_TEST(!noc.drift()[0].restarted_since_reload);
+}
+
+// Verifies a /metrics scrape reads no table: the NOC families come from the views as last read
+// (no series before the first read) and a scrape makes no JSON-RPC call.
+BOOST_FIXTURE_TEST_CASE(metrics_scrape_reads_no_table, NocFixture) {
+  auto noc_metrics = metrics::noc_service_metrics(noc);
+  metrics::Registry registry;
+  registry.add_source(noc_metrics);
+  BOOST_TEST(registry.render().find("mv_edge_drift_rows{") == std::string::npos);
+  BOOST_TEST(rpc.calls.empty());
+  noc.refresh_sample();
+  auto calls = rpc.calls.size();
+  BOOST_TEST(calls > 0u);
+  auto text = registry.render();
+  BOOST_TEST(rpc.calls.size() == calls);
+  auto node = std::string("node=\"") + kUp + "\"";
+  BOOST_TEST(
+      text.find("mv_edge_drift_rows{" + node + ",table=\"dispatcher\"}") != std::string::npos,
+      text);
+  BOOST_TEST(
+      text.find("mv_dispatcher_destinations{" + node + ",state=\"active\"}") != std::string::npos,
+      text);
+}
+
+// Verifies the sampler reads both views at once when it starts, so /metrics has them without
+// anyone opening the NOC.
+BOOST_FIXTURE_TEST_CASE(sampler_reads_the_views_at_start, NocFixture) {
+  NocSampler sampler(
+      noc, std::chrono::hours(1),
+      std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>()));
+  BOOST_TEST(test::wait_until(
+      [&] {
+        auto sample = noc.last_sample();
+        return sample.drift_read && sample.dispatcher_read;
+      },
+      std::chrono::seconds(10)));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -57,6 +57,12 @@ struct KamailioConfig {
   // many to have every write. 0: the nodes read the primary, no wait.
   int edge_replicas = 0;
   std::chrono::milliseconds edge_replica_wait{200};
+  // How often each node's row counts are compared with Redis when nothing changed (a full listing
+  // of every table on the node: its cost grows with the trunks).
+  std::chrono::seconds audit_interval{60};
+  // How often the NOC's drift and dispatcher views are read in the background for /metrics (a
+  // scrape reads no table); 0: only when someone opens those views.
+  std::chrono::seconds noc_metrics_refresh{60};
 };
 
 // What the daemon may reach. Test and benchmark stacks set loopback_only: every destination the

@@ -111,7 +111,10 @@ void EdgeReloader::run(NodeWorker& worker) {
       node.last_result = "redis: the edge generation cannot be read";
       in_sync = false;
     } else if (replicas_caught_up()) {
-      in_sync = sync_node_locked(node);
+      auto now = std::chrono::steady_clock::now();
+      bool audit = now >= worker.next_audit;
+      in_sync = sync_node_locked(node, audit);
+      if (audit && in_sync.value_or(false)) worker.next_audit = now + timing_.audit_every;
     }
     // nullopt: the replicas lag, or another replica of the daemon has the node's lock (its round
     // records the outcome); nothing to record yet.
@@ -125,7 +128,7 @@ void EdgeReloader::run(NodeWorker& worker) {
   }
 }
 
-std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node) {
+std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit) {
   store::RedisLock lock(daemon_db_, store::keys::edge_reload_lock(node.endpoint));
   std::optional<std::string> token;
   try {
@@ -143,7 +146,7 @@ std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node) {
   }
   auto reloads_before = node.reloads;
   bool lost = false;
-  bool in_sync = sync_node(node, [&] {
+  bool in_sync = sync_node(node, audit, [&] {
     if (!lost && !lock.extend(*token, timing_.lock_expiry)) {
       lost = true;
       log_->warn("edge {}: a table took longer than {} ms: its reload lock expired", node.endpoint,
@@ -162,13 +165,14 @@ std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node) {
   return in_sync;
 }
 
-bool EdgeReloader::sync_node(NodeStatus& node, const std::function<void()>& after_table) {
+bool EdgeReloader::sync_node(NodeStatus& node, bool audit,
+                             const std::function<void()>& after_table) {
   try {
     detect_restart(node);
     auto versions = table_versions();
     bool in_sync = true;
     for (auto& table : node.tables) {
-      in_sync &= sync_table(node.endpoint, table, versions[table.table], node);
+      in_sync &= sync_table(node.endpoint, table, versions[table.table], audit, node);
       after_table();
     }
     node.last_result = in_sync ? "ok" : "mismatch";
@@ -197,11 +201,14 @@ void EdgeReloader::detect_restart(NodeStatus& node) {
 }
 
 bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version,
-                              NodeStatus& node) {
-  if (table.table == model::kUacregTable) return sync_registrations(endpoint, table, version);
-  table.expected_rows = expected_rows(table.table);
+                              bool audit, NodeStatus& node) {
+  if (table.table == model::kUacregTable)
+    return sync_registrations(endpoint, table, version, audit);
   bool reload = table.loaded_version != version;
   if (!reload) {
+    // Loaded, unchanged since, on a node that has not restarted: only an audit reads rows.
+    if (!audit) return true;
+    table.expected_rows = expected_rows(table.table);
     table.loaded_rows = loaded_rows(endpoint, table.table);
     if (table.loaded_rows == table.expected_rows) return true;
     log_->warn("edge {} has {} {} rows loaded, Redis holds {}: reloading", endpoint,
@@ -250,7 +257,8 @@ bool EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table,
 }
 
 bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& table,
-                                      std::int64_t version) {
+                                      std::int64_t version, bool audit) {
+  if (table.loaded_version == version && !audit) return true;
   auto keys = store::scan_keys(kamailio_db_, store::keys::kamailio_row(model::kUacregTable, "*"));
   table.expected_rows = keys.size();
   if (table.loaded_version == version) {

@@ -27,20 +27,24 @@ namespace mv::edge {
 // node that is down or slow never holds up the others, and a node never sees two reloads at
 // once. A burst of writes waits `settle` and then costs one reload per changed table and node. A
 // failed or short reload is retried after `retry`. Without changes every node is checked every
-// `verify_every`: a node that restarted (its boot id, htable mvnode "boot", changed) reloads
-// everything, a table whose row count differs from Redis reloads. After each round in step the
-// node's applied generation is recorded on the node (mvnode "applied") and in Redis
-// (mv:edge:node_applied), and the generation every node has is raised from those. Destinations
-// that probing had taken out stay out across a dispatcher reload. Replicas of the daemon share
-// the nodes: each node's round runs under a lock in Redis (mv:edge:reload_lock:<endpoint>), so
-// two replicas never reload one node at once; a replica that finds the lock taken waits for its
-// next round (`retry`).
+// `verify_every` without reading a row: a node that restarted (its boot id, htable mvnode "boot",
+// changed) reloads everything. Every `audit_every` each node's row counts are compared with
+// Redis (rows changed behind the daemon's back): a table whose count differs reloads. After each
+// round in step the node's applied generation is recorded on the node (mvnode "applied") and in
+// Redis (mv:edge:node_applied), and the generation every node has is raised from those.
+// Destinations that probing had taken out stay out across a dispatcher reload. Replicas of the
+// daemon share the nodes: each node's round runs under a lock in Redis
+// (mv:edge:reload_lock:<endpoint>), so two replicas never reload one node at once; a replica that
+// finds the lock taken waits for its next round (`retry`).
 class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatusSource {
  public:
   struct Timing {
     std::chrono::milliseconds settle{100};
     std::chrono::milliseconds retry{1100};  // above Kamailio's reload_delta of 1 s
     std::chrono::milliseconds verify_every{10000};
+    // How often each node's row counts are compared with Redis when nothing changed (a restart
+    // or a table version that moved is noticed every verify_every without reading any row).
+    std::chrono::milliseconds audit_every{60000};
     // A node's reload lock expires this long after it was taken or last extended (after each
     // table), even if its holder died: above the longest table reload (~5 s at 100k rows).
     std::chrono::milliseconds lock_expiry{10000};
@@ -68,18 +72,20 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   struct NodeWorker {
     NodeStatus status;
     bool changed = true;  // load once at start: the node may predate this daemon's writes
+    std::chrono::steady_clock::time_point next_audit;  // the first round audits
     std::thread thread;
   };
 
   void run(NodeWorker& worker);
   // sync_node under the node's reload lock; nullopt when the lock is taken (another replica's
   // round, or a reload within the last `retry`, which Kamailio's reload_delta would refuse).
-  std::optional<bool> sync_node_locked(NodeStatus& node);
+  std::optional<bool> sync_node_locked(NodeStatus& node, bool audit);
   // Reloads what the node needs and checks it; true when it matches Redis. `after_table` runs
   // after each table (to keep the node's lock).
-  bool sync_node(NodeStatus& node, const std::function<void()>& after_table);
+  // `audit`: count every table's rows on the node and in Redis even where nothing changed.
+  bool sync_node(NodeStatus& node, bool audit, const std::function<void()>& after_table);
   // Reloads one table if its version moved (or it is short) and counts it; true when in step.
-  bool sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version,
+  bool sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version, bool audit,
                   NodeStatus& node);
   // The reload itself: reload RPC, dispatcher states kept, rows counted; true when in step.
   bool reload_table(const std::string& endpoint, TableStatus& table, std::int64_t version,
@@ -87,7 +93,8 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
   void detect_restart(NodeStatus& node);
   // uacreg: per-record uac.reg_refresh / reg_unregister / reg_remove until the node's
   // registrations are the rows in Redis.
-  bool sync_registrations(const std::string& endpoint, TableStatus& table, std::int64_t version);
+  bool sync_registrations(const std::string& endpoint, TableStatus& table, std::int64_t version,
+                          bool audit);
   std::size_t registration_count(const std::string& endpoint);
   std::map<std::string, nlohmann::json> registration_records(const std::string& endpoint);
   static bool same_registration(const std::map<std::string, std::string>& row,

@@ -23,12 +23,13 @@ struct DestinationCount {
   std::size_t count = 0;
 };
 
-// mv_edge_drift_rows{node,table} and mv_dispatcher_destinations{node,state}, computed by the NOC
-// views at each scrape. Only node and table names and states are labels: no trunk or customer
-// ids. The views should leave out a node that does not answer (no series rather than a drift
-// of 0); every node named in `destinations` gets all four states, at 0 where it has none (so a
-// node with no destination is passed as one entry with count 0). A view that throws (Redis or
-// a node down) leaves its family empty for that scrape instead of failing the whole scrape.
+// mv_edge_drift_rows{node,table} and mv_dispatcher_destinations{node,state}, from the NOC views
+// (as last read: see noc_service_metrics). Only node and table names and states are labels: no
+// trunk or customer ids. The views should leave out a node that does not answer (no series rather
+// than a drift of 0); every node named in `destinations` gets all four states, at 0 where it has
+// none (so a node with no destination is passed as one entry with count 0). A view that throws
+// (Redis or a node down) leaves its family empty for that scrape instead of failing the whole
+// scrape.
 class NocMetrics final : public MetricsSource {
  public:
   NocMetrics(std::function<std::vector<DriftRows>()> drift,

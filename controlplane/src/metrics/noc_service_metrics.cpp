@@ -4,10 +4,10 @@
 
 namespace mv::metrics {
 
-NocMetrics noc_service_metrics(service::NocService& noc) {
+NocMetrics noc_service_metrics(const service::NocService& noc) {
   auto drift = [&noc] {
     std::vector<DriftRows> rows;
-    for (const auto& node : noc.drift()) {
+    for (const auto& node : noc.last_sample().drift) {
       if (node.error) continue;
       for (const auto& table : node.tables) {
         rows.push_back({node.endpoint, table.table, table.drift_rows()});
@@ -17,7 +17,7 @@ NocMetrics noc_service_metrics(service::NocService& noc) {
   };
   auto destinations = [&noc] {
     std::vector<DestinationCount> counts;
-    for (const auto& node : noc.dispatcher_sets()) {
+    for (const auto& node : noc.last_sample().dispatcher) {
       if (node.error) continue;
       std::map<std::string, std::size_t> by_state;
       for (const auto& set : node.value) {

@@ -5,7 +5,8 @@
 
 namespace mv::metrics {
 
-// mv_edge_drift_rows and mv_dispatcher_destinations read from the NOC views at each scrape.
-NocMetrics noc_service_metrics(service::NocService& noc);
+// mv_edge_drift_rows and mv_dispatcher_destinations from the NOC views as last read
+// (NocService::last_sample): a scrape reads no table. Kept fresh by service::NocSampler.
+NocMetrics noc_service_metrics(const service::NocService& noc);
 
 }  // namespace mv::metrics

@@ -73,9 +73,23 @@ std::vector<model::Trunk> NocService::trunks_if_reachable() {
 }
 
 std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher_sets() {
-  return per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
+  auto views = per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
     return model::decode_dispatcher_list(dispatcher_list(endpoint));
   });
+  std::lock_guard lock(sample_mutex_);
+  sample_.dispatcher = views;
+  sample_.dispatcher_read = true;
+  return views;
+}
+
+NocSample NocService::last_sample() const {
+  std::lock_guard lock(sample_mutex_);
+  return sample_;
+}
+
+void NocService::refresh_sample() {
+  dispatcher_sets();
+  drift();
 }
 
 std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher() {
@@ -169,6 +183,9 @@ std::vector<NodeDrift> NocService::drift() {
     }
     nodes.push_back(std::move(node));
   }
+  std::lock_guard lock(sample_mutex_);
+  sample_.drift = nodes;
+  sample_.drift_read = true;
   return nodes;
 }
 

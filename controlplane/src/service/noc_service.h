@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,9 +48,19 @@ struct GatewayHealth {
   std::optional<model::DestinationLatency> latency;
 };
 
+// The table-wide views as last read, for /metrics: a scrape reads no table. `read` is false until
+// the first read.
+struct NocSample {
+  bool drift_read = false;
+  std::vector<NodeDrift> drift;
+  bool dispatcher_read = false;
+  std::vector<NodeView<std::vector<model::DispatcherSet>>> dispatcher;
+};
+
 // What each Kamailio node has loaded now, read over JSON-RPC one node after the other (each call
 // bounded by the client's timeout), with trunk and customer ids from the trunks in Redis. A node
-// that does not answer gets its error; the others still answer.
+// that does not answer gets its error; the others still answer. The last drift and dispatcher
+// views read are kept (last_sample()).
 class NocService {
  public:
   struct Settings {
@@ -78,6 +89,12 @@ class NocService {
   // The trunk's destination on every node (the caller checked who owns the trunk).
   std::vector<GatewayHealth> gateway_health(const std::string& trunk_id);
 
+  // The drift and dispatcher views as last read, by a view or by refresh_sample().
+  NocSample last_sample() const;
+  // Reads both views again: every table of every node (the background refresh for /metrics).
+  // Throws store::StoreUnavailable (the drift needs Redis) after keeping the dispatcher view.
+  void refresh_sample();
+
  private:
   // Runs `read(endpoint)` against every node; a node that fails gets its error.
   template <typename T, typename Read>
@@ -90,6 +107,8 @@ class NocService {
   const edge::EdgeStatusSource& reloader_;
   const util::Clock& clock_;
   Settings settings_;
+  mutable std::mutex sample_mutex_;
+  NocSample sample_;
 };
 
 }  // namespace mv::service
