@@ -5,6 +5,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "edge/edge_reloader.h"
 #include "metrics/edge_metrics.h"
@@ -194,16 +195,18 @@ BOOST_FIXTURE_TEST_CASE(a_stopped_node_lags_alone_and_catches_up, TwoNodeFixture
   BOOST_TEST(sync(trunk).contains("error") == false);
 }
 
-// A real node's JSON-RPC, counting the calls by method.
-class CountingRpc final : public kamailio::KamailioRpc {
+// A real node's JSON-RPC, counting the calls by method; a method in `failing` fails instead.
+class InstrumentedRpc final : public kamailio::KamailioRpc {
  public:
-  explicit CountingRpc(const KamailioEdge& node) : node_(node) {}
+  explicit InstrumentedRpc(const KamailioEdge& node, std::set<std::string> failing = {})
+      : node_(node), failing_(std::move(failing)) {}
 
   json call(const std::string&, const std::string& method, const json& params) override {
     {
       std::lock_guard lock(mutex_);
       ++calls_[method];
     }
+    if (failing_.contains(method)) throw kamailio::RpcError(method + ": injected failure");
     auto reply = node_.rpc(method, params);
     if (reply.is_object() && reply.contains("error")) {
       throw kamailio::RpcError(method + ": " + reply["error"].value("message", ""));
@@ -218,9 +221,14 @@ class CountingRpc final : public kamailio::KamailioRpc {
 
  private:
   const KamailioEdge& node_;
+  std::set<std::string> failing_;
   std::mutex mutex_;
   std::map<std::string, int> calls_;
 };
+
+std::shared_ptr<spdlog::logger> quiet_log() {
+  return std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+}
 
 // Verifies the reloader's rounds without a change read no row: after the first round (which
 // counts every table) a node is checked by its boot id alone until the audit is due, and the
@@ -228,7 +236,7 @@ class CountingRpc final : public kamailio::KamailioRpc {
 BOOST_AUTO_TEST_CASE(rounds_without_changes_read_no_rows) {
   RedisServer redis;
   KamailioEdge node(redis);
-  CountingRpc rpc(node);
+  InstrumentedRpc rpc(node);
   store::RedisPool daemon_db(redis.daemon_endpoint(0), 2);
   store::RedisPool kamailio_db(redis.daemon_endpoint(1), 2);
   metrics::Registry registry;
@@ -236,9 +244,8 @@ BOOST_AUTO_TEST_CASE(rounds_without_changes_read_no_rows) {
   edge::EdgeReloader::Timing timing;
   timing.verify_every = 100ms;
   timing.audit_every = 3s;
-  edge::EdgeReloader reloader(
-      rpc, daemon_db, kamailio_db, {node.rpc_url()}, timing, reload_metrics,
-      std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>()), 1);
+  edge::EdgeReloader reloader(rpc, daemon_db, kamailio_db, {node.rpc_url()}, timing, reload_metrics,
+                              quiet_log(), 1);
   BOOST_TEST_REQUIRE(wait_until([&] { return reloader.status()[0].in_sync(); }, 20s));
   // The first round's reloads keep the node's reload lock a while (Kamailio's reload_delta).
   std::this_thread::sleep_for(1500ms);
@@ -256,6 +263,34 @@ BOOST_AUTO_TEST_CASE(rounds_without_changes_read_no_rows) {
 
   BOOST_TEST(wait_until([&] { return rpc.take_calls()["permissions.addressDump"] > 0; }, 10s),
              "the audit never counted the address table");
+}
+
+// Verifies a table that fails on a node does not keep its other tables from loading: with every
+// address call failing, a new htable row still reaches the node, and the node's result names
+// the failing table.
+BOOST_AUTO_TEST_CASE(a_failing_table_does_not_block_the_others) {
+  RedisServer redis;
+  KamailioEdge node(redis);
+  InstrumentedRpc rpc(node, {"permissions.addressReload", "permissions.addressDump"});
+  store::RedisPool daemon_db(redis.daemon_endpoint(0), 2);
+  store::RedisPool kamailio_db(redis.daemon_endpoint(1), 2);
+  metrics::Registry registry;
+  metrics::EdgeReloadMetrics reload_metrics(registry);
+  edge::EdgeReloader reloader(rpc, daemon_db, kamailio_db, {node.rpc_url()}, {}, reload_metrics,
+                              quiet_log(), 1);
+  // A row as the trunk scripts write it, and its table's version moved.
+  redis.cli({"-n", "1", "HSET", "htable:entry::7", "id", "7", "key_name", "c:cust_isolated",
+             "key_type", "0", "value_type", "1", "key_value", "1001", "expires", "0"});
+  redis.cli({"HINCRBY", "mv:edge:table_versions", "htable", "1"});
+  reloader.trunks_changed();
+  BOOST_TEST(wait_until(
+      [&] {
+        auto item = node.rpc("htable.get", json::array({"mv", "c:cust_isolated"}));
+        return item.contains("item");
+      },
+      20s));
+  auto status = reloader.status()[0];
+  BOOST_TEST(status.last_result.starts_with("address: permissions."), status.last_result);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

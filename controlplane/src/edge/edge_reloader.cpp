@@ -167,26 +167,42 @@ std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit)
 
 bool EdgeReloader::sync_node(NodeStatus& node, bool audit,
                              const std::function<void()>& after_table) {
-  try {
+  // Why a step failed, or nullopt: what it throws must not end the reloader's thread.
+  auto attempt = [](const auto& step) -> std::optional<std::string> {
+    try {
+      step();
+      return std::nullopt;
+    } catch (const kamailio::RpcError& e) {
+      return e.what();
+    } catch (const store::StoreUnavailable& e) {
+      return std::string("redis: ") + e.what();
+    } catch (const nlohmann::json::exception& e) {
+      // A reply of another shape (another Kamailio version?).
+      return std::string("unexpected JSON-RPC reply: ") + e.what();
+    }
+  };
+  std::map<std::string, std::int64_t> versions;
+  auto failure = attempt([&] {
     detect_restart(node);
-    auto versions = table_versions();
-    bool in_sync = true;
+    versions = table_versions();
+  });
+  bool in_sync = !failure;
+  if (!failure) {
+    // A table that fails (a listing too big for the node at 100k rows, say) does not keep the
+    // node's other tables from being reloaded: the first failure is the node's result.
     for (auto& table : node.tables) {
-      in_sync &= sync_table(node.endpoint, table, versions[table.table], audit, node);
+      bool table_in_sync = false;
+      auto table_failure = attempt([&] {
+        table_in_sync = sync_table(node.endpoint, table, versions[table.table], audit, node);
+      });
+      if (table_failure && !failure) failure = table.table + ": " + *table_failure;
+      in_sync &= table_in_sync;
       after_table();
     }
-    node.last_result = in_sync ? "ok" : "mismatch";
-    return in_sync;
-  } catch (const kamailio::RpcError& e) {
-    node.last_result = e.what();
-  } catch (const store::StoreUnavailable& e) {
-    node.last_result = std::string("redis: ") + e.what();
-  } catch (const nlohmann::json::exception& e) {
-    // A reply of another shape (another Kamailio version?) must not end the reloader's thread.
-    node.last_result = std::string("unexpected JSON-RPC reply: ") + e.what();
   }
-  log_->warn("edge {}: {}", node.endpoint, node.last_result);
-  return false;
+  node.last_result = failure ? *failure : in_sync ? "ok" : "mismatch";
+  if (failure) log_->warn("edge {}: {}", node.endpoint, node.last_result);
+  return in_sync;
 }
 
 void EdgeReloader::detect_restart(NodeStatus& node) {
