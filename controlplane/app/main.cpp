@@ -140,7 +140,7 @@ int serve(const config::Config& config) {
   auto noc_page =
       api::noc_page_files(std::string(web::kNoc_index_html), std::string(web::kNoc_noc_css),
                           std::string(web::kNoc_noc_js));
-  auto router = api::build_router({trunks, checks, edge, noc, key_store, clock},
+  auto router = api::build_router({trunks, checks, edge, edge, noc, key_store, clock},
                                   std::string(kOpenApiYaml), std::move(noc_page));
   api::OpsContext ops{metrics, edge, [&redis] {
                         try {

@@ -195,6 +195,37 @@ BOOST_FIXTURE_TEST_CASE(a_stopped_node_lags_alone_and_catches_up, TwoNodeFixture
   BOOST_TEST(sync(trunk).contains("error") == false);
 }
 
+// Verifies an operator's resync repairs a node whose memory lost a row behind the daemon's back
+// (an htable key deleted over the node's own RPC): the node reloads every table and has the row
+// again, the other node is left alone; an unknown node name is 404.
+BOOST_FIXTURE_TEST_CASE(resync_repairs_a_node, TwoNodeFixture) {
+  auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:9","inbound_ip":"127.0.9.4"})");
+  wait_applied_on_both(trunk);
+  auto key_name = "c:" + trunk["customer_id"].get<std::string>();
+  second.rpc("htable.delete", json::array({"mv", key_name}));
+  BOOST_TEST_REQUIRE(!second.rpc("htable.get", json::array({"mv", key_name})).contains("item"));
+  auto before = edge_nodes();
+
+  auto scheduled = daemon.call("POST", "/v1/edge/nodes/edge-2/resync", admin_key);
+  BOOST_TEST(scheduled.status == 202, scheduled.body);
+  BOOST_TEST(json::parse(scheduled.body) ==
+             json::parse(R"({"node":"edge-2","resync":"scheduled"})"));
+  BOOST_TEST(wait_until(
+      [&] {
+        return second.rpc("htable.get", json::array({"mv", key_name})).contains("item");
+      },
+      20s));
+  BOOST_TEST(wait_until([&] { return edge_nodes()[1]["in_sync"] == true; }, 20s));
+  auto after = edge_nodes();
+  BOOST_TEST(after[1]["reloads"].get<int>() >= before[1]["reloads"].get<int>() + 3, after.dump());
+  BOOST_TEST(after[0]["reloads"] == before[0]["reloads"], after.dump());
+  expect_inbound_routed(second, "127.0.9.4", trunk);
+
+  auto unknown = daemon.call("POST", "/v1/edge/nodes/edge-3/resync", admin_key);
+  BOOST_TEST(unknown.status == 404);
+  BOOST_TEST(daemon.call("POST", "/v1/edge/nodes/edge-1/resync", key).status == 403);
+}
+
 // A real node's JSON-RPC, counting the calls by method; a method in `failing` fails instead.
 class InstrumentedRpc final : public kamailio::KamailioRpc {
  public:

@@ -26,7 +26,7 @@ struct FakeApiServices {
                            service::NocService::Settings noc_settings = {})
       : clock(now_ns), noc(rpc, catalog, edge, clock, std::move(noc_settings)) {}
 
-  api::RouteTargets targets() { return {trunks, checks, edge, noc, keys, clock}; }
+  api::RouteTargets targets() { return {trunks, checks, edge, edge, noc, keys, clock}; }
 };
 
 }  // namespace mv::test

@@ -177,11 +177,20 @@ class CountingChangeListener final : public service::TrunkChangeListener {
   void trunks_changed() override { ++changes; }
 };
 
-// The edge as a fixed list of node states.
-class FakeEdgeStatus final : public edge::EdgeStatusSource {
+// The edge as a fixed list of node states; resync requests for a listed node's name are kept.
+class FakeEdgeStatus final : public edge::EdgeStatusSource, public edge::EdgeRepair {
  public:
   std::vector<edge::NodeStatus> nodes;
+  std::vector<std::string> resyncs;
   std::vector<edge::NodeStatus> status() const override { return nodes; }
+  bool resync(const std::string& node_name) override {
+    for (const auto& node : nodes) {
+      if (node.name != node_name) continue;
+      resyncs.push_back(node_name);
+      return true;
+    }
+    return false;
+  }
 };
 
 class FakeApiKeyStore final : public store::ApiKeyStore {

@@ -301,6 +301,31 @@ BOOST_FIXTURE_TEST_CASE(edge_status_is_admin_only, ApiFixture) {
   BOOST_TEST(node["last_reload_at"] == "2026-05-29T12:00:00.000Z");
 }
 
+// Verifies an operator's resync: admin only, 202 for a configured node's name (the reloader is
+// asked for it), 404 not_found for any other name.
+BOOST_FIXTURE_TEST_CASE(edge_resync_for_a_named_node, ApiFixture) {
+  edge::NodeStatus status;
+  status.endpoint = "http://127.0.0.1:5071/RPC";
+  status.name = "edge-1";
+  edge.nodes = {status};
+  auto refused = call("POST", "/v1/edge/nodes/edge-1/resync");
+  BOOST_TEST(refused.status == 403);
+  BOOST_TEST(edge.resyncs.empty());
+
+  auto admin = crypto::generate_api_key();
+  keys.add({admin.key_id, "ops", "admin", admin.secret_sha256_hex, 0});
+  std::vector<std::pair<std::string, std::string>> as_admin{
+      {"authorization", "Bearer " + admin.token}};
+  auto scheduled = call("POST", "/v1/edge/nodes/edge-1/resync", "", as_admin);
+  BOOST_TEST(scheduled.status == 202);
+  BOOST_TEST(scheduled.body == R"({"node":"edge-1","resync":"scheduled"})");
+  BOOST_TEST(edge.resyncs == std::vector<std::string>{"edge-1"});
+  auto unknown = call("POST", "/v1/edge/nodes/edge-9/resync", "", as_admin);
+  BOOST_TEST(unknown.status == 404);
+  BOOST_TEST(code_of(unknown) == "not_found");
+  BOOST_TEST(edge.resyncs.size() == 1u);
+}
+
 // Verifies a committed create is answered 201 (sync pending) even when the sync read fails.
 BOOST_FIXTURE_TEST_CASE(write_answered_even_if_sync_unreadable, ApiFixture) {
   trunk_store.progress_unavailable = true;

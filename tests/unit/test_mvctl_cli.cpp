@@ -152,6 +152,8 @@ BOOST_AUTO_TEST_CASE(commands_map_to_requests) {
       {{"permissions"}, {"GET", "/v1/noc/permissions", std::nullopt}},
       {{"registrations"}, {"GET", "/v1/noc/registrations", std::nullopt}},
       {{"drift"}, {"GET", "/v1/noc/drift", std::nullopt}},
+      {{"edge", "status"}, {"GET", "/v1/edge/status", std::nullopt}},
+      {{"edge", "resync", "edge-2"}, {"POST", "/v1/edge/nodes/edge-2/resync", std::nullopt}},
       {{"keys", "list"}, {"GET", "/v1/keys", std::nullopt}},
       {{"keys", "create", "--customer", "cust_x"},
        {"POST", "/v1/keys", R"({"customer_id":"cust_x","role":"customer"})"}},

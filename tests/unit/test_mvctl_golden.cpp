@@ -58,6 +58,9 @@ const std::vector<GoldenCase>& cases() {
       {"keys_list", {"keys", "list"}, 200, "keys_list.json", 0},
       {"keys_create", {"keys", "create", "--customer", "cust_123"}, 201, "key_created.json", 0},
       {"keys_revoke", {"keys", "revoke", "a1b2c3d4e5f6"}, 204, "", 0},
+      {"edge_status", {"edge", "status"}, 200, "edge_status.json", 0},
+      {"edge_resync", {"edge", "resync", "edge-2"}, 202, "edge_resync.json", 0},
+      {"edge_resync_unknown", {"edge", "resync", "edge-9"}, 404, "error_node_not_found.json", 4},
   };
   return all;
 }

@@ -437,7 +437,7 @@ struct ApiFixture : ServiceFixture {
   test::FakeKamailioRpc rpc;
   test::FakeTrunkCatalog catalog;
   service::NocService noc{rpc, catalog, edge, clock, {}};
-  api::ApiService api{api::build_router({service, checks, edge, noc, keys, clock}, ""), keys,
+  api::ApiService api{api::build_router({service, checks, edge, edge, noc, keys, clock}, ""), keys,
                       std::make_shared<spdlog::logger>("test")};
   std::string customer, intruder, admin;
 

@@ -38,4 +38,13 @@ HttpResponse edge_status(const edge::EdgeStatusSource& edge) {
   return json_response(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+HttpResponse edge_resync(edge::EdgeRepair& repair, const RequestContext& context) {
+  const auto& node = context.path_params.at("node");
+  if (!repair.resync(node)) {
+    return error_response({model::ErrorCode::not_found, "no edge node named " + node});
+  }
+  nlohmann::ordered_json body = {{"node", node}, {"resync", "scheduled"}};
+  return json_response(202, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 }  // namespace mv::api

@@ -61,6 +61,10 @@ Router build_router(const RouteTargets& targets, std::string openapi_yaml,
               }});
   router.add({"GET", "/v1/edge/status", admin, false,
               [&edge](const RequestContext&) { return edge_status(edge); }});
+  router.add({"POST", "/v1/edge/nodes/{node}/resync", admin, false,
+              [&repair = targets.repair](const RequestContext& context) {
+                return edge_resync(repair, context);
+              }});
   auto noc_view = [&noc](HttpResponse (*view)(service::NocService&)) {
     return [&noc, view](const RequestContext&) { return view(noc); };
   };

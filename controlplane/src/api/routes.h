@@ -28,6 +28,7 @@ struct RouteTargets {
   service::TrunkService& trunks;
   service::TrunkCheckService& checks;
   const edge::EdgeStatusSource& edge;
+  edge::EdgeRepair& repair;
   service::NocService& noc;
   store::ApiKeyStore& keys;
   const util::Clock& clock;

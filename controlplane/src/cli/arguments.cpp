@@ -150,6 +150,15 @@ std::variant<Invocation, EarlyExit> parse_arguments(const std::vector<std::strin
   auto* registrations = app.add_subcommand("registrations", "registrations per node (admin)");
   auto* drift = app.add_subcommand("drift", "Redis vs what each node loaded (admin)");
 
+  auto* edge = app.add_subcommand("edge", "the Kamailio nodes the daemon keeps in step (admin)");
+  edge->require_subcommand(1);
+  auto* edge_status = edge->add_subcommand("status", "what each node has loaded");
+  std::string node_name;
+  auto* edge_resync =
+      edge->add_subcommand("resync", "reload every table of one node (the repair path)");
+  edge_resync->add_option("node", node_name, "node name as edge status shows it, e.g. edge-1")
+      ->required();
+
   auto* keys = app.add_subcommand("keys", "API keys (admin)");
   keys->require_subcommand(1);
   std::string customer, role = "customer";
@@ -228,6 +237,12 @@ std::variant<Invocation, EarlyExit> parse_arguments(const std::vector<std::strin
       request = {"GET", std::string("/v1/noc/") + name, std::nullopt};
       invocation.view = view;
     }
+  } else if (*edge_status) {
+    request = {"GET", "/v1/edge/status", std::nullopt};
+    invocation.view = View::edge_status;
+  } else if (*edge_resync) {
+    request = {"POST", "/v1/edge/nodes/" + encode_segment(node_name) + "/resync", std::nullopt};
+    invocation.view = View::edge_resync;
   } else if (*keys_list) {
     request = {"GET", "/v1/keys", std::nullopt};
     invocation.view = View::key_list;

@@ -67,6 +67,11 @@ std::string render_table(View view, const nlohmann::ordered_json& body,
       return render_key_created(body);
     case View::key_revoked:
       return "revoked key " + printable(subject) + "\n";
+    case View::edge_status:
+      return render_edge_status(body);
+    case View::edge_resync:
+      return "resync of " + detail::cell(body, "node") + " " + detail::cell(body, "resync") +
+             " (see mvctl edge status)\n";
   }
   return {};
 }

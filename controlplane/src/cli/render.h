@@ -20,6 +20,8 @@ enum class View {
   key_list,
   key_created,
   key_revoked,
+  edge_status,
+  edge_resync,
 };
 
 // The answer as a human table. `subject` names what a body-less answer (204) was about.

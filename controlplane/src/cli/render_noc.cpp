@@ -153,4 +153,24 @@ std::string render_drift(const Json& body) {
   return "drift rows: " + cell(body, "drift_rows") + "\n\n" + per_node(body, drift_node);
 }
 
+// GET /v1/edge/status: one line per node, then its tables.
+std::string render_edge_status(const Json& body) {
+  return per_node(body, [](const Json& node) {
+    std::string out = cell(node, "name") + "  " + cell(node, "endpoint") + "  " +
+                      (node.value("in_sync", false) ? "in sync" : "NOT IN SYNC") +
+                      "\n  applied generation: " + cell(node, "applied_generation") +
+                      ", last result: " + cell(node, "last_result") +
+                      ", last reload: " + cell(node, "last_reload_at") +
+                      ", reloads: " + cell(node, "reloads") +
+                      ", restarts seen: " + cell(node, "restarts_seen") + "\n";
+    TextTable table({"TABLE", "EXPECTED", "LOADED"});
+    if (node.contains("tables") && node.at("tables").is_object()) {
+      for (const auto& [name, counts] : node.at("tables").items()) {
+        table.add_row({name, cell(counts, "expected_rows"), cell(counts, "loaded_rows")});
+      }
+    }
+    return out + table.render();
+  });
+}
+
 }  // namespace mv::cli

@@ -15,5 +15,6 @@ std::string render_dispatcher(const nlohmann::ordered_json& body);
 std::string render_permissions(const nlohmann::ordered_json& body);
 std::string render_registrations(const nlohmann::ordered_json& body);
 std::string render_drift(const nlohmann::ordered_json& body);
+std::string render_edge_status(const nlohmann::ordered_json& body);
 
 }  // namespace mv::cli

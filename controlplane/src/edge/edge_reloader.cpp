@@ -1,7 +1,9 @@
 #include "edge/edge_reloader.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
+#include <utility>
 
 #include "kamailio/node_record.h"
 #include "model/edge_rows.h"
@@ -90,6 +92,19 @@ std::vector<NodeStatus> EdgeReloader::status() const {
   return nodes;
 }
 
+bool EdgeReloader::resync(const std::string& node_name) {
+  {
+    std::lock_guard lock(mutex_);
+    auto worker = std::find_if(workers_.begin(), workers_.end(),
+                               [&](const auto& each) { return each->status.name == node_name; });
+    if (worker == workers_.end()) return false;
+    (*worker)->resync_requested = true;
+    (*worker)->changed = true;
+  }
+  wake_.notify_all();
+  return true;
+}
+
 void EdgeReloader::run(NodeWorker& worker) {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
@@ -102,7 +117,12 @@ void EdgeReloader::run(NodeWorker& worker) {
       worker.changed = false;
     }
     auto node = worker.status;
+    bool resync = std::exchange(worker.resync_requested, false);
     lock.unlock();
+    if (resync) {
+      log_->warn("edge {}: resync asked for: reloading every table", node.endpoint);
+      for (auto& table : node.tables) table.loaded_version = -1;
+    }
     // Read before reloading: every write up to this generation is in Redis already. Reloading
     // while the node's Redis replica lags could load old rows and record them as applied.
     auto generation = current_generation();
@@ -112,7 +132,7 @@ void EdgeReloader::run(NodeWorker& worker) {
       in_sync = false;
     } else if (replicas_caught_up()) {
       auto now = std::chrono::steady_clock::now();
-      bool audit = now >= worker.next_audit;
+      bool audit = resync || now >= worker.next_audit;
       in_sync = sync_node_locked(node, audit);
       if (audit && in_sync.value_or(false)) worker.next_audit = now + timing_.audit_every;
     }

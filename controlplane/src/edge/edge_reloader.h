@@ -36,7 +36,9 @@ namespace mv::edge {
 // daemon share the nodes: each node's round runs under a lock in Redis
 // (mv:edge:reload_lock:<endpoint>), so two replicas never reload one node at once; a replica that
 // finds the lock taken waits for its next round (`retry`).
-class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatusSource {
+class EdgeReloader final : public service::TrunkChangeListener,
+                           public EdgeStatusSource,
+                           public EdgeRepair {
  public:
   struct Timing {
     std::chrono::milliseconds settle{100};
@@ -66,6 +68,7 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
 
   void trunks_changed() override;
   std::vector<NodeStatus> status() const override;
+  bool resync(const std::string& node_name) override;
 
  private:
   // One node's thread and what it last found.
@@ -73,6 +76,7 @@ class EdgeReloader final : public service::TrunkChangeListener, public EdgeStatu
     NodeStatus status;
     bool changed = true;  // load once at start: the node may predate this daemon's writes
     std::chrono::steady_clock::time_point next_audit;  // the first round audits
+    bool resync_requested = false;  // by an operator: reload every table, then audit
     std::thread thread;
   };
 

@@ -48,4 +48,13 @@ class EdgeStatusSource {
   virtual std::vector<NodeStatus> status() const = 0;
 };
 
+// The operator's repair path: every table of one node reloaded in full, and its row counts
+// compared with Redis, at the node's next round (POST /v1/edge/nodes/{node}/resync).
+class EdgeRepair {
+ public:
+  virtual ~EdgeRepair() = default;
+  // False when no configured node has this name (edge-<n>).
+  virtual bool resync(const std::string& node_name) = 0;
+};
+
 }  // namespace mv::edge
