@@ -130,9 +130,8 @@ int serve(const config::Config& config) {
       {config.kamailio.rpc_endpoints, config.kamailio.app_servers, edge_settings(config)});
   auto noc_metrics = metrics::noc_service_metrics(noc);
   metrics.add_source(noc_metrics);
-  auto noc_page =
-      api::noc_page_files(std::string(web::kNoc_index_html), std::string(web::kNoc_noc_css),
-                          std::string(web::kNoc_noc_js));
+  auto noc_page = api::noc_page_files(std::string(web::kIndexHtml), std::string(web::kNocCss),
+                                      std::string(web::kNocJs));
   auto router = api::build_router({trunks, checks, edge, noc, key_store, clock},
                                   std::string(kOpenApiYaml), std::move(noc_page));
   api::OpsContext ops{metrics, edge, [&redis] {
