@@ -82,7 +82,7 @@ nlohmann::json inbound_argument(const InboundEntry& inbound) {
           {"member", inbound.member}};
 }
 
-// Sets args[name] to a value that is there and not empty; the script then finds nil for none.
+// Sets args[name] unless `value` is empty: the script reads an argument left out as nil, none.
 void put_if_set(nlohmann::json& args, const char* name, const std::string& value) {
   if (!value.empty()) args[name] = value;
 }
