@@ -137,9 +137,8 @@ int serve(const config::Config& config) {
   if (config.kamailio.noc_metrics_refresh.count() > 0) {
     noc_sampler.emplace(noc, config.kamailio.noc_metrics_refresh, log);
   }
-  auto noc_page =
-      api::noc_page_files(std::string(web::kNoc_index_html), std::string(web::kNoc_noc_css),
-                          std::string(web::kNoc_noc_js));
+  auto noc_page = api::noc_page_files(std::string(web::kIndexHtml), std::string(web::kNocCss),
+                                      std::string(web::kNocJs));
   auto router = api::build_router({trunks, checks, edge, edge, noc, key_store, clock},
                                   std::string(kOpenApiYaml), std::move(noc_page));
   api::OpsContext ops{metrics, edge, [&redis] {

@@ -12,6 +12,8 @@
 #include "store/redis_lock.h"
 #include "store/store_unavailable.h"
 
+#include "lua_sources.h"
+
 namespace mv::edge {
 namespace {
 
@@ -45,6 +47,7 @@ EdgeReloader::EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_
       reload_metrics_(reload_metrics),
       log_(std::move(log)),
       edge_replicas_(edge_replicas),
+      record_round_({store::lua_source::kEdgeRecordRound}),
       endpoints_(std::move(endpoints)) {
   for (std::size_t i = 0; i < endpoints_.size(); ++i) {
     auto worker = std::make_unique<NodeWorker>();
@@ -468,47 +471,15 @@ bool EdgeReloader::replicas_caught_up() {
 }
 
 void EdgeReloader::record_round(NodeStatus& node, std::optional<std::int64_t> generation) {
-  // A node's applied generation only grows (replicas may record out of order). The generation
-  // every node has is the lowest over the configured nodes; the edge's last error joins theirs.
-  static const std::string kRecord = R"lua(
-local node_applied, node_errors, applied, last_error = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local node, generation, error = ARGV[1], ARGV[2], ARGV[3]
-if generation ~= '' then
-  if tonumber(redis.call('HGET', node_applied, node) or '0') < tonumber(generation) then
-    redis.call('HSET', node_applied, node, generation)
-  end
-  redis.call('HDEL', node_errors, node)
-else
-  redis.call('HSET', node_errors, node, error)
-end
-local lowest, errors = nil, {}
-for i = 4, #ARGV do
-  local each = tonumber(redis.call('HGET', node_applied, ARGV[i]) or '0')
-  if lowest == nil or each < lowest then lowest = each end
-  local each_error = redis.call('HGET', node_errors, ARGV[i])
-  if each_error then errors[#errors + 1] = ARGV[i] .. ': ' .. each_error end
-end
-if lowest and tonumber(redis.call('GET', applied) or '0') < lowest then
-  redis.call('SET', applied, lowest)
-end
-if #errors > 0 then redis.call('SET', last_error, table.concat(errors, '; '))
-else redis.call('DEL', last_error) end
-return redis.call('HGET', node_applied, node) or '0'
-)lua";
-  std::vector<std::string> command{"EVAL",
-                                   kRecord,
-                                   "4",
-                                   std::string(store::keys::kEdgeNodeApplied),
-                                   std::string(store::keys::kEdgeNodeErrors),
-                                   std::string(store::keys::kEdgeAppliedGeneration),
-                                   std::string(store::keys::kEdgeLastError),
-                                   node.endpoint,
-                                   generation ? std::to_string(*generation) : "",
-                                   node.last_result};
-  command.insert(command.end(), endpoints_.begin(), endpoints_.end());
+  nlohmann::json args{{"node", node.endpoint}, {"error", node.last_result}, {"nodes", endpoints_}};
+  if (generation) args["generation"] = std::to_string(*generation);
+  store::ScriptKeys keys{{"node_applied", std::string(store::keys::kEdgeNodeApplied)},
+                         {"node_errors", std::string(store::keys::kEdgeNodeErrors)},
+                         {"applied", std::string(store::keys::kEdgeAppliedGeneration)},
+                         {"last_error", std::string(store::keys::kEdgeLastError)}};
   std::int64_t recorded = 0;
   try {
-    recorded = std::stoll(daemon_db_.command(command).text);
+    recorded = std::stoll(store::run_script(daemon_db_, record_round_, keys, args).text);
   } catch (const store::StoreUnavailable& e) {
     log_->warn("edge {}: cannot record the round: {}", node.endpoint, e.what());
     return;

@@ -19,6 +19,7 @@
 #include "metrics/edge_metrics.h"
 #include "service/trunk_service.h"
 #include "store/redis_client.h"
+#include "store/script_runner.h"
 
 namespace mv::edge {
 
@@ -129,6 +130,7 @@ class EdgeReloader final : public service::TrunkChangeListener,
   metrics::EdgeReloadMetrics& reload_metrics_;
   std::shared_ptr<spdlog::logger> log_;
   int edge_replicas_;
+  const store::Script record_round_;  // lua/edge_record_round.lua
 
   std::vector<std::string> endpoints_;
   mutable std::mutex mutex_;

@@ -8,6 +8,8 @@
 #include "store/redis_trunk_store.h"
 #include "store/store_unavailable.h"
 
+#include "lua_sources.h"
+
 namespace mv::edge {
 namespace {
 
@@ -16,16 +18,6 @@ std::int64_t now_unix_ns() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-// Writes the state only while the trunk registers (its uacreg row exists in Kamailio's
-// database): a poll racing a delete or deactivation leaves nothing behind.
-// KEYS: 1 the state hash; ARGV: 1 daemon db, 2 Kamailio db, 3 uacreg row key, 4.. fields.
-constexpr const char* kWriteWhileRegistering =
-    "redis.call('SELECT', ARGV[2]) "
-    "local registering = redis.call('EXISTS', ARGV[3]) "
-    "redis.call('SELECT', ARGV[1]) "
-    "if registering == 0 then return 0 end "
-    "redis.call('DEL', KEYS[1]) redis.call('HSET', KEYS[1], unpack(ARGV, 4)) return 1";
 
 }  // namespace
 
@@ -38,7 +30,8 @@ RegistrationPoller::RegistrationPoller(kamailio::KamailioRpc& rpc, store::RedisP
       kamailio_db_(kamailio_db),
       endpoints_(std::move(endpoints)),
       interval_(interval),
-      log_(std::move(log)) {
+      log_(std::move(log)),
+      write_while_registering_({store::lua_source::kRegistrationWriteWhileRegistering}) {
   if (!endpoints_.empty()) worker_ = std::thread([this] { run(); });
 }
 
@@ -136,16 +129,14 @@ void RegistrationPoller::record(const std::string& trunk_id, const Observed& obs
   auto next = model::next_registration(before, observed.state, now_ns, observed.expires_at_ns,
                                        observed.error);
   if (before && *before == next) return;
-  store::RedisCommand command{"EVAL",
-                              kWriteWhileRegistering,
-                              "1",
-                              store::keys::trunk_registration(trunk_id),
-                              std::to_string(daemon_db_.endpoint().db),
-                              std::to_string(kamailio_db_),
-                              store::keys::kamailio_row(model::kUacregTable, trunk_id)};
-  auto fields = store::registration_to_fields(next);
-  command.insert(command.end(), fields.begin(), fields.end());
-  if (daemon_db_.command(command).integer == 1) {
+  auto written =
+      store::run_script(daemon_db_, write_while_registering_,
+                        {{"registration", store::keys::trunk_registration(trunk_id)}},
+                        {{"daemon_db", std::to_string(daemon_db_.endpoint().db)},
+                         {"kamailio_db", std::to_string(kamailio_db_)},
+                         {"uacreg_row", store::keys::kamailio_row(model::kUacregTable, trunk_id)},
+                         {"fields", store::registration_to_fields(next)}});
+  if (written.integer == 1) {
     known_[trunk_id] = next;
     logging::LogScope fields({{"trunk_id", trunk_id}});
     log_->info("registration trunk={} state={}{}", trunk_id, next.state,

@@ -16,6 +16,7 @@
 #include "kamailio/kamailio_rpc.h"
 #include "model/trunk.h"
 #include "store/redis_client.h"
+#include "store/script_runner.h"
 
 namespace mv::edge {
 
@@ -53,6 +54,7 @@ class RegistrationPoller final : public RegistrationCounts {
   std::vector<std::string> endpoints_;
   std::chrono::milliseconds interval_;
   std::shared_ptr<spdlog::logger> log_;
+  const store::Script write_while_registering_;  // lua/registration_write_while_registering.lua
   std::map<std::string, model::Registration> known_;  // last state written, per trunk id
 
   mutable std::mutex mutex_;

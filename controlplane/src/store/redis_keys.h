@@ -44,7 +44,7 @@ inline std::string edge_reload_lock(std::string_view endpoint) {
   return "mv:edge:reload_lock:" + std::string(endpoint);
 }
 // Kamailio's own database (db_redis layout "<table>:entry::<id>", see kamailio-cfg/).
-// The row kept against db_redis's batch bug (see lua_scripts.h), out of the range INCR reaches.
+// The row kept against db_redis's batch bug (see lua/edge_rows.lua), out of the range INCR reaches.
 inline constexpr std::string_view kPaddingRowId = "1000000000";
 inline std::string kamailio_row(std::string_view table, std::string_view row_id) {
   return std::string(table) + ":entry::" + std::string(row_id);

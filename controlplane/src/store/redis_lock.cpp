@@ -2,16 +2,12 @@
 
 #include "crypto/api_key.h"
 
+#include "lua_sources.h"
+
 namespace mv::store {
-namespace {
 
-// KEYS[1] the lock, ARGV[1] the holder's token, ARGV[2] milliseconds to keep it (0: delete now).
-constexpr const char* kExpireIfHeld =
-    "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end "
-    "if tonumber(ARGV[2]) > 0 then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end "
-    "return redis.call('DEL', KEYS[1])";
-
-}  // namespace
+RedisLock::RedisLock(RedisPool& pool, std::string key)
+    : pool_(pool), key_(std::move(key)), expire_if_held_({lua_source::kLockExpireIfHeld}) {}
 
 std::optional<std::string> RedisLock::try_acquire(std::chrono::milliseconds expiry) {
   auto token = crypto::random_hex(16);
@@ -29,7 +25,8 @@ bool RedisLock::extend(const std::string& token, std::chrono::milliseconds expir
 }
 
 bool RedisLock::expire_if_held(const std::string& token, std::chrono::milliseconds ms) {
-  auto reply = pool_.command({"EVAL", kExpireIfHeld, "1", key_, token, std::to_string(ms.count())});
+  auto reply = run_script(pool_, expire_if_held_, {{"lock", key_}},
+                          {{"token", token}, {"ms", std::to_string(ms.count())}});
   return reply.integer == 1;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/redis_client.h"
+#include "store/script_runner.h"
 
 namespace mv::store {
 
@@ -14,7 +15,7 @@ namespace mv::store {
 // the lock when its holder dies.
 class RedisLock {
  public:
-  RedisLock(RedisPool& pool, std::string key) : pool_(pool), key_(std::move(key)) {}
+  RedisLock(RedisPool& pool, std::string key);
 
   // The token that holds the lock now, or nullopt when someone else holds it.
   std::optional<std::string> try_acquire(std::chrono::milliseconds expiry);
@@ -32,6 +33,7 @@ class RedisLock {
 
   RedisPool& pool_;
   std::string key_;
+  const Script expire_if_held_;  // lua/lock_expire_if_held.lua
 };
 
 }  // namespace mv::store

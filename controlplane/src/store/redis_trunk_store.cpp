@@ -1,7 +1,5 @@
 #include "store/redis_trunk_store.h"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
@@ -11,8 +9,9 @@
 #include "model/edge_rows.h"
 #include "model/idempotency.h"
 #include "model/ip_network.h"
-#include "store/lua_scripts.h"
 #include "store/redis_keys.h"
+
+#include "lua_sources.h"
 
 namespace mv::store {
 namespace {
@@ -23,26 +22,14 @@ constexpr int kAuditCap = 100'000;
 constexpr int kTrunkAuditCap = 1'000;
 constexpr int kDeletedTrunkAuditTtlSeconds = 30 * 24 * 60 * 60;
 
-// The entry's stream fields as the scripts take them: one JSON array, field, value, ...
-std::string audit_argument(const model::AuditEntry& entry) {
+// The entry's stream fields as the scripts take them (ARG.audit): field, value, ...
+nlohmann::json audit_argument(const model::AuditEntry& entry) {
   nlohmann::json flat = nlohmann::json::array();
   for (auto& [name, value] : model::audit_fields(entry)) {
     flat.push_back(std::move(name));
     flat.push_back(std::move(value));
   }
-  return flat.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::string sha1_hex(const std::string& text) {
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char byte : digest) {
-    hex.push_back(kDigits[byte >> 4]);
-    hex.push_back(kDigits[byte & 0x0f]);
-  }
-  return hex;
+  return flat;
 }
 
 WriteResult to_write_result(const RedisReply& reply) {
@@ -88,13 +75,25 @@ InboundEntry inbound_entry(const model::Trunk& trunk) {
           keys::inbound_range_member(*net, trunk.id)};
 }
 
-RedisCommand trunk_keys(const model::Trunk& trunk) {
-  return {keys::trunk(trunk.id),
-          keys::customer_trunks(trunk.customer_id),
-          keys::customer_gateway_names(trunk.customer_id),
-          std::string(keys::kInboundRanges),
-          std::string(keys::kEdgeGeneration),
-          keys::trunk_audit(trunk.id)};
+nlohmann::json inbound_argument(const InboundEntry& inbound) {
+  return {{"family", inbound.family},
+          {"first", inbound.first},
+          {"last", inbound.last},
+          {"member", inbound.member}};
+}
+
+// Sets args[name] unless `value` is empty: the script reads an argument left out as nil, none.
+void put_if_set(nlohmann::json& args, const char* name, const std::string& value) {
+  if (!value.empty()) args[name] = value;
+}
+
+ScriptKeys trunk_keys(const model::Trunk& trunk) {
+  return {{"trunk", keys::trunk(trunk.id)},
+          {"customer_trunks", keys::customer_trunks(trunk.customer_id)},
+          {"gateway_names", keys::customer_gateway_names(trunk.customer_id)},
+          {"inbound_ranges", std::string(keys::kInboundRanges)},
+          {"edge_generation", std::string(keys::kEdgeGeneration)},
+          {"trunk_audit", keys::trunk_audit(trunk.id)}};
 }
 
 nlohmann::json row_to_json(const model::EdgeRow& row) {
@@ -109,18 +108,18 @@ nlohmann::json row_to_json(const model::EdgeRow& row) {
   return {{"table", row.table}, {"owner", row.owner}, {"fields", fields}};
 }
 
-// ARGV[3] of every script: the Kamailio rows to write (see lua_scripts.h).
-std::string edge_rows_json(const std::vector<model::EdgeRow>& rows,
-                           const std::optional<model::EdgeRow>& customer_row) {
+// ARG.edge of the scripts built on lua/edge_rows.lua: the Kamailio rows to write.
+nlohmann::json edge_rows_json(const std::vector<model::EdgeRow>& rows,
+                              const std::optional<model::EdgeRow>& customer_row) {
   nlohmann::json edge{{"rows", nlohmann::json::array()}};
   for (const auto& row : rows) edge["rows"].push_back(row_to_json(row));
   if (customer_row) edge["customer_row"] = row_to_json(*customer_row);
-  return edge.dump();
+  return edge;
 }
 
 // A trunk's rows for a write; `remove`: the same rows, all without fields.
-std::string trunk_edge_json(const model::Trunk& trunk, const model::EdgeSettings& settings,
-                            bool remove) {
+nlohmann::json trunk_edge_json(const model::Trunk& trunk, const model::EdgeSettings& settings,
+                               bool remove) {
   auto rows = model::edge_rows_for(trunk, settings);
   if (remove) {
     for (auto& row : rows) row.fields.reset();
@@ -134,6 +133,36 @@ std::string trunk_edge_json(const model::Trunk& trunk, const model::EdgeSettings
 
 void append(RedisCommand& to, const RedisCommand& more) {
   to.insert(to.end(), more.begin(), more.end());
+}
+
+// A script built on lua/edge_rows.lua, its placeholders replaced by key names and rows from
+// redis_keys.h / edge_rows.h.
+Script edge_rows_script(std::string_view body) {
+  nlohmann::json row_ids, last_row_ids, padding_rows, keyed_by_owner = nlohmann::json::object();
+  for (const char* table : model::kEdgeTables) {
+    if (model::keyed_by_owner(table)) keyed_by_owner[table] = true;
+    row_ids[table] = keys::edge_row_ids(table);
+    last_row_ids[table] = keys::edge_last_row_id(table);
+    auto& padding = padding_rows[table] = nlohmann::json::array();
+    for (const auto& [name, value] : model::padding_row(table)) {
+      padding.push_back(name);
+      padding.push_back(value);
+    }
+  }
+  return Script({lua_source::kEdgeRows, body},
+                {{"{row_ids}", row_ids.dump()},
+                 {"{last_row_ids}", last_row_ids.dump()},
+                 {"{padding_rows}", padding_rows.dump()},
+                 {"{padding_row_id}", std::string(keys::kPaddingRowId)},
+                 {"{table_versions}", std::string(keys::kEdgeTableVersions)},
+                 {"{keyed_by_owner}", keyed_by_owner.dump()},
+                 {"{padding_owner}", model::kPaddingOwner},
+                 {"{registration_prefix}", std::string(keys::kRegistrationPrefix)},
+                 {"{audit_stream}", std::string(keys::kAuditStream)},
+                 {"{audit_cap}", std::to_string(kAuditCap)},
+                 {"{trunk_audit_cap}", std::to_string(kTrunkAuditCap)},
+                 {"{deleted_trunk_audit_ttl_s}", std::to_string(kDeletedTrunkAuditTtlSeconds)},
+                 {"{idempotency_ttl_s}", std::to_string(model::kIdempotencyRetention.count())}});
 }
 
 }  // namespace
@@ -225,73 +254,28 @@ std::optional<model::Registration> registration_from_fields(
 }
 
 RedisTrunkStore::RedisTrunkStore(RedisPool& pool, int kamailio_db, model::EdgeSettings settings)
-    : pool_(pool), kamailio_db_(kamailio_db), settings_(settings) {
-  nlohmann::json row_ids, last_row_ids, padding_rows, keyed_by_owner = nlohmann::json::object();
-  for (const char* table : model::kEdgeTables) {
-    if (model::keyed_by_owner(table)) keyed_by_owner[table] = true;
-    row_ids[table] = keys::edge_row_ids(table);
-    last_row_ids[table] = keys::edge_last_row_id(table);
-    auto& padding = padding_rows[table] = nlohmann::json::array();
-    for (const auto& [name, value] : model::padding_row(table)) {
-      padding.push_back(name);
-      padding.push_back(value);
-    }
-  }
-  const std::vector<std::pair<std::string_view, std::string>> placeholders{
-      {"{row_ids}", row_ids.dump()},
-      {"{last_row_ids}", last_row_ids.dump()},
-      {"{padding_rows}", padding_rows.dump()},
-      {"{padding_row_id}", std::string(keys::kPaddingRowId)},
-      {"{table_versions}", std::string(keys::kEdgeTableVersions)},
-      {"{keyed_by_owner}", keyed_by_owner.dump()},
-      {"{padding_owner}", model::kPaddingOwner},
-      {"{registration_prefix}", std::string(keys::kRegistrationPrefix)},
-      {"{audit_stream}", std::string(keys::kAuditStream)},
-      {"{audit_cap}", std::to_string(kAuditCap)},
-      {"{trunk_audit_cap}", std::to_string(kTrunkAuditCap)},
-      {"{deleted_trunk_audit_ttl_s}", std::to_string(kDeletedTrunkAuditTtlSeconds)},
-      {"{idempotency_ttl_s}", std::to_string(model::kIdempotencyRetention.count())}};
-  auto make = [&](std::string_view body) {
-    std::string source = std::string(lua::kHelpers) + std::string(body);
-    for (const auto& [placeholder, value] : placeholders) {
-      for (auto at = source.find(placeholder); at != std::string::npos;
-           at = source.find(placeholder, at + value.size())) {
-        source.replace(at, placeholder.size(), value);
-      }
-    }
-    return Script{source, sha1_hex(source)};
-  };
-  create_ = make(lua::kCreate);
-  update_ = make(lua::kUpdate);
-  delete_ = make(lua::kDelete);
-  set_app_servers_ = make(lua::kSetAppServers);
-  placement_ = Script{std::string(lua::kPlacement), sha1_hex(std::string(lua::kPlacement))};
-}
+    : pool_(pool),
+      kamailio_db_(kamailio_db),
+      settings_(settings),
+      create_(edge_rows_script(lua_source::kTrunkCreate)),
+      update_(edge_rows_script(lua_source::kTrunkUpdate)),
+      delete_(edge_rows_script(lua_source::kTrunkDelete)),
+      set_app_servers_(edge_rows_script(lua_source::kAppServersSet)),
+      placement_({lua_source::kTrunkPlacement}) {}
 
-RedisReply RedisTrunkStore::run(const Script& script, const RedisCommand& keys,
-                                const RedisCommand& args) {
-  RedisCommand command{"EVALSHA", script.sha1, std::to_string(keys.size())};
-  append(command, keys);
-  append(command, args);
-  auto connection = pool_.acquire();
-  auto reply = connection->command(command);
-  if (reply.type == RedisReply::Type::error && reply.text.starts_with("NOSCRIPT")) {
-    command[0] = "EVAL";
-    command[1] = script.source;
-    reply = connection->command(command);
-  }
-  return reply;
-}
-
-RedisCommand RedisTrunkStore::common_args(std::string edge_rows) const {
-  return {std::to_string(pool_.endpoint().db), std::to_string(kamailio_db_), std::move(edge_rows)};
+nlohmann::json RedisTrunkStore::edge_args(nlohmann::json edge_rows) const {
+  return {{"daemon_db", std::to_string(pool_.endpoint().db)},
+          {"kamailio_db", std::to_string(kamailio_db_)},
+          {"edge", std::move(edge_rows)}};
 }
 
 void RedisTrunkStore::place(model::Trunk& trunk) {
-  auto reply = run(placement_,
-                   {std::string(keys::kEdgeCustomerSets), std::string(keys::kEdgeLastCustomerSet),
-                    std::string(keys::kEdgeLastTrunkOrder)},
-                   {trunk.customer_id, std::to_string(model::kFirstCustomerDispatcherSet)});
+  auto reply = run_script(pool_, placement_,
+                          {{"customer_sets", std::string(keys::kEdgeCustomerSets)},
+                           {"last_customer_set", std::string(keys::kEdgeLastCustomerSet)},
+                           {"last_trunk_order", std::string(keys::kEdgeLastTrunkOrder)}},
+                          {{"customer_id", trunk.customer_id},
+                           {"first_set", std::to_string(model::kFirstCustomerDispatcherSet)}});
   if (reply.type == RedisReply::Type::error || reply.elements.size() != 2)
     throw std::runtime_error("placement script: " + reply.text);
   trunk.edge_set = reply.elements[0].integer;
@@ -301,7 +285,8 @@ void RedisTrunkStore::place(model::Trunk& trunk) {
 void RedisTrunkStore::set_app_servers(const std::vector<std::string>& uris) {
   std::vector<model::EdgeRow> rows;
   for (std::size_t i = 0; i < uris.size(); ++i) rows.push_back(model::app_server_row(i, uris[i]));
-  auto reply = run(set_app_servers_, {}, common_args(edge_rows_json(rows, std::nullopt)));
+  auto reply =
+      run_script(pool_, set_app_servers_, {}, edge_args(edge_rows_json(rows, std::nullopt)));
   if (reply.type == RedisReply::Type::error)
     throw std::runtime_error("app server script: " + reply.text);
 }
@@ -310,19 +295,20 @@ WriteResult RedisTrunkStore::create(model::Trunk& trunk, const model::AuditEntry
                                     IdempotentCreate* idempotency) {
   place(trunk);
   auto inbound = inbound_entry(trunk);
-  auto args = common_args(trunk_edge_json(trunk, settings_, false));
-  append(args, {trunk.id, trunk.gateway_name.value_or(""), inbound.family, inbound.first,
-                inbound.last, inbound.member, audit_argument(audit)});
+  auto args = edge_args(trunk_edge_json(trunk, settings_, false));
+  args["trunk_id"] = trunk.id;
+  put_if_set(args, "gateway_name", trunk.gateway_name.value_or(""));
+  if (!inbound.family.empty()) args["inbound"] = inbound_argument(inbound);
+  args["audit"] = audit_argument(audit);
+  args["fields"] = trunk_to_fields(trunk);
   auto keys = trunk_keys(trunk);
   if (idempotency) {
-    append(args,
-           {idempotency->request_sha256, idempotency->response.etag, idempotency->response.body});
-    keys.push_back(keys::idempotency(trunk.customer_id, idempotency->key));
-  } else {
-    append(args, {"", "", ""});
+    args["idempotency"] = {{"request_sha256", idempotency->request_sha256},
+                           {"etag", idempotency->response.etag},
+                           {"body", idempotency->response.body}};
+    keys.emplace_back("idempotency", keys::idempotency(trunk.customer_id, idempotency->key));
   }
-  append(args, trunk_to_fields(trunk));
-  auto reply = run(create_, keys, args);
+  auto reply = run_script(pool_, create_, keys, args);
   if (reply.type == RedisReply::Type::array) {
     if (!idempotency || reply.elements.size() != 4 || reply.elements[0].text != "replayed")
       throw std::runtime_error("create script: unexpected reply");
@@ -340,22 +326,30 @@ WriteResult RedisTrunkStore::update(const model::Trunk& before, model::Trunk& af
   auto new_inbound = inbound_entry(after);
   bool same_range = old_inbound.member == new_inbound.member;
   if (after.edge_set == 0) place(after);  // written before trunks were placed
-  auto args = common_args(trunk_edge_json(after, settings_, false));
-  append(args, {after.id, std::to_string(before.updated_ns), before.gateway_name.value_or(""),
-                after.gateway_name.value_or(""), same_range ? "" : old_inbound.member,
-                same_range ? "" : new_inbound.family, new_inbound.first, new_inbound.last,
-                same_range ? "" : new_inbound.member, audit_argument(audit)});
-  append(args, trunk_to_fields(after));
-  auto reply = run(update_, trunk_keys(after), args);
+  auto args = edge_args(trunk_edge_json(after, settings_, false));
+  args["trunk_id"] = after.id;
+  args["updated_ns"] = std::to_string(before.updated_ns);
+  put_if_set(args, "old_gateway_name", before.gateway_name.value_or(""));
+  put_if_set(args, "new_gateway_name", after.gateway_name.value_or(""));
+  if (!same_range) {
+    put_if_set(args, "old_range_member", old_inbound.member);
+    if (!new_inbound.family.empty()) args["new_inbound"] = inbound_argument(new_inbound);
+  }
+  args["audit"] = audit_argument(audit);
+  args["fields"] = trunk_to_fields(after);
+  auto reply = run_script(pool_, update_, trunk_keys(after), args);
   after.edge_generation = written_generation(reply).value_or(after.edge_generation);
   return to_write_result(reply);
 }
 
 WriteResult RedisTrunkStore::remove(const model::Trunk& trunk, const model::AuditEntry& audit) {
-  auto args = common_args(trunk_edge_json(trunk, settings_, true));
-  append(args, {trunk.id, std::to_string(trunk.updated_ns), trunk.gateway_name.value_or(""),
-                inbound_entry(trunk).member, audit_argument(audit)});
-  return to_write_result(run(delete_, trunk_keys(trunk), args));
+  auto args = edge_args(trunk_edge_json(trunk, settings_, true));
+  args["trunk_id"] = trunk.id;
+  args["updated_ns"] = std::to_string(trunk.updated_ns);
+  put_if_set(args, "gateway_name", trunk.gateway_name.value_or(""));
+  put_if_set(args, "range_member", inbound_entry(trunk).member);
+  args["audit"] = audit_argument(audit);
+  return to_write_result(run_script(pool_, delete_, trunk_keys(trunk), args));
 }
 
 model::EdgeProgress RedisTrunkStore::edge_progress() {

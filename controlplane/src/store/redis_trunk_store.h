@@ -6,12 +6,14 @@
 
 #include "model/edge_rows.h"
 #include "store/redis_client.h"
+#include "store/script_runner.h"
 #include "store/trunk_store.h"
 
 namespace mv::store {
 
 // Trunks in Redis: one hash per trunk plus the indexes in redis_keys.h, written by the Lua
-// scripts in lua_scripts.h. schemas/redis-keys.md documents the layout.
+// scripts in lua/ (trunk_*.lua, built on edge_rows.lua). schemas/redis-keys.md documents the
+// layout.
 class RedisTrunkStore final : public TrunkStore {
  public:
   // `kamailio_db`: the database number Kamailio's db_redis reads (its rows are kept there, in
@@ -32,26 +34,22 @@ class RedisTrunkStore final : public TrunkStore {
   void set_app_servers(const std::vector<std::string>& uris);
 
  private:
-  struct Script {
-    std::string source;
-    std::string sha1;
-  };
-  RedisReply run(const Script& script, const RedisCommand& keys, const RedisCommand& args);
   std::vector<model::Trunk> fetch(const std::vector<std::string>& trunk_ids);
 
-  // ARGV[1..3], shared by every script: the databases and the Kamailio rows to write.
-  RedisCommand common_args(std::string edge_rows) const;
+  // The arguments every script built on lua/edge_rows.lua takes: the databases and the Kamailio
+  // rows to write (ARG.daemon_db, ARG.kamailio_db, ARG.edge).
+  nlohmann::json edge_args(nlohmann::json edge_rows) const;
   // Hands the trunk its dispatcher set and age rank (see model/edge_rows.h).
   void place(model::Trunk& trunk);
 
   RedisPool& pool_;
   int kamailio_db_;
   model::EdgeSettings settings_;
-  Script create_;
-  Script update_;
-  Script delete_;
-  Script set_app_servers_;
-  Script placement_;
+  const Script create_;
+  const Script update_;
+  const Script delete_;
+  const Script set_app_servers_;
+  const Script placement_;
 };
 
 // The hash fields of a trunk, and back. Exposed for the consistency checker and tests.
