@@ -320,8 +320,15 @@ BOOST_AUTO_TEST_CASE(a_failing_table_does_not_block_the_others) {
         return item.contains("item");
       },
       20s));
-  auto status = reloader.status()[0];
-  BOOST_TEST(status.last_result.starts_with("address: permissions."), status.last_result);
+  // The node's status is stored when its round ends.
+  std::string result;
+  BOOST_TEST(wait_until(
+                 [&] {
+                   result = reloader.status()[0].last_result;
+                   return result.starts_with("address: permissions.");
+                 },
+                 10s),
+             result);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
