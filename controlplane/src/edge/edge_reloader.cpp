@@ -209,19 +209,54 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool audit,
     detect_restart(node);
     versions = table_versions();
   });
-  bool in_sync = !failure;
-  if (!failure) {
-    // A table that fails (a listing too big for the node at 100k rows, say) does not keep the
-    // node's other tables from being reloaded: the first failure is the node's result.
-    for (auto& table : node.tables) {
-      bool table_in_sync = false;
-      auto table_failure = attempt([&] {
-        table_in_sync = sync_table(node.endpoint, table, versions[table.table], audit, node);
-      });
-      if (table_failure && !failure) failure = table.table + ": " + *table_failure;
-      in_sync &= table_in_sync;
-      after_table();
+  if (failure) {
+    node.last_result = *failure;
+    log_->warn("edge {}: {}", node.endpoint, node.last_result);
+    return false;
+  }
+  // A table that fails (a listing too big for the node at 100k rows, say) does not keep the
+  // node's other tables from being reloaded: the first failure is the node's result.
+  auto note = [&](const TableStatus& table, const std::optional<std::string>& table_failure) {
+    if (table_failure && !failure) failure = table.table + ": " + *table_failure;
+  };
+  // Every table that changed is reloaded first and counted afterwards: a change reaches all of
+  // the node's tables before the counts (whole-table listings) start.
+  std::map<std::string, std::chrono::duration<double>> reload_took;
+  for (auto& table : node.tables) {
+    if (table.table == model::kUacregTable || table.loaded_version == versions[table.table]) {
+      continue;
     }
+    auto started = std::chrono::steady_clock::now();
+    auto table_failure = attempt([&] { reload_table(node.endpoint, table, node); });
+    if (table_failure) {
+      reload_metrics_.reloaded(node.endpoint, table.table, "error",
+                               std::chrono::steady_clock::now() - started);
+    } else {
+      reload_took[table.table] = std::chrono::steady_clock::now() - started;
+    }
+    note(table, table_failure);
+    after_table();
+  }
+  bool in_sync = true;
+  for (auto& table : node.tables) {
+    bool table_in_sync = false;
+    auto reloaded = reload_took.find(table.table);
+    if (reloaded == reload_took.end() && table.table != model::kUacregTable &&
+        table.loaded_version != versions[table.table]) {
+      in_sync = false;  // its reload failed above
+      continue;
+    }
+    note(table, attempt([&] {
+           if (reloaded != reload_took.end()) {
+             table_in_sync = count_table(node.endpoint, table, versions[table.table]);
+             reload_metrics_.reloaded(node.endpoint, table.table, table_in_sync ? "ok" : "mismatch",
+                                      reloaded->second);
+           } else {
+             table_in_sync = sync_table(node.endpoint, table, versions[table.table], audit, node);
+           }
+         }));
+    in_sync &= table_in_sync;
+    after_table();
   }
   node.last_result = failure ? *failure : in_sync ? "ok" : "mismatch";
   if (failure) log_->warn("edge {}: {}", node.endpoint, node.last_result);
@@ -243,19 +278,17 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
                               bool audit, NodeStatus& node) {
   if (table.table == model::kUacregTable)
     return sync_registrations(endpoint, table, version, audit);
-  bool reload = table.loaded_version != version;
-  if (!reload) {
-    // Loaded, unchanged since, on a node that has not restarted: only an audit reads rows.
-    if (!audit) return true;
-    table.expected_rows = expected_rows(table.table);
-    table.loaded_rows = loaded_rows(endpoint, table.table);
-    if (table.loaded_rows == table.expected_rows) return true;
-    log_->warn("edge {} has {} {} rows loaded, Redis holds {}: reloading", endpoint,
-               table.loaded_rows, table.table, table.expected_rows);
-  }
+  // Loaded, unchanged since, on a node that has not restarted: only an audit reads rows.
+  if (!audit) return true;
+  table.expected_rows = expected_rows(table.table);
+  table.loaded_rows = loaded_rows(endpoint, table.table);
+  if (table.loaded_rows == table.expected_rows) return true;
+  log_->warn("edge {} has {} {} rows loaded, Redis holds {}: reloading", endpoint,
+             table.loaded_rows, table.table, table.expected_rows);
   auto started = std::chrono::steady_clock::now();
   try {
-    bool in_sync = reload_table(endpoint, table, version, node);
+    reload_table(endpoint, table, node);
+    bool in_sync = count_table(endpoint, table, version);
     reload_metrics_.reloaded(endpoint, table.table, in_sync ? "ok" : "mismatch",
                              std::chrono::steady_clock::now() - started);
     return in_sync;
@@ -266,8 +299,9 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
   }
 }
 
-bool EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table,
-                                std::int64_t version, NodeStatus& node) {
+void EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table, NodeStatus& node) {
+  // Until it is counted, the node may hold anything: a failure from here on reloads it again.
+  table.loaded_version = -1;
   // dispatcher.reload marks every destination active again: a carrier that probes had taken out
   // would get calls (and make them wait for a timeout) until it failed two probes more.
   std::vector<nlohmann::json> down;
@@ -283,6 +317,10 @@ bool EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table,
   }
   ++node.reloads;
   node.last_reload_unix_ns = now_unix_ns();
+}
+
+bool EdgeReloader::count_table(const std::string& endpoint, TableStatus& table,
+                               std::int64_t version) {
   table.loaded_rows = loaded_rows(endpoint, table.table);
   // Redis may have changed since it was counted; the next round settles that.
   table.expected_rows = expected_rows(table.table);

@@ -89,12 +89,14 @@ class EdgeReloader final : public service::TrunkChangeListener,
   // after each table (to keep the node's lock).
   // `audit`: count every table's rows on the node and in Redis even where nothing changed.
   bool sync_node(NodeStatus& node, bool audit, const std::function<void()>& after_table);
-  // Reloads one table if its version moved (or it is short) and counts it; true when in step.
+  // A table loaded at its current version: on an audit, counts it and reloads it when its count
+  // drifted; true when in step. uacreg: record by record (sync_registrations).
   bool sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version, bool audit,
                   NodeStatus& node);
-  // The reload itself: reload RPC, dispatcher states kept, rows counted; true when in step.
-  bool reload_table(const std::string& endpoint, TableStatus& table, std::int64_t version,
-                    NodeStatus& node);
+  // The reload RPC, with the dispatcher's probed-down destinations kept down.
+  void reload_table(const std::string& endpoint, TableStatus& table, NodeStatus& node);
+  // Counts what the node loaded against Redis; in step: the table is loaded at `version`.
+  bool count_table(const std::string& endpoint, TableStatus& table, std::int64_t version);
   void detect_restart(NodeStatus& node);
   // uacreg: per-record uac.reg_refresh / reg_unregister / reg_remove until the node's
   // registrations are the rows in Redis.
