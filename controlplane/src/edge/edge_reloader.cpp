@@ -28,6 +28,15 @@ const std::map<std::string, std::pair<std::string, nlohmann::json>>& reload_call
   return kCalls;
 }
 
+// Kamailio's reload_delta (1 s) compares whole seconds of the wall clock: a node takes its next
+// reload once the second has changed. The time until then, with a margin for the clocks of the
+// daemon's and the node's hosts.
+std::chrono::milliseconds until_next_reload_second() {
+  using namespace std::chrono;
+  auto into_second = duration_cast<milliseconds>(system_clock::now().time_since_epoch()) % 1000;
+  return milliseconds(1000) - into_second + milliseconds(100);
+}
+
 std::int64_t now_unix_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -146,7 +155,8 @@ void EdgeReloader::run(NodeWorker& worker) {
     worker.status = std::move(node);
     if (!in_sync.value_or(false) && !stopping_) {
       worker.changed = true;
-      wake_.wait_for(lock, timing_.retry, [&] { return stopping_; });
+      auto again = in_sync ? timing_.retry : timing_.lock_poll;
+      wake_.wait_for(lock, again, [&] { return stopping_; });
     }
   }
 }
@@ -164,7 +174,7 @@ std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit)
   if (!token) {
     node.last_result = kWaitingForLock;
     log_->debug("edge {}: {} is taken, trying again in {} ms", node.endpoint, lock.key(),
-                timing_.retry.count());
+                timing_.lock_poll.count());
     return std::nullopt;
   }
   auto reloads_before = node.reloads;
@@ -177,9 +187,10 @@ std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit)
     }
   });
   try {
-    // After a reload the node refuses the next one for reload_delta: the lock stays taken that
-    // long, so no replica's reload is refused.
-    auto linger = node.reloads != reloads_before ? timing_.retry : std::chrono::milliseconds(0);
+    // After a reload the node refuses the next one until the wall-clock second changes: the
+    // lock stays taken until then, so no replica's reload (this one's included) is refused.
+    auto linger =
+        node.reloads != reloads_before ? until_next_reload_second() : std::chrono::milliseconds(0);
     lock.release(*token, linger);
   } catch (const store::StoreUnavailable& e) {
     log_->warn("edge {}: cannot release {} (it expires by itself): {}", node.endpoint, lock.key(),

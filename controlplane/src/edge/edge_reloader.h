@@ -36,7 +36,8 @@ namespace mv::edge {
 // Destinations that probing had taken out stay out across a dispatcher reload. Replicas of the
 // daemon share the nodes: each node's round runs under a lock in Redis
 // (mv:edge:reload_lock:<endpoint>), so two replicas never reload one node at once; a replica that
-// finds the lock taken waits for its next round (`retry`).
+// finds the lock taken tries again `lock_poll` later. After a round that reloaded, the lock is
+// kept until the wall-clock second changes, when Kamailio's reload_delta lets the next reload in.
 class EdgeReloader final : public service::TrunkChangeListener,
                            public EdgeStatusSource,
                            public EdgeRepair {
@@ -44,6 +45,9 @@ class EdgeReloader final : public service::TrunkChangeListener,
   struct Timing {
     std::chrono::milliseconds settle{100};
     std::chrono::milliseconds retry{1100};  // above Kamailio's reload_delta of 1 s
+    // How soon a node is tried again when its reload lock is taken (another replica's round, or
+    // the wait for the node's next reload_delta second) or its Redis replica lags.
+    std::chrono::milliseconds lock_poll{100};
     std::chrono::milliseconds verify_every{10000};
     // How often each node's row counts are compared with Redis when nothing changed (a restart
     // or a table version that moved is noticed every verify_every without reading any row).
@@ -83,7 +87,7 @@ class EdgeReloader final : public service::TrunkChangeListener,
 
   void run(NodeWorker& worker);
   // sync_node under the node's reload lock; nullopt when the lock is taken (another replica's
-  // round, or a reload within the last `retry`, which Kamailio's reload_delta would refuse).
+  // round, or a reload in this wall-clock second, which Kamailio's reload_delta would refuse).
   std::optional<bool> sync_node_locked(NodeStatus& node, bool audit);
   // Reloads what the node needs and checks it; true when it matches Redis. `after_table` runs
   // after each table (to keep the node's lock).
