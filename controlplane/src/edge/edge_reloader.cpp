@@ -61,7 +61,7 @@ EdgeReloader::EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_
   for (std::size_t i = 0; i < endpoints_.size(); ++i) {
     auto worker = std::make_unique<NodeWorker>();
     worker->status.endpoint = endpoints_[i];
-    worker->status.name = "edge-" + std::to_string(i + 1);
+    worker->status.name = model::edge_node_name(i);
     for (const char* name : model::kEdgeTables) {
       TableStatus table;
       table.table = name;

@@ -17,7 +17,7 @@ struct TableStatus {
 // What one Kamailio node has loaded, as last checked.
 struct NodeStatus {
   std::string endpoint;
-  std::string name;                   // edge-<position in kamailio.rpc_endpoints>, from 1
+  std::string name;                   // model::edge_node_name of its position
   std::string last_result = "never";  // "ok", "mismatch" or the error
   std::int64_t last_reload_unix_ns = 0;
   std::string boot_id;  // the node's own id of its start (htable mvnode "boot"): new = restarted

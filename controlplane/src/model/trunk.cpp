@@ -26,6 +26,8 @@ UtcParts split_utc(std::int64_t unix_ns) {
 
 }  // namespace
 
+std::string edge_node_name(std::size_t index) { return "edge-" + std::to_string(index + 1); }
+
 std::string sync_state(const Trunk& trunk, const EdgeProgress& edge) {
   if (trunk.edge_generation <= edge.applied_generation) return "applied";
   return edge.last_error ? "error" : "pending";

@@ -54,8 +54,12 @@ struct Trunk {
   bool operator==(const Trunk&) const = default;
 };
 
-// One Kamailio node's progress: its name (edge-<position in kamailio.rpc_endpoints>) and the
-// highest edge generation verified on it.
+// A Kamailio node's name: "edge-<n>" for the node at `index` (from 0) of kamailio.rpc_endpoints.
+// Customers see nodes by it, never by their internal URLs.
+std::string edge_node_name(std::size_t index);
+
+// One Kamailio node's progress: its name (edge_node_name) and the highest edge generation
+// verified on it.
 struct NodeProgress {
   std::string name;
   std::int64_t applied_generation = 0;

@@ -367,8 +367,8 @@ model::EdgeProgress RedisTrunkStore::edge_progress() {
   if (!globals.elements.at(1).is_nil()) progress.last_error = globals.elements.at(1).text;
   for (std::size_t i = 0; i < settings_.nodes.size(); ++i) {
     const auto& applied = replies.at(1).elements.at(i);
-    progress.nodes.push_back({"edge-" + std::to_string(i + 1),
-                              applied.is_nil() ? 0 : parse_int(applied.text).value_or(0)});
+    progress.nodes.push_back(
+        {model::edge_node_name(i), applied.is_nil() ? 0 : parse_int(applied.text).value_or(0)});
   }
   return progress;
 }
