@@ -22,7 +22,6 @@ constexpr const char* kHtableName = "mv";
 // The RPC that makes a node load each table again, with its parameters.
 const std::map<std::string, std::pair<std::string, nlohmann::json>>& reload_calls() {
   static const std::map<std::string, std::pair<std::string, nlohmann::json>> kCalls{
-      {model::kAddressTable, {"permissions.addressReload", nlohmann::json::array()}},
       {model::kDispatcherTable, {"dispatcher.reload", nlohmann::json::array()}},
       {model::kHtableTable, {"htable.reload", nlohmann::json::array({kHtableName})}}};
   return kCalls;
@@ -145,7 +144,7 @@ void EdgeReloader::run(NodeWorker& worker) {
     } else if (replicas_caught_up()) {
       auto now = std::chrono::steady_clock::now();
       bool audit = resync || now >= worker.next_audit;
-      in_sync = sync_node_locked(node, audit);
+      in_sync = sync_node_locked(node, audit, resync);
       if (audit && in_sync.value_or(false)) worker.next_audit = now + timing_.audit_every;
     }
     // nullopt: the replicas lag, or another replica of the daemon has the node's lock (its round
@@ -161,7 +160,7 @@ void EdgeReloader::run(NodeWorker& worker) {
   }
 }
 
-std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit) {
+std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit, bool resync) {
   store::RedisLock lock(daemon_db_, store::keys::edge_reload_lock(node.endpoint));
   std::optional<std::string> token;
   try {
@@ -179,7 +178,7 @@ std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit)
   }
   auto reloads_before = node.reloads;
   bool lost = false;
-  bool in_sync = sync_node(node, audit, [&] {
+  bool in_sync = sync_node(node, audit, resync, [&] {
     if (!lost && !lock.extend(*token, timing_.lock_expiry)) {
       lost = true;
       log_->warn("edge {}: a table took longer than {} ms: its reload lock expired", node.endpoint,
@@ -199,7 +198,7 @@ std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit)
   return in_sync;
 }
 
-bool EdgeReloader::sync_node(NodeStatus& node, bool audit,
+bool EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
                              const std::function<void()>& after_table) {
   // Why a step failed, or nullopt: what it throws must not end the reloader's thread.
   auto attempt = [](const auto& step) -> std::optional<std::string> {
@@ -217,6 +216,7 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool audit,
   };
   std::map<std::string, std::int64_t> versions;
   auto failure = attempt([&] {
+    if (resync) kamailio::forget_node_htable_version(rpc_, node.endpoint);
     detect_restart(node);
     versions = table_versions();
   });
@@ -230,12 +230,22 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool audit,
   auto note = [&](const TableStatus& table, const std::optional<std::string>& table_failure) {
     if (table_failure && !failure) failure = table.table + ": " + *table_failure;
   };
-  // Every table that changed is reloaded first and counted afterwards: a change reaches all of
-  // the node's tables before the counts (whole-table listings) start.
+  // Every table that changed is applied or reloaded first and counted afterwards: a change
+  // reaches all of the node's tables before the counts (whole-table listings) start.
   std::map<std::string, std::chrono::duration<double>> reload_took;
   for (auto& table : node.tables) {
     if (table.table == model::kUacregTable || table.loaded_version == versions[table.table]) {
       continue;
+    }
+    if (table.table == model::kHtableTable) {
+      bool applied = false;
+      auto log_failure =
+          attempt([&] { applied = apply_htable_log(node.endpoint, table, versions[table.table]); });
+      note(table, log_failure);
+      if (log_failure || applied) {
+        after_table();
+        continue;
+      }
     }
     auto started = std::chrono::steady_clock::now();
     auto table_failure = attempt([&] { reload_table(node.endpoint, table, node); });
@@ -260,6 +270,10 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool audit,
     note(table, attempt([&] {
            if (reloaded != reload_took.end()) {
              table_in_sync = count_table(node.endpoint, table, versions[table.table]);
+             // The rows loaded include every change up to the version read before the reload.
+             if (table_in_sync && table.table == model::kHtableTable) {
+               kamailio::record_node_htable_version(rpc_, node.endpoint, versions[table.table]);
+             }
              reload_metrics_.reloaded(node.endpoint, table.table, table_in_sync ? "ok" : "mismatch",
                                       reloaded->second);
            } else {
@@ -328,6 +342,39 @@ void EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table,
   }
   ++node.reloads;
   node.last_reload_unix_ns = now_unix_ns();
+}
+
+bool EdgeReloader::apply_htable_log(const std::string& endpoint, TableStatus& table,
+                                    std::int64_t version) {
+  auto node_version = kamailio::node_htable_version(rpc_, endpoint);
+  // Ahead of Redis: the database went back (restored); its rows are the truth.
+  if (!node_version || *node_version > version) return false;
+  auto changes = version - *node_version;
+  if (changes > timing_.max_htable_changes) return false;
+  if (changes > 0) {
+    auto entries = daemon_db_.command({"XRANGE", std::string(store::keys::kEdgeHtableLog),
+                                       std::to_string(*node_version + 1) + "-0",
+                                       std::to_string(version) + "-0"});
+    // One entry per version: fewer means the log was trimmed past the node's version.
+    if (entries.elements.size() != static_cast<std::size_t>(changes)) return false;
+    for (const auto& entry : entries.elements) {
+      std::map<std::string, std::string> fields;
+      const auto& pairs = entry.elements.at(1).elements;
+      for (std::size_t i = 0; i + 1 < pairs.size(); i += 2)
+        fields[pairs[i].text] = pairs[i + 1].text;
+      if (auto del = fields.find("del"); del != fields.end()) {
+        kamailio::delete_htable_key(rpc_, endpoint, del->second);
+      }
+      if (auto key = fields.find("key_name"); key != fields.end()) {
+        kamailio::set_htable_key(rpc_, endpoint, key->second, fields["key_value"],
+                                 fields["value_type"] == "1" ? 1 : 0);
+      }
+    }
+    kamailio::record_node_htable_version(rpc_, endpoint, version);
+    log_->debug("edge {}: applied {} htable changes up to version {}", endpoint, changes, version);
+  }
+  table.loaded_version = version;
+  return true;
 }
 
 bool EdgeReloader::count_table(const std::string& endpoint, TableStatus& table,
@@ -549,10 +596,6 @@ std::size_t EdgeReloader::expected_rows(const std::string& table) {
 
 std::size_t EdgeReloader::loaded_rows(const std::string& endpoint, const std::string& table) {
   auto count = [](const nlohmann::json& result) { return result.is_array() ? result.size() : 0; };
-  if (table == model::kAddressTable) {
-    return count(rpc_.call(endpoint, "permissions.addressDump")) +
-           count(rpc_.call(endpoint, "permissions.subnetDump"));
-  }
   if (table == model::kDispatcherTable) {
     // {"NRSETS": n, "RECORDS": [{"SET": {"ID": id, "TARGETS": [{"DEST": {...}}, ...]}}, ...]}
     std::size_t rows = 0;

@@ -23,8 +23,10 @@
 
 namespace mv::edge {
 
-// Tells every Kamailio node to reload the tables whose rows changed (address, dispatcher, htable
-// mv), and checks what it loaded against the rows in Redis. Each node has its own thread, so a
+// Brings every Kamailio node's tables in step with the rows in Redis: htable mv key by key from
+// its change log (mv:edge:htable_log, from the version the node recorded it has, mvnode
+// "mv_version"), the dispatcher by reloading it, uacreg record by record; and checks what the
+// node loaded against Redis. Each node has its own thread, so a
 // node that is down or slow never holds up the others, and a node never sees two reloads at
 // once. A burst of writes waits `settle` and then costs one reload per changed table and node. A
 // failed or short reload is retried after `retry`. Without changes every node is checked every
@@ -57,6 +59,9 @@ class EdgeReloader final : public service::TrunkChangeListener,
     std::chrono::milliseconds lock_expiry{10000};
     // Up to this long, before reloading after a change, for the nodes' Redis replicas.
     std::chrono::milliseconds replica_wait{200};
+    // More htable changes than this at once (a bulk import, a node far behind) reload the table
+    // instead: one RPC per change costs more beyond.
+    std::int64_t max_htable_changes = 2000;
   };
 
   // A node's last_result while another replica holds its reload lock.
@@ -88,11 +93,17 @@ class EdgeReloader final : public service::TrunkChangeListener,
   void run(NodeWorker& worker);
   // sync_node under the node's reload lock; nullopt when the lock is taken (another replica's
   // round, or a reload in this wall-clock second, which Kamailio's reload_delta would refuse).
-  std::optional<bool> sync_node_locked(NodeStatus& node, bool audit);
-  // Reloads what the node needs and checks it; true when it matches Redis. `after_table` runs
-  // after each table (to keep the node's lock).
-  // `audit`: count every table's rows on the node and in Redis even where nothing changed.
-  bool sync_node(NodeStatus& node, bool audit, const std::function<void()>& after_table);
+  std::optional<bool> sync_node_locked(NodeStatus& node, bool audit, bool resync);
+  // Applies or reloads what the node needs and checks it; true when it matches Redis.
+  // `after_table` runs after each table (to keep the node's lock). `audit`: count every table's
+  // rows on the node and in Redis even where nothing changed. `resync`: reload every table whole.
+  bool sync_node(NodeStatus& node, bool audit, bool resync,
+                 const std::function<void()>& after_table);
+  // Applies htable mv's change log on the node, from the version recorded there up to `version`,
+  // in order, and records `version` there. False when it cannot (no version recorded: the node
+  // started since; the log no longer reaches back; more than max_htable_changes): the table is
+  // reloaded whole instead.
+  bool apply_htable_log(const std::string& endpoint, TableStatus& table, std::int64_t version);
   // A table loaded at its current version: on an audit, counts it and reloads it when its count
   // drifted; true when in step. uacreg: record by record (sync_registrations).
   bool sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version, bool audit,

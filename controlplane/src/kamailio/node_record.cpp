@@ -1,5 +1,6 @@
 #include "kamailio/node_record.h"
 
+#include <string>
 #include <string_view>
 
 namespace mv::kamailio {
@@ -7,14 +8,30 @@ namespace {
 
 // htable.get <table> <key>: {"item": {"name": ..., "value": ...}}; a missing key is an error
 // reply ("Key name doesn't exist in htable"). Returns null for a missing key.
+constexpr const char* kRoutingHtable = "mv";
+constexpr const char* kHtableVersionKey = "mv_version";
+
+bool missing_key(const RpcError& e) {
+  return std::string_view(e.what()).find("doesn't exist") != std::string_view::npos;
+}
+
 nlohmann::json node_value(KamailioRpc& rpc, const std::string& endpoint, const char* key) {
   try {
     auto item =
         rpc.call(endpoint, "htable.get", {kNodeHtable, key}).value("item", nlohmann::json());
     return item.is_object() ? item.value("value", nlohmann::json()) : nlohmann::json();
   } catch (const RpcError& e) {
-    if (std::string_view(e.what()).find("doesn't exist") != std::string_view::npos) return nullptr;
+    if (missing_key(e)) return nullptr;
     throw;
+  }
+}
+
+void delete_node_key(KamailioRpc& rpc, const std::string& endpoint, const char* table,
+                     const std::string& key) {
+  try {
+    rpc.call(endpoint, "htable.delete", {table, key});
+  } catch (const RpcError& e) {
+    if (!missing_key(e)) throw;
   }
 }
 
@@ -32,6 +49,34 @@ std::int64_t node_applied_generation(KamailioRpc& rpc, const std::string& endpoi
 
 void record_node_applied(KamailioRpc& rpc, const std::string& endpoint, std::int64_t generation) {
   rpc.call(endpoint, "htable.seti", {kNodeHtable, "applied", generation});
+}
+
+std::optional<std::int64_t> node_htable_version(KamailioRpc& rpc, const std::string& endpoint) {
+  auto value = node_value(rpc, endpoint, kHtableVersionKey);
+  if (!value.is_number_integer()) return std::nullopt;
+  return value.get<std::int64_t>();
+}
+
+void record_node_htable_version(KamailioRpc& rpc, const std::string& endpoint,
+                                std::int64_t version) {
+  rpc.call(endpoint, "htable.seti", {kNodeHtable, kHtableVersionKey, version});
+}
+
+void forget_node_htable_version(KamailioRpc& rpc, const std::string& endpoint) {
+  delete_node_key(rpc, endpoint, kNodeHtable, kHtableVersionKey);
+}
+
+void set_htable_key(KamailioRpc& rpc, const std::string& endpoint, const std::string& key,
+                    const std::string& value, int value_type) {
+  if (value_type == 1) {
+    rpc.call(endpoint, "htable.seti", {kRoutingHtable, key, std::stoll(value)});
+  } else {
+    rpc.call(endpoint, "htable.sets", {kRoutingHtable, key, value});
+  }
+}
+
+void delete_htable_key(KamailioRpc& rpc, const std::string& endpoint, const std::string& key) {
+  delete_node_key(rpc, endpoint, kRoutingHtable, key);
 }
 
 }  // namespace mv::kamailio

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "kamailio/kamailio_rpc.h"
@@ -20,5 +21,19 @@ std::int64_t node_applied_generation(KamailioRpc& rpc, const std::string& endpoi
 
 // Records on the node that every write up to `generation` is loaded there. Throws RpcError.
 void record_node_applied(KamailioRpc& rpc, const std::string& endpoint, std::int64_t generation);
+
+// The version of htable `mv` (mv:edge:table_versions) whose changes the node has, as recorded
+// there ("mv_version"); nullopt when none is (a node that started since). Throws RpcError.
+std::optional<std::int64_t> node_htable_version(KamailioRpc& rpc, const std::string& endpoint);
+void record_node_htable_version(KamailioRpc& rpc, const std::string& endpoint,
+                                std::int64_t version);
+// Forgets it, so the next round reloads the whole table (an operator's resync).
+void forget_node_htable_version(KamailioRpc& rpc, const std::string& endpoint);
+
+// One key of the node's htable `mv` set (an integer when `value_type` is 1, as db_redis rows say)
+// or deleted (deleting a missing key is no error). Throws RpcError.
+void set_htable_key(KamailioRpc& rpc, const std::string& endpoint, const std::string& key,
+                    const std::string& value, int value_type);
+void delete_htable_key(KamailioRpc& rpc, const std::string& endpoint, const std::string& key);
 
 }  // namespace mv::kamailio

@@ -15,7 +15,6 @@ constexpr const char* kMask = "***";
 // The columns a node reports back, per table, in display order.
 const std::vector<std::string>& compared_columns(const std::string& table) {
   static const std::map<std::string, std::vector<std::string>> kColumns{
-      {kAddressTable, {"grp", "ip_addr", "mask", "port", "tag"}},
       {kDispatcherTable, {"setid", "destination", "priority", "attrs"}},
       {kHtableTable, {"key_name", "key_value"}},
       {kUacregTable,
@@ -26,17 +25,23 @@ const std::vector<std::string>& compared_columns(const std::string& table) {
   return it == kColumns.end() ? kNone : it->second;
 }
 
-// The trunk a desired row belongs to: owners are trunk ids but for the customers' sets, the
-// application servers and htable keys other than a trunk's credentials ("a:" or "h:<trunk id>").
+// A trunk's credentials key ("a:" or "h:<trunk id>"): its value is a secret.
 bool is_credentials_key(const std::string& owner) {
   return owner.starts_with("a:") || owner.starts_with("h:");
 }
 
-std::optional<std::string> trunk_of_owner(const std::string& table, const std::string& owner) {
-  if (table == kHtableTable) {
-    if (is_credentials_key(owner)) return owner.substr(2);
-    return std::nullopt;
-  }
+// The trunk an htable key belongs to: the credentials' in their key, the source keys' in their
+// value ("<trunk id>,<customer id>"); none for the customers' sets and the prefix lengths.
+std::optional<std::string> trunk_of_htable_key(const std::string& key, const std::string& value) {
+  if (is_credentials_key(key)) return key.substr(2);
+  auto comma = value.find(',');
+  if (key.starts_with("s:") && comma != std::string::npos) return value.substr(0, comma);
+  return std::nullopt;
+}
+
+// The trunk a dispatcher or uacreg row belongs to: owners are trunk ids but for the application
+// servers.
+std::optional<std::string> trunk_of_owner(const std::string& owner) {
   if (owner.starts_with("app:") || owner.empty()) return std::nullopt;
   return owner;
 }
@@ -59,7 +64,12 @@ ComparableRow desired_row(const EdgeRow& row) {
     fields.emplace_back(column,
                         row.table == kUacregTable ? uacreg_dump_value(column, value) : value);
   }
-  return {row.owner, trunk_of_owner(row.table, row.owner), std::move(fields)};
+  if (row.table == kHtableTable) {
+    // A node holds keys, not rows: compared by key (a trunk's source rows own changing keys).
+    auto key = by_name["key_name"];
+    return {key, trunk_of_htable_key(key, by_name["key_value"]), std::move(fields)};
+  }
+  return {row.owner, trunk_of_owner(row.owner), std::move(fields)};
 }
 
 std::map<std::string, std::vector<ComparableRow>> desired_rows(
@@ -74,6 +84,9 @@ std::map<std::string, std::vector<ComparableRow>> desired_rows(
     }
     customers.insert(trunk.customer_id);
   }
+  for (const auto& row : source_prefix_rows(trunks)) {
+    if (row.fields) rows[row.table].push_back(desired_row(row));
+  }
   for (const auto& customer : customers) {
     auto set = customer_sets.find(customer);
     if (set == customer_sets.end()) continue;
@@ -83,20 +96,6 @@ std::map<std::string, std::vector<ComparableRow>> desired_rows(
   for (std::size_t i = 0; i < app_servers.size(); ++i) {
     auto row = app_server_row(i, app_servers[i]);
     rows[row.table].push_back(desired_row(row));
-  }
-  return rows;
-}
-
-std::vector<ComparableRow> loaded_address_rows(const json& address_dump, const json& subnet_dump) {
-  std::vector<ComparableRow> rows;
-  for (const auto& entry : decode_permissions(address_dump, subnet_dump)) {
-    rows.push_back({entry.trunk_id.value_or(entry.tag),
-                    entry.trunk_id,
-                    {{"grp", std::to_string(entry.group)},
-                     {"ip_addr", entry.ip},
-                     {"mask", std::to_string(entry.mask)},
-                     {"port", std::to_string(entry.port)},
-                     {"tag", entry.tag}}});
   }
   return rows;
 }
@@ -126,7 +125,7 @@ std::vector<ComparableRow> loaded_htable_rows(const json& htable_dump) {
   for (const auto& [name, value] : decode_htable_dump(htable_dump)) {
     if (name == padding) continue;
     rows.push_back(
-        {name, trunk_of_owner(kHtableTable, name), {{"key_name", name}, {"key_value", value}}});
+        {name, trunk_of_htable_key(name, value), {{"key_name", name}, {"key_value", value}}});
   }
   return rows;
 }

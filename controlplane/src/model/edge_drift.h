@@ -47,9 +47,6 @@ std::map<std::string, std::vector<ComparableRow>> desired_rows(
     const std::vector<Trunk>& trunks, const std::map<std::string, std::int64_t>& customer_sets,
     const std::vector<std::string>& app_servers, const EdgeSettings& settings);
 
-// The loaded rows of each table, from the node's replies; padding rows are left out.
-std::vector<ComparableRow> loaded_address_rows(const nlohmann::json& address_dump,
-                                               const nlohmann::json& subnet_dump);
 std::vector<ComparableRow> loaded_dispatcher_rows(const nlohmann::json& dispatcher_list);
 std::vector<ComparableRow> loaded_htable_rows(const nlohmann::json& htable_dump);
 std::vector<ComparableRow> loaded_uacreg_rows(const nlohmann::json& reg_dump);

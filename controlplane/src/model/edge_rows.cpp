@@ -1,24 +1,15 @@
 #include "model/edge_rows.h"
 
+#include <algorithm>
+#include <functional>
+#include <set>
+
 #include "crypto/digest_ha1.h"
 #include "model/ip_network.h"
 #include "model/sip_syntax.h"
 
 namespace mv::model {
 namespace {
-
-std::optional<RowFields> address_fields(const Trunk& trunk) {
-  if (!trunk.is_active || !trunk.inbound_ip) return std::nullopt;
-  auto network = parse_ip_network(*trunk.inbound_ip).network;
-  if (!network) return std::nullopt;
-  auto address = *network;
-  address.prefix = address.max_prefix();  // ip_addr is the network address alone
-  return RowFields{{"grp", std::to_string(kAddressGroupTrunks)},
-                   {"ip_addr", address.to_string()},
-                   {"mask", std::to_string(network->prefix)},
-                   {"port", "0"},
-                   {"tag", trunk.id + "," + trunk.customer_id}};
-}
 
 bool host_is_ip_literal(const std::string& host) {
   auto literal = host.front() == '[' ? host.substr(1, host.size() - 2) : host;
@@ -60,6 +51,22 @@ std::optional<RowFields> auth_fields(const Trunk& trunk, bool ha1) {
       0);
 }
 
+// The trunk's source keys, each in its own row ("s<n>:<trunk id>"): none without an active
+// inbound_ip.
+std::vector<EdgeRow> source_rows(const Trunk& trunk) {
+  std::vector<std::string> keys;
+  if (trunk.is_active && trunk.inbound_ip) {
+    if (auto network = parse_ip_network(*trunk.inbound_ip).network) keys = source_keys(*network);
+  }
+  std::vector<EdgeRow> rows;
+  for (std::size_t i = 0; i < kSourceKeysPerTrunk; ++i) {
+    EdgeRow row{kHtableTable, "s" + std::to_string(i) + ":" + trunk.id, std::nullopt};
+    if (i < keys.size()) row.fields = htable_fields(keys[i], trunk.id + "," + trunk.customer_id, 0);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 std::optional<RowFields> uacreg_fields(const Trunk& trunk, const EdgeSettings& settings) {
   if (!trunk.is_active || !trunk.registers()) return std::nullopt;
   auto proxy = parse_sip_proxy(trunk.proxy).proxy;
@@ -94,11 +101,68 @@ EdgeSecret edge_secret(const Trunk& trunk) {
 bool keyed_by_owner(const std::string& table) { return table == kUacregTable; }
 
 std::vector<EdgeRow> edge_rows_for(const Trunk& trunk, const EdgeSettings& settings) {
-  return {{kAddressTable, trunk.id, address_fields(trunk)},
-          {kDispatcherTable, trunk.id, dispatcher_fields(trunk)},
-          {kHtableTable, "a:" + trunk.id, auth_fields(trunk, false)},
-          {kHtableTable, "h:" + trunk.id, auth_fields(trunk, true)},
-          {kUacregTable, trunk.id, uacreg_fields(trunk, settings)}};
+  auto rows = source_rows(trunk);
+  rows.push_back({kDispatcherTable, trunk.id, dispatcher_fields(trunk)});
+  rows.push_back({kHtableTable, "a:" + trunk.id, auth_fields(trunk, false)});
+  rows.push_back({kHtableTable, "h:" + trunk.id, auth_fields(trunk, true)});
+  rows.push_back({kUacregTable, trunk.id, uacreg_fields(trunk, settings)});
+  return rows;
+}
+
+std::vector<std::string> source_keys(const IpNetwork& network) {
+  if (network.family == IpNetwork::Family::v4) {
+    auto text = network.to_string();  // "a.b.c.d" or "a.b.c.d/nn"
+    return {"s:" + text};
+  }
+  auto nibbles = network.first_hex();
+  int rounded = (network.prefix + 3) / 4 * 4;
+  int spread = rounded - network.prefix;  // low bits of the last nibble the network leaves free
+  auto prefix = nibbles.substr(0, static_cast<std::size_t>(rounded / 4));
+  std::vector<std::string> keys;
+  for (int low = 0; low < (1 << spread); ++low) {
+    auto key = prefix;
+    if (!key.empty() && spread > 0) {
+      int last = std::stoi(key.substr(key.size() - 1), nullptr, 16) | low;
+      key.back() = "0123456789abcdef"[last];
+    }
+    keys.push_back("s:" + key + (rounded == 128 ? "" : "/" + std::to_string(rounded)));
+  }
+  return keys;
+}
+
+std::optional<SourcePrefix> source_key_prefix(const std::string& key) {
+  auto slash = key.rfind('/');
+  if (!key.starts_with("s:") || slash == std::string::npos) return std::nullopt;
+  SourcePrefix prefix;
+  prefix.family = key.find('.') == std::string::npos ? 6 : 4;
+  prefix.length = std::stoi(key.substr(slash + 1));
+  return prefix;
+}
+
+std::vector<EdgeRow> source_prefix_rows(const std::vector<Trunk>& trunks) {
+  std::set<int, std::greater<>> lengths[2];  // IPv4, IPv6
+  for (const auto& trunk : trunks) {
+    for (const auto& row : source_rows(trunk)) {
+      if (!row.fields) continue;
+      if (auto prefix = source_key_prefix(row.fields->front().second)) {
+        lengths[prefix->family == 4 ? 0 : 1].insert(prefix->length);
+      }
+    }
+  }
+  std::vector<EdgeRow> rows;
+  for (int family : {0, 1}) {
+    const char* key = family == 0 ? kSourcePrefixKeyV4 : kSourcePrefixKeyV6;
+    EdgeRow row{kHtableTable, key, std::nullopt};
+    if (!lengths[family].empty()) {
+      std::string value;
+      for (int length : lengths[family]) {
+        value += (value.empty() ? "" : "|") + std::to_string(length);
+      }
+      row.fields = htable_fields(key, value, 0);
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 EdgeRow customer_set_row(const std::string& customer_id, std::int64_t dispatcher_set) {
@@ -117,13 +181,6 @@ EdgeRow app_server_row(std::size_t index, const std::string& uri) {
 }
 
 RowFields padding_row(const std::string& table) {
-  if (table == kAddressTable) {
-    return {{"grp", "99"},
-            {"ip_addr", "192.0.2.255"},
-            {"mask", "32"},
-            {"port", "0"},
-            {"tag", "padding"}};
-  }
   if (table == kDispatcherTable) {
     return {{"setid", std::to_string(kDispatcherSetPadding)},
             {"destination", "sip:192.0.2.255:9"},

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/ip_network.h"
 #include "model/trunk.h"
 
 // What the Kamailio edge loads, as rows of its tables (db_redis schemas in
@@ -13,8 +14,6 @@
 // the reloader counts them. kamailio-cfg/kamailio.cfg reads the same numbers and names.
 namespace mv::model {
 
-// permissions `address` groups. Group 99 holds only a padding row (see padding_row).
-inline constexpr int kAddressGroupTrunks = 1;
 // dispatcher sets: 1 the application servers, 2 the padding row, customers' sets from 1001.
 inline constexpr int kDispatcherSetAppServers = 1;
 inline constexpr int kDispatcherSetPadding = 2;
@@ -27,13 +26,12 @@ inline constexpr std::int64_t kTopTrunkPriority = 2'000'000'000;
 inline constexpr int kDispatcherFlagDisabled = 4;
 inline constexpr int kDispatcherFlagSkipDns = 16;
 
-// Kamailio tables the daemon writes, by their db_redis names.
-inline constexpr const char* kAddressTable = "address";
+// Kamailio tables the daemon writes, by their db_redis names. htable comes first: its changes
+// reach a node key by key (the edge's change log), before the dispatcher's whole-table reload.
 inline constexpr const char* kDispatcherTable = "dispatcher";
 inline constexpr const char* kHtableTable = "htable";
 inline constexpr const char* kUacregTable = "uacreg";
-inline constexpr const char* kEdgeTables[] = {kAddressTable, kDispatcherTable, kHtableTable,
-                                              kUacregTable};
+inline constexpr const char* kEdgeTables[] = {kHtableTable, kDispatcherTable, kUacregTable};
 
 // db_redis finds uacreg rows by l_uuid ("uacreg=entry:l_uuid"): their keys end in the owner (the
 // trunk id), not in the row id. The padding row of such a table is owned by this name.
@@ -59,7 +57,8 @@ struct EdgeRow {
 };
 
 // The trunk's rows in every table, present or not:
-// - address (owner: trunk id): active with inbound_ip; tag "<trunk id>,<customer id>".
+// - htable `mv` source keys (owners "s0:<trunk id>" .. "s7:<trunk id>"): active with inbound_ip;
+//   the keys source_keys() gives, each holding "<trunk id>,<customer id>".
 // - dispatcher (owner: trunk id): active; in the customer's set, destination from the proxy,
 //   attrs "trunk=..;customer=..[;from_domain=..]", priority counting down with edge_order.
 // - htable `mv` key "h:<trunk id>" (owner the same): active with username, password and a realm;
@@ -83,6 +82,32 @@ EdgeSecret edge_secret(const Trunk& trunk);
 
 std::vector<EdgeRow> edge_rows_for(const Trunk& trunk, const EdgeSettings& settings = {});
 
+// The htable `mv` keys that admit a network's sources (kamailio.cfg route SOURCE_TRUNK tries
+// the source's exact key, then one key per prefix length in use, longest first):
+// - IPv4: "s:<a.b.c.d>" for a single address, "s:<network address>/<length>" otherwise.
+// - IPv6: 32 lowercase hex digits (nibbles) for a single address ("s:<32 nibbles>"). A network's
+//   length is rounded up to a multiple of 4, and the network split into the 1, 2, 4 or 8
+//   networks of that length: "s:<its first length/4 nibbles>/<length>" (a length rounded up to
+//   128 gives single-address keys). So a route can build each key from the source's nibbles.
+// At most kSourceKeysPerTrunk keys; none for a network that is neither.
+inline constexpr std::size_t kSourceKeysPerTrunk = 8;
+std::vector<std::string> source_keys(const IpNetwork& network);
+
+// "s:4" and "s:6": the prefix lengths (below 32 / 128, IPv6 ones rounded up as above) in use by
+// the source keys, longest first, "|"-separated ("30|28|24"); the row is absent when none is.
+// The trunk scripts keep these rows from mv:edge:source_prefixes; this builds them from trunks.
+inline constexpr const char* kSourcePrefixKeyV4 = "s:4";
+inline constexpr const char* kSourcePrefixKeyV6 = "s:6";
+std::vector<EdgeRow> source_prefix_rows(const std::vector<Trunk>& trunks);
+
+// The prefix length an "s:" key's table of lengths counts it under ("s:10.0.0.0/24" -> 24), and
+// its family (4 or 6); nullopt for exact-address keys and any other key.
+struct SourcePrefix {
+  int family = 4;
+  int length = 0;
+};
+std::optional<SourcePrefix> source_key_prefix(const std::string& key);
+
 // htable `mv` key "c:<customer id>" -> the customer's dispatcher set (value type int).
 EdgeRow customer_set_row(const std::string& customer_id, std::int64_t dispatcher_set);
 
@@ -91,8 +116,8 @@ EdgeRow app_server_row(std::size_t index, const std::string& uri);
 
 // db_redis drops the last 1,000 rows of a table holding an exact non-zero multiple of 1,000 and
 // still reports success. A table gets this one harmless row exactly when its own rows are such a
-// multiple: address group 99 (no route checks it; group 0 would fail the whole reload), a
-// disabled dispatcher destination in set 2, an htable key no route reads.
+// multiple: a disabled dispatcher destination in set 2, an htable key no route reads, a
+// disabled uacreg record.
 RowFields padding_row(const std::string& table);
 bool padding_needed(std::size_t owned_rows);
 

@@ -1,8 +1,10 @@
 #include "model/noc_views.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "model/edge_rows.h"
+#include "model/ip_network.h"
 #include "model/registration.h"
 
 namespace mv::model {
@@ -10,14 +12,12 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr int kAddressGroupPadding = 99;  // model::padding_row("address")
-
 std::optional<std::string> non_empty(std::string text) {
   if (text.empty()) return std::nullopt;
   return text;
 }
 
-// "<trunk id>,<customer id>" (model::edge_rows_for's address tag).
+// "<trunk id>,<customer id>" (the value of a trunk's source keys).
 std::pair<std::optional<std::string>, std::optional<std::string>> split_tag(
     const std::string& tag) {
   auto comma = tag.find(',');
@@ -111,27 +111,35 @@ std::vector<DispatcherSet> decode_dispatcher_list(const json& result) {
   return sets;
 }
 
-std::vector<PermissionEntry> decode_permissions(const json& address_dump, const json& subnet_dump) {
+std::vector<PermissionEntry> decode_sources(const std::map<std::string, std::string>& mv_items) {
   std::vector<PermissionEntry> entries;
-  auto add = [&](const json& dump, bool subnets) {
-    if (!dump.is_array()) return;
-    for (const auto& row : dump) {
-      PermissionEntry entry;
-      entry.group = row.at("group").get<std::int64_t>();
-      if (entry.group == kAddressGroupPadding) continue;
-      const auto& item = row.at("item");
-      entry.ip = item.at("ip").get<std::string>();
-      // addressDump holds single addresses only: the whole address is the mask.
-      bool v6 = entry.ip.find(':') != std::string::npos;
-      entry.mask = subnets ? item.at("mask").get<int>() : (v6 ? 128 : 32);
-      entry.port = item.value("port", std::int64_t{0});
-      entry.tag = item.value("tag", "");
-      std::tie(entry.trunk_id, entry.customer_id) = split_tag(entry.tag);
-      entries.push_back(std::move(entry));
+  for (const auto& [key, value] : mv_items) {
+    if (!key.starts_with("s:") || value.find(',') == std::string::npos) continue;
+    auto text = key.substr(2);
+    auto slash = text.find('/');
+    auto address = text.substr(0, slash);
+    PermissionEntry entry;
+    if (address.find('.') == std::string::npos) {
+      // IPv6: nibbles, the rest of the 32 zero.
+      if (address.size() > 32) continue;
+      address.resize(32, '0');
+      std::string colons;
+      for (std::size_t i = 0; i < 32; i += 4) colons += (i ? ":" : "") + address.substr(i, 4);
+      address = colons;
     }
-  };
-  add(address_dump, false);
-  add(subnet_dump, true);
+    auto parsed = parse_ip_address(address);
+    if (!parsed) continue;
+    entry.ip = parsed->to_string();
+    entry.mask =
+        slash == std::string::npos ? parsed->max_prefix() : std::atoi(text.c_str() + slash + 1);
+    entry.tag = value;
+    std::tie(entry.trunk_id, entry.customer_id) = split_tag(entry.tag);
+    entries.push_back(std::move(entry));
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    bool a_single = a.mask == 32 || a.mask == 128, b_single = b.mask == 32 || b.mask == 128;
+    return a_single > b_single;
+  });
   return entries;
 }
 

@@ -56,9 +56,10 @@ struct DispatcherSet {
 // {...}}]}}]}. The padding set is left out. Throws nlohmann::json::exception on another shape.
 std::vector<DispatcherSet> decode_dispatcher_list(const nlohmann::json& result);
 
-// One inbound address or subnet the node admits (permissions group 1).
+// One inbound address or network the node admits: an htable `mv` source key (model::source_keys).
+// An IPv6 network is shown as the node holds it, split at the next multiple of 4 bits.
 struct PermissionEntry {
-  std::int64_t group = 0;
+  std::int64_t group = 1;  // always 1, the trunks' (the API kept permissions' shape)
   std::string ip;
   int mask = 0;
   std::int64_t port = 0;
@@ -67,10 +68,9 @@ struct PermissionEntry {
   std::optional<std::string> customer_id;
 };
 
-// permissions.addressDump (single addresses: [{"group", "item": {"ip", "port", "tag"}}]) and
-// permissions.subnetDump (the same with "mask" in item). The padding group is left out.
-std::vector<PermissionEntry> decode_permissions(const nlohmann::json& address_dump,
-                                                const nlohmann::json& subnet_dump);
+// The source keys among htable `mv`'s items (decode_htable_dump): single addresses first, then
+// networks, each in key order.
+std::vector<PermissionEntry> decode_sources(const std::map<std::string, std::string>& mv_items);
 
 struct RegistrationEntry {
   std::string trunk_id;                      // l_uuid

@@ -110,8 +110,8 @@ std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher(
 
 std::vector<NodeView<std::vector<model::PermissionEntry>>> NocService::permissions() {
   return per_node<std::vector<model::PermissionEntry>>([&](const std::string& endpoint) {
-    auto addresses = rpc_.call(endpoint, "permissions.addressDump");
-    return model::decode_permissions(addresses, rpc_.call(endpoint, "permissions.subnetDump"));
+    return model::decode_sources(
+        model::decode_htable_dump(rpc_.call(endpoint, "htable.dump", json::array({"mv"}))));
   });
 }
 
@@ -149,9 +149,6 @@ std::vector<NodeDrift> NocService::drift() {
   auto views = per_node<Loaded>([&](const std::string& endpoint) {
     Loaded loaded;
     loaded.boot_id = kamailio::node_boot_id(rpc_, endpoint);
-    auto addresses = rpc_.call(endpoint, "permissions.addressDump");
-    loaded.rows[model::kAddressTable] =
-        model::loaded_address_rows(addresses, rpc_.call(endpoint, "permissions.subnetDump"));
     loaded.rows[model::kDispatcherTable] = model::loaded_dispatcher_rows(dispatcher_list(endpoint));
     loaded.rows[model::kHtableTable] =
         model::loaded_htable_rows(rpc_.call(endpoint, "htable.dump", json::array({"mv"})));

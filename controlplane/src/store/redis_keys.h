@@ -26,6 +26,11 @@ inline constexpr std::string_view kEdgeReplicaSync = "mv:edge:replica_sync";
 // Kamailio table -> a counter that moves whenever one of its rows changes: the reloader reloads
 // only the tables that moved (a dispatcher reload resets every destination's probing state).
 inline constexpr std::string_view kEdgeTableVersions = "mv:edge:table_versions";
+// Stream: htable `mv`'s change log, one entry per table version (lua/edge_rows.lua).
+inline constexpr std::string_view kEdgeHtableLog = "mv:edge:htable_log";
+inline constexpr std::size_t kEdgeHtableLogCap = 200000;
+// Hash "<family>/<prefix length>" -> how many source keys use it (the "s:4"/"s:6" rows).
+inline constexpr std::string_view kEdgeSourcePrefixes = "mv:edge:source_prefixes";
 // Customer id -> the customer's dispatcher set; the last set handed out; the last trunk order.
 inline constexpr std::string_view kEdgeCustomerSets = "mv:edge:customer_sets";
 inline constexpr std::string_view kEdgeLastCustomerSet = "mv:edge:last_customer_set";

@@ -52,6 +52,9 @@ local PADDING_ROW_ID = '{padding_row_id}'
 local KEYED_BY_OWNER = cjson.decode([==[{keyed_by_owner}]==])  -- table -> true: key ends in owner
 local PADDING_OWNER = '{padding_owner}'
 local TABLE_VERSIONS = '{table_versions}'
+local HTABLE = '{htable_table}'
+local HTABLE_LOG = '{htable_log}'
+local SOURCE_PREFIXES = '{source_prefixes}'
 
 -- Appends one audit entry (an array: field, value, ...) to the trail and the trunk's stream,
 -- each trimmed to about its cap (MAXLEN ~: whole macro nodes, so cheap).
@@ -71,6 +74,60 @@ local function same_row(current, wanted)
   return true
 end
 
+local function field_of(row, name)
+  if not row then return nil end
+  for i = 1, #row, 2 do
+    if row[i] == name then return row[i + 1] end
+  end
+  return nil
+end
+
+-- The entry of an "s:" key in SOURCE_PREFIXES: "s:10.0.0.0/24" -> "4/24", "s:20010db8/32" ->
+-- "6/32"; nil for an exact-address key and any other key (model::source_key_prefix).
+local function source_prefix(key)
+  local length = key and string.match(key, '^s:[^/]*/(%d+)$')
+  if not length then return nil end
+  return (string.find(key, '.', 1, true) and '4' or '6') .. '/' .. length
+end
+
+local function count_source_prefix(key, by)
+  local prefix = source_prefix(key)
+  if prefix and redis.call('HINCRBY', SOURCE_PREFIXES, prefix, by) <= 0 then
+    redis.call('HDEL', SOURCE_PREFIXES, prefix)
+  end
+end
+
+-- The edge's change log for htable `mv`: one entry per change of the table, its ID the table's
+-- version ("<version>-0"), holding what a node does to apply it without reloading: "del" (a key
+-- to delete) and/or "key_name", "key_value", "value_type" (a key to set). The node's publisher
+-- applies entries after the version it recorded on the node, in order; a log that no longer
+-- reaches back that far (trimmed at about {htable_log_cap} entries) means a whole-table reload.
+local function log_htable_change(version, current, wanted)
+  local old_key, new_key = field_of(current, 'key_name'), field_of(wanted, 'key_name')
+  count_source_prefix(old_key, -1)
+  count_source_prefix(new_key, 1)
+  local entry = {}
+  if old_key and old_key ~= new_key then
+    table.insert(entry, 'del')
+    table.insert(entry, old_key)
+  end
+  if wanted then
+    for _, name in ipairs({'key_name', 'key_value', 'value_type'}) do
+      table.insert(entry, name)
+      table.insert(entry, field_of(wanted, name))
+    end
+  end
+  local id = version .. '-0'
+  local added = redis.pcall('XADD', HTABLE_LOG, 'MAXLEN', '~', '{htable_log_cap}', id,
+                            unpack(entry))
+  if type(added) == 'table' and added.err then
+    -- The versions went back (a restored or hand-edited database): the log starts again, and
+    -- every node reloads the whole table once.
+    redis.call('DEL', HTABLE_LOG)
+    redis.call('XADD', HTABLE_LOG, id, unpack(entry))
+  end
+end
+
 -- Replaces one Kamailio row in a single step (DEL then HSET inside this script): a reload never
 -- sees a half-written row. A row that does not change is not touched, so its table's version
 -- stays and the reloader leaves that table alone.
@@ -82,13 +139,17 @@ local function write_row(tbl, row_id, owner, fields)
   end
   local key = tbl .. ':entry::' .. (KEYED_BY_OWNER[tbl] and owner or row_id)
   redis.call('SELECT', ARG.kamailio_db)
-  local changed = not same_row(redis.call('HGETALL', key), wanted)
+  local current = redis.call('HGETALL', key)
+  local changed = not same_row(current, wanted)
   if changed then
     redis.call('DEL', key)
     if wanted then redis.call('HSET', key, unpack(wanted)) end
   end
   redis.call('SELECT', ARG.daemon_db)
-  if changed then redis.call('HINCRBY', TABLE_VERSIONS, tbl, 1) end
+  if changed then
+    local version = redis.call('HINCRBY', TABLE_VERSIONS, tbl, 1)
+    if tbl == HTABLE then log_htable_change(version, current, wanted) end
+  end
 end
 
 -- Puts the row `owner` owns into `tbl`, or takes it out when `fields` is nil. Row ids are handed
@@ -118,8 +179,28 @@ local function sync_row(tbl, owner, fields)
   end
 end
 
--- The trunk's rows; then the customer's row, kept while the customer has any trunk
--- (KEY.customer_trunks).
+-- The rows "s:4" and "s:6": the prefix lengths the source keys use, longest first
+-- (model::source_prefix_rows).
+local function sync_source_prefix_rows()
+  local lengths = {['4'] = {}, ['6'] = {}}
+  for _, prefix in ipairs(redis.call('HKEYS', SOURCE_PREFIXES)) do
+    local family, length = string.match(prefix, '^(%d)/(%d+)$')
+    table.insert(lengths[family], tonumber(length))
+  end
+  for _, family in ipairs({'4', '6'}) do
+    local list = lengths[family]
+    table.sort(list, function(a, b) return a > b end)
+    local key, fields = 's:' .. family, nil
+    if #list > 0 then
+      fields = {'key_name', key, 'key_type', '0', 'value_type', '0',
+                'key_value', table.concat(list, '|'), 'expires', '0'}
+    end
+    sync_row(HTABLE, key, fields)
+  end
+end
+
+-- The trunk's rows and the source prefix lengths; then the customer's row, kept while the
+-- customer has any trunk (KEY.customer_trunks).
 local function sync_edge_rows()
   for _, row in ipairs(ARG.edge.rows) do
     sync_row(row.table, row.owner, row.fields)
@@ -129,6 +210,7 @@ local function sync_edge_rows()
       redis.call('DEL', '{registration_prefix}' .. row.owner)
     end
   end
+  sync_source_prefix_rows()
   local customer = ARG.edge.customer_row
   if customer then
     local keep = redis.call('ZCARD', KEY.customer_trunks) > 0
