@@ -266,14 +266,12 @@ wait_edge_applied() {
   awk -v s="$start" -v n="$(now)" 'BEGIN {printf "%.2f\n", n - s}'
 }
 
-# Rows Kamailio has loaded: address (exact + subnet), dispatcher destinations, htable mv items.
+# Rows Kamailio has loaded: dispatcher destinations, htable mv items (sources, credentials, sets).
 loaded_rows() {
-  local address subnet dispatcher htable
-  address=$(rpc permissions.addressDump | jq length)
-  subnet=$(rpc permissions.subnetDump | jq 'length // 0')
+  local dispatcher htable
   dispatcher=$(rpc dispatcher.list | jq '[.RECORDS[]?.SET.TARGETS | length] | add // 0')
   htable=$(rpc htable.stats | jq '.[] | select(.name == "mv") | .all')
-  echo "address=$((address + subnet)) dispatcher=$dispatcher htable=$htable"
+  echo "dispatcher=$dispatcher htable=$htable"
 }
 
 # --- statistics -------------------------------------------------------------------------------
@@ -330,11 +328,12 @@ children_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }
 fill_ip() { echo "127.$((16 + $1 / 62500)).$(($1 / 250 % 250)).$(($1 % 250 + 1))"; }
 
 # write_rows COUNT APP_PORT: Kamailio's rows for COUNT filler trunks as the daemon would write them
-# (controlplane/src/model/edge_rows.cpp: address group 1 with tag "<trunk id>,<customer id>",
-# one dispatcher set per customer from 1001 with priority falling with age, htable "c:<customer>"
-# -> set), plus the application server's dispatcher row (set 1, -> 127.0.0.1:APP_PORT) and, when
-# COUNT is a multiple of 1,000, the daemon's address padding row (dispatcher then has COUNT + 1
-# rows, htable FILL_CUSTOMERS). Much faster than the API for 100k.
+# (controlplane/src/model/edge_rows.cpp: htable source key "s:<address>" -> "<trunk id>,<customer
+# id>", one dispatcher set per customer from 1001 with priority falling with age, htable
+# "c:<customer>" -> set), plus the application server's dispatcher row (set 1, ->
+# 127.0.0.1:APP_PORT) and, when htable's rows are a multiple of 1,000, the daemon's htable padding
+# row (dispatcher then has COUNT + 1 rows, htable COUNT + FILL_CUSTOMERS, + 1 with the padding).
+# Much faster than the API for 100k.
 write_rows() {
   awk -v n="$1" -v app="$2" -v ncust="$FILL_CUSTOMERS" "$FILL_PROXY_AWK"'
     function cmd(s,   i, k, parts) {  # one RESP command from space-separated words
@@ -347,7 +346,8 @@ write_rows() {
       for (i = 1; i <= n; i++) {
         trunk = sprintf("trunk_20260101T000000.%09d", i); c = "fill" (i % ncust)
         ip = sprintf("127.%d.%d.%d", 16 + int(i / 62500), int(i / 250) % 250, i % 250 + 1)
-        cmd("HSET address:entry::" i " id " i " grp 1 ip_addr " ip " mask 32 port 0 tag " trunk "," c)
+        cmd("HSET htable:entry::" 2000000 + i " id " 2000000 + i " key_name s:" ip \
+          " key_type 0 value_type 0 key_value " trunk "," c " expires 0")
         cmd("HSET dispatcher:entry::" i " id " i " setid " 1001 + i % ncust " destination sip:" \
           fill_proxy(i) " flags 0 priority " 2000000000 - i " attrs trunk=" trunk ";customer=" c \
           ";from_domain=example.net description " trunk)
@@ -357,8 +357,8 @@ write_rows() {
       for (c = 0; c < ncust && c < n; c++)
         cmd("HSET htable:entry::" c + 1 " id " c + 1 " key_name c:fill" c \
           " key_type 0 value_type 1 key_value " 1001 + c " expires 0")
-      if (n % 1000 == 0)
-        cmd("HSET address:entry::1000000000 id 1000000000 grp 99 ip_addr 192.0.2.255 mask 32" \
-          " port 0 tag padding")
+      if ((n + (n < ncust ? n : ncust)) % 1000 == 0)
+        cmd("HSET htable:entry::1000000000 id 1000000000 key_name padding key_type 0" \
+          " value_type 0 key_value 1 expires 0")
     }' | rcli --pipe >/dev/null
 }

@@ -1,6 +1,5 @@
 #include <boost/test/unit_test.hpp>
 
-#include <spdlog/sinks/null_sink.h>
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -10,6 +9,7 @@
 #include "edge/edge_reloader.h"
 #include "metrics/edge_metrics.h"
 #include "metrics/registry.h"
+#include "support/instrumented_rpc.h"
 #include "support/sip_edge.h"
 #include "support/stack.h"
 
@@ -226,41 +226,6 @@ BOOST_FIXTURE_TEST_CASE(resync_repairs_a_node, TwoNodeFixture) {
   BOOST_TEST(daemon.call("POST", "/v1/edge/nodes/edge-1/resync", key).status == 403);
 }
 
-// A real node's JSON-RPC, counting the calls by method; a method in `failing` fails instead.
-class InstrumentedRpc final : public kamailio::KamailioRpc {
- public:
-  explicit InstrumentedRpc(const KamailioEdge& node, std::set<std::string> failing = {})
-      : node_(node), failing_(std::move(failing)) {}
-
-  json call(const std::string&, const std::string& method, const json& params) override {
-    {
-      std::lock_guard lock(mutex_);
-      ++calls_[method];
-    }
-    if (failing_.contains(method)) throw kamailio::RpcError(method + ": injected failure");
-    auto reply = node_.rpc(method, params);
-    if (reply.is_object() && reply.contains("error")) {
-      throw kamailio::RpcError(method + ": " + reply["error"].value("message", ""));
-    }
-    return reply;
-  }
-
-  std::map<std::string, int> take_calls() {
-    std::lock_guard lock(mutex_);
-    return std::exchange(calls_, {});
-  }
-
- private:
-  const KamailioEdge& node_;
-  std::set<std::string> failing_;
-  std::mutex mutex_;
-  std::map<std::string, int> calls_;
-};
-
-std::shared_ptr<spdlog::logger> quiet_log() {
-  return std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
-}
-
 // Verifies the reloader's rounds without a change read no row: after the first round (which
 // counts every table) a node is checked by its boot id alone until the audit is due, and the
 // audit counts every table again.
@@ -287,22 +252,21 @@ BOOST_AUTO_TEST_CASE(rounds_without_changes_read_no_rows) {
   auto idle = rpc.take_calls();
   BOOST_TEST(idle["htable.get"] >= 5);  // the boot id, each round
   for (const char* listing :
-       {"permissions.addressDump", "permissions.subnetDump", "dispatcher.list", "htable.stats",
-        "uac.reg_dump", "stats.get_statistics"}) {
+       {"dispatcher.list", "htable.stats", "htable.dump", "uac.reg_dump", "stats.get_statistics"}) {
     BOOST_TEST(idle[listing] == 0, listing);
   }
 
-  BOOST_TEST(wait_until([&] { return rpc.take_calls()["permissions.addressDump"] > 0; }, 10s),
-             "the audit never counted the address table");
+  BOOST_TEST(wait_until([&] { return rpc.take_calls()["dispatcher.list"] > 0; }, 10s),
+             "the audit never counted the dispatcher table");
 }
 
 // Verifies a table that fails on a node does not keep its other tables from loading: with every
-// address call failing, a new htable row still reaches the node, and the node's result names
-// the failing table.
+// dispatcher reload failing, a new htable row still reaches the node, and the node's result
+// names the failing table.
 BOOST_AUTO_TEST_CASE(a_failing_table_does_not_block_the_others) {
   RedisServer redis;
   KamailioEdge node(redis);
-  InstrumentedRpc rpc(node, {"permissions.addressReload", "permissions.addressDump"});
+  InstrumentedRpc rpc(node, {"dispatcher.reload"});
   store::RedisPool daemon_db(redis.daemon_endpoint(0), 2);
   store::RedisPool kamailio_db(redis.daemon_endpoint(1), 2);
   metrics::Registry registry;
@@ -325,7 +289,7 @@ BOOST_AUTO_TEST_CASE(a_failing_table_does_not_block_the_others) {
   BOOST_TEST(wait_until(
                  [&] {
                    result = reloader.status()[0].last_result;
-                   return result.starts_with("address: permissions.");
+                   return result.starts_with("dispatcher: dispatcher.reload");
                  },
                  10s),
              result);

@@ -1,0 +1,191 @@
+#include <boost/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "edge/edge_reloader.h"
+#include "metrics/edge_metrics.h"
+#include "metrics/registry.h"
+#include "model/trunk.h"
+#include "store/redis_client.h"
+#include "store/redis_trunk_store.h"
+#include "support/instrumented_rpc.h"
+#include "support/printers.h"
+#include "support/sip_edge.h"
+#include "support/stack.h"
+
+namespace mv::test {
+
+BOOST_AUTO_TEST_SUITE(edge_deltas)
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+// One node, the trunk store and in-process reloaders (one per daemon replica) on one Redis: what
+// each change costs the node, RPC by RPC.
+struct DeltaFixture {
+  RedisServer redis;
+  KamailioEdge node{redis};
+  store::RedisPool daemon_db{redis.daemon_endpoint(0), 4};
+  store::RedisPool kamailio_db{redis.daemon_endpoint(1), 2};
+  store::RedisTrunkStore store{daemon_db, 1};
+  metrics::Registry registry;
+  metrics::EdgeReloadMetrics reload_metrics{registry};
+  model::AuditEntry written{"test", "", "c", "key_test", 0, {}};
+  std::atomic<std::int64_t> next_ns = 1'780'056'000'000'000'000;
+
+  std::unique_ptr<edge::EdgeReloader> reloader(kamailio::KamailioRpc& rpc) {
+    return std::make_unique<edge::EdgeReloader>(
+        rpc, daemon_db, kamailio_db, std::vector<std::string>{node.rpc_url()},
+        edge::EdgeReloader::Timing{}, reload_metrics, quiet_log(), 1);
+  }
+
+  model::Trunk trunk(const std::string& inbound) {
+    model::Trunk t;
+    t.created_ns = t.updated_ns = ++next_ns;
+    t.id = model::format_trunk_id(t.created_ns);
+    t.customer_id = "cust_delta";
+    t.name = "n";
+    t.proxy = "127.0.0.1:9";
+    t.inbound_ip = inbound;
+    return t;
+  }
+
+  // The node's value of htable mv `key`, or null when it has none.
+  json node_value(const std::string& key) const {
+    auto reply = node.rpc("htable.get", json::array({"mv", key}));
+    return reply.contains("item") ? reply["item"].value("value", json()) : json();
+  }
+
+  std::int64_t redis_htable_version() {
+    auto reply = daemon_db.command({"HGET", "mv:edge:table_versions", "htable"});
+    return reply.is_nil() ? 0 : std::stoll(reply.text);
+  }
+
+  json node_htable_version() const {
+    auto reply = node.rpc("htable.get", json::array({"mvnode", "mv_version"}));
+    return reply.contains("item") ? reply["item"].value("value", json()) : json();
+  }
+
+  bool node_has_every_change() { return node_htable_version() == json(redis_htable_version()); }
+};
+
+// Verifies a trunk's create, inbound change and delete reach the node key by key from the change
+// log (no htable.reload), that the prefix lengths in use follow, and that the node records the
+// table version it has.
+BOOST_FIXTURE_TEST_CASE(changes_reach_the_node_key_by_key, DeltaFixture) {
+  InstrumentedRpc rpc(node);
+  auto edge = reloader(rpc);
+  BOOST_TEST_REQUIRE(wait_until([&] { return edge->status()[0].in_sync(); }, 20s));
+  // Another source network, so the prefix list has two lengths at one point.
+  auto other = trunk("127.9.0.0/16");
+  BOOST_TEST_REQUIRE(store.create(other, written, nullptr) == store::WriteResult::ok);
+  edge->trunks_changed();
+  BOOST_TEST_REQUIRE(wait_until([&] { return node_has_every_change(); }, 10s));
+  rpc.take_calls();
+
+  auto t = trunk("127.0.0.9");
+  BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == store::WriteResult::ok);
+  edge->trunks_changed();
+  BOOST_TEST_REQUIRE(
+      wait_until([&] { return node_value("s:127.0.0.9") == t.id + ",cust_delta"; }, 10s));
+
+  auto before = t;
+  t.inbound_ip = "127.8.0.0/24";
+  t.updated_ns = ++next_ns;
+  BOOST_TEST_REQUIRE(store.update(before, t, written) == store::WriteResult::ok);
+  edge->trunks_changed();
+  BOOST_TEST_REQUIRE(wait_until([&] { return node_value("s:127.8.0.0/24").is_string(); }, 10s));
+  BOOST_TEST(node_value("s:127.0.0.9").is_null());
+  BOOST_TEST(node_value("s:4") == "24|16");
+
+  BOOST_TEST_REQUIRE(store.remove(t, written) == store::WriteResult::ok);
+  edge->trunks_changed();
+  BOOST_TEST_REQUIRE(wait_until([&] { return node_value("s:127.8.0.0/24").is_null(); }, 10s));
+  BOOST_TEST_REQUIRE(wait_until([&] { return node_has_every_change(); }, 10s));
+  BOOST_TEST(node_value("s:4") == "16");
+
+  auto calls = rpc.take_calls();
+  BOOST_TEST(calls["htable.reload"] == 0);
+  BOOST_TEST(calls["htable.sets"] >= 3);
+  BOOST_TEST(calls["htable.delete"] >= 2);
+}
+
+// Verifies the node's recorded version decides: a node without one (an operator's resync, or a
+// start) gets the whole table reloaded once, then key by key again.
+BOOST_FIXTURE_TEST_CASE(a_node_without_its_version_reloads_the_table, DeltaFixture) {
+  InstrumentedRpc rpc(node);
+  auto edge = reloader(rpc);
+  BOOST_TEST_REQUIRE(wait_until([&] { return edge->status()[0].in_sync(); }, 20s));
+  BOOST_TEST_REQUIRE(edge->resync("edge-1"));
+  BOOST_TEST_REQUIRE(wait_until([&] { return rpc.take_calls()["htable.reload"] == 1; }, 10s));
+  BOOST_TEST_REQUIRE(wait_until([&] { return node_has_every_change(); }, 10s));
+
+  auto t = trunk("127.0.0.10");
+  BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == store::WriteResult::ok);
+  edge->trunks_changed();
+  BOOST_TEST_REQUIRE(wait_until([&] { return node_value("s:127.0.0.10").is_string(); }, 10s));
+  BOOST_TEST(rpc.take_calls()["htable.reload"] == 0);
+}
+
+// Verifies two daemon replicas racing over one node apply every change once and in order (the
+// log and the node's recorded version decide, under the node's lock), and the node ends with
+// exactly the keys Redis holds.
+BOOST_FIXTURE_TEST_CASE(two_replicas_apply_each_change_once_in_order, DeltaFixture) {
+  InstrumentedRpc shared_rpc(node);
+  auto first = reloader(shared_rpc);
+  auto second = reloader(shared_rpc);
+  BOOST_TEST_REQUIRE(wait_until(
+      [&] { return first->status()[0].in_sync() && second->status()[0].in_sync(); }, 20s));
+  BOOST_TEST_REQUIRE(wait_until([&] { return node_has_every_change(); }, 10s));
+  auto start_version = redis_htable_version();
+  shared_rpc.take_log();
+
+  // Two writers, each waking its own replica after every write.
+  auto write = [&](edge::EdgeReloader& edge, int base) {
+    for (int i = 0; i < 40; ++i) {
+      auto t = trunk("127.30." + std::to_string(base + i) + ".0/24");
+      BOOST_TEST(store.create(t, written, nullptr) == store::WriteResult::ok);
+      edge.trunks_changed();
+    }
+  };
+  std::thread one(write, std::ref(*first), 0);
+  std::thread two(write, std::ref(*second), 100);
+  one.join();
+  two.join();
+  auto end_version = redis_htable_version();
+  BOOST_TEST_REQUIRE(wait_until([&] { return node_has_every_change(); }, 20s));
+
+  std::vector<std::int64_t> recorded;
+  int key_changes = 0;
+  for (const auto& [method, params] : shared_rpc.take_log()) {
+    if (method == "htable.reload") BOOST_ERROR("the table was reloaded");
+    if (method == "htable.seti" && params[0] == "mvnode" && params[1] == "mv_version") {
+      recorded.push_back(params[2].get<std::int64_t>());
+    }
+    if ((method == "htable.sets" || method == "htable.seti" || method == "htable.delete") &&
+        params[0] == "mv") {
+      ++key_changes;
+    }
+  }
+  BOOST_TEST_REQUIRE(!recorded.empty());
+  for (std::size_t i = 1; i < recorded.size(); ++i) {
+    BOOST_TEST(recorded[i] > recorded[i - 1],
+               "version " << recorded[i] << " after " << recorded[i - 1]);
+  }
+  BOOST_TEST(recorded.back() == end_version);
+  // Each log entry here sets one key: a new source key, or the prefix list once (first write).
+  BOOST_TEST(key_changes == end_version - start_version);
+  for (int i = 0; i < 40; ++i) {
+    for (int base : {0, 100}) {
+      auto key = "s:127.30." + std::to_string(base + i) + ".0/24";
+      BOOST_TEST(node_value(key).is_string(), key);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace mv::test
