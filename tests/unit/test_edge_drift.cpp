@@ -32,6 +32,7 @@ struct DriftFixture {
     {"entry":2,"size":1,"slot":[{"name":"c:cust_a","value":1001,"type":"int"}]},
     {"entry":3,"size":1,"slot":[{"name":"padding","value":"1","type":"str"}]},
     {"entry":4,"size":1,"slot":[{"name":"s:203.0.113.7","value":"trunk_1,cust_a","type":"str"}]}])");
+  static constexpr std::size_t kSourceEntry = 3;  // htable_dump's "s:203.0.113.7"
   json reg_dump = json::parse(R"([{"l_uuid":"trunk_1","l_username":"trunk_1",
     "l_domain":"127.0.0.1","r_username":"u1","r_domain":"127.0.0.1","realm":"carrier.test",
     "auth_username":"u1","auth_password":"pw-Secret-1","auth_ha1":"none",
@@ -169,7 +170,7 @@ BOOST_FIXTURE_TEST_CASE(extra_rows_of_no_trunk, DriftFixture) {
 
 // Verifies a source key the node lacks is missing with the trunk its desired value names.
 BOOST_FIXTURE_TEST_CASE(missing_source_key, DriftFixture) {
-  htable_dump.erase(3);
+  htable_dump.erase(kSourceEntry);
   auto drift = diff(kHtableTable);
   BOOST_TEST(drift.expected_rows == 3u);
   BOOST_TEST(drift.loaded_rows == 2u);
@@ -183,7 +184,7 @@ BOOST_FIXTURE_TEST_CASE(missing_source_key, DriftFixture) {
 // Verifies a source key holding another value differs, with the trunk the node's value names
 // and both values shown.
 BOOST_FIXTURE_TEST_CASE(differing_source_key, DriftFixture) {
-  htable_dump[3]["slot"][0]["value"] = "trunk_1,cust_b";
+  htable_dump[kSourceEntry]["slot"][0]["value"] = "trunk_1,cust_b";
   auto drift = diff(kHtableTable);
   BOOST_TEST_REQUIRE(drift.differing.size() == 1u);
   BOOST_TEST(drift.differing[0].trunk_id == "trunk_1");
@@ -216,7 +217,7 @@ BOOST_FIXTURE_TEST_CASE(moved_source_compares_by_key, DriftFixture) {
   load_key("s:20010db8000a/48", "trunk_1,cust_a");
   load_key("s:20010db8000b/48", "trunk_1,cust_a");
   load_key("s:6", "48");
-  htable_dump.erase(3);
+  htable_dump.erase(kSourceEntry);
   BOOST_TEST(diff(kHtableTable).drift_rows() == 0u, all_text(diff(kHtableTable)));
 }
 
