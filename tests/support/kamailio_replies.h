@@ -25,17 +25,6 @@ inline constexpr const char* kDispatcherList =
 "SOCKNAME":null,"OBPROXY":null},"LATENCY":{"AVG":0,"STD":0,"EST":0,"MAX":0,
 "TIMEOUT":0}}}]}}]})json";
 
-// permissions.addressDump.
-inline constexpr const char* kAddressDump =
-    R"json([{"table":93,"group":1,"item":{"ip":"203.0.113.7","port":0,
-"tag":"trunk_20261122T182939.475543228,cust_a"}}])json";
-
-// permissions.subnetDump (an IPv4 /24 and an IPv6 /32).
-inline constexpr const char* kSubnetDump =
-    R"json([{"id":0,"group":1,"item":{"ip":"198.51.100.0","mask":24,"port":0,
-"tag":"trunk_20261122T182939.475543229,cust_a"}},{"id":1,"group":1,"item":{"ip":"2001:db8::",
-"mask":32,"port":0,"tag":"trunk_3,cust_b"}}])json";
-
 // uac.reg_dump while the first REGISTER is out (flags 18).
 inline constexpr const char* kRegDump =
     R"json([{"l_uuid":"trunk_20261122T182939.475543228","l_username":"trunk_20261122T182939.475543228",
@@ -45,10 +34,29 @@ inline constexpr const char* kRegDump =
 "timer_expires":1795390152,"reg_init":1795390129,"reg_delay":0,
 "contact_addr":"127.0.0.1:47392","socket":null}])json";
 
-// htable.dump mv: one trunk's credentials, one customer's set.
+// htable.dump mv, in the shape Kamailio 5.6.3 answers (entries are hash slots; these are not
+// recorded): one trunk's credentials, one customer's set, and the source keys (model::source_keys)
+// of six trunks: an IPv4 address and /24, IPv6 ::1 and 3fff::7, 2001:db8::/32, and
+// 3fff:0:8::/45 split into its 8 /48 keys; then the prefix lengths in use ("s:4", "s:6").
 inline constexpr const char* kHtableMv =
     R"json([{"entry":47557,"size":1,"slot":[{"name":"a:trunk_20261122T182939.475543228",
 "value":"user1:carrier.test:s3cretPW","type":"str"}]},{"entry":63552,"size":1,
-"slot":[{"name":"c:cust_a","value":1001,"type":"int"}]}])json";
+"slot":[{"name":"c:cust_a","value":1001,"type":"int"}]},{"entry":1201,"size":2,
+"slot":[{"name":"s:127.0.0.2","value":"trunk_20261122T182939.475543228,cust_a","type":"str"},
+{"name":"s:10.1.2.0/24","value":"trunk_20261122T182939.475543229,cust_a","type":"str"}]},
+{"entry":1302,"size":1,"slot":[{"name":"s:20010db8/32","value":"trunk_3,cust_b","type":"str"}]},
+{"entry":1403,"size":2,"slot":[{"name":"s:00000000000000000000000000000001",
+"value":"trunk_5,cust_b","type":"str"},{"name":"s:3fff0000000000000000000000000007",
+"value":"trunk_6,cust_b","type":"str"}]},{"entry":1504,"size":8,
+"slot":[{"name":"s:3fff00000008/48","value":"trunk_4,cust_b","type":"str"},
+{"name":"s:3fff00000009/48","value":"trunk_4,cust_b","type":"str"},
+{"name":"s:3fff0000000a/48","value":"trunk_4,cust_b","type":"str"},
+{"name":"s:3fff0000000b/48","value":"trunk_4,cust_b","type":"str"},
+{"name":"s:3fff0000000c/48","value":"trunk_4,cust_b","type":"str"},
+{"name":"s:3fff0000000d/48","value":"trunk_4,cust_b","type":"str"},
+{"name":"s:3fff0000000e/48","value":"trunk_4,cust_b","type":"str"},
+{"name":"s:3fff0000000f/48","value":"trunk_4,cust_b","type":"str"}]},{"entry":1605,"size":2,
+"slot":[{"name":"s:4","value":"24","type":"str"},{"name":"s:6","value":"48|32",
+"type":"str"}]}])json";
 
 }  // namespace mv::test

@@ -15,15 +15,11 @@ using json = nlohmann::json;
 
 constexpr const char* kPassword = "pw-Secret-1";
 
-// One active trunk with every row (inbound address, dispatcher, credentials, registration), and
-// the replies of a node that loaded exactly its rows (shapes as Kamailio 5.6.3 answers).
+// One active trunk with every row (inbound source key, dispatcher, credentials, registration),
+// and the replies of a node that loaded exactly its rows (shapes as Kamailio 5.6.3 answers).
 struct DriftFixture {
   Trunk trunk;
   std::map<std::string, std::vector<ComparableRow>> desired;
-  json address_dump = json::parse(R"([{"table":93,"group":1,"item":{"ip":"203.0.113.7",
-    "port":0,"tag":"trunk_1,cust_a"}}])");
-  json subnet_dump = json::parse(R"([{"id":0,"group":99,"item":{"ip":"192.0.2.255","mask":32,
-    "port":0,"tag":"padding"}}])");
   json dispatcher_list = json::parse(R"({"NRSETS":3,"RECORDS":[
     {"SET":{"ID":1,"TARGETS":[{"DEST":{"URI":"sip:127.0.0.1:5080","FLAGS":"AX","PRIORITY":0,
       "ATTRS":{"BODY":"app_server=0"}}}]}},
@@ -34,7 +30,9 @@ struct DriftFixture {
   json htable_dump = json::parse(R"([
     {"entry":1,"size":1,"slot":[{"name":"h:trunk_1","value":"u1:carrier.test:pw-Secret-1","type":"str"}]},
     {"entry":2,"size":1,"slot":[{"name":"c:cust_a","value":1001,"type":"int"}]},
-    {"entry":3,"size":1,"slot":[{"name":"padding","value":"1","type":"str"}]}])");
+    {"entry":3,"size":1,"slot":[{"name":"padding","value":"1","type":"str"}]},
+    {"entry":4,"size":1,"slot":[{"name":"s:203.0.113.7","value":"trunk_1,cust_a","type":"str"}]}])");
+  static constexpr std::size_t kSourceEntry = 3;  // htable_dump's "s:203.0.113.7"
   json reg_dump = json::parse(R"([{"l_uuid":"trunk_1","l_username":"trunk_1",
     "l_domain":"127.0.0.1","r_username":"u1","r_domain":"127.0.0.1","realm":"carrier.test",
     "auth_username":"u1","auth_password":"pw-Secret-1","auth_ha1":"none",
@@ -61,9 +59,6 @@ struct DriftFixture {
   std::string ha1 = crypto::digest_ha1("u1", "carrier.test", kPassword);
 
   TableDrift diff(const std::string& table) {
-    if (table == kAddressTable) {
-      return diff_table(table, desired[table], loaded_address_rows(address_dump, subnet_dump));
-    }
     if (table == kDispatcherTable) {
       return diff_table(table, desired[table], loaded_dispatcher_rows(dispatcher_list));
     }
@@ -71,6 +66,14 @@ struct DriftFixture {
       return diff_table(table, desired[table], loaded_htable_rows(htable_dump));
     }
     return diff_table(table, desired[table], loaded_uacreg_rows(reg_dump));
+  }
+
+  // Adds an htable `mv` item to the node's reply.
+  void load_key(const std::string& name, const std::string& value) {
+    htable_dump.push_back(
+        {{"entry", 100 + htable_dump.size()},
+         {"size", 1},
+         {"slot", json::array({{{"name", name}, {"value", value}, {"type", "str"}}})}});
   }
 
   static std::string all_text(const TableDrift& drift) {
@@ -82,22 +85,23 @@ struct DriftFixture {
   }
 };
 
-// Verifies the desired rows: every table present, the trunk's rows, its customer's set, the
-// application server; an inactive trunk calls for none of its own.
+// Verifies the desired rows: every table present, the trunk's rows (its source key owned by the
+// key, with the trunk from its value), its customer's set, the application server; an inactive
+// trunk calls for none of its own.
 BOOST_FIXTURE_TEST_CASE(desired_rows_of_trunks, DriftFixture) {
-  BOOST_TEST(desired.size() == 4u);
-  BOOST_TEST(desired[kAddressTable].size() == 1u);
+  BOOST_TEST(desired.size() == 3u);
   BOOST_TEST(desired[kDispatcherTable].size() == 2u);
-  BOOST_TEST(desired[kHtableTable].size() == 2u);
+  BOOST_TEST_REQUIRE(desired[kHtableTable].size() == 3u);
   BOOST_TEST(desired[kUacregTable].size() == 1u);
   BOOST_TEST(desired[kUacregTable][0].trunk_id == "trunk_1");
-  BOOST_TEST(desired[kHtableTable][0].owner == "h:trunk_1");
+  BOOST_TEST(desired[kHtableTable][0].owner == "s:203.0.113.7");
   BOOST_TEST(desired[kHtableTable][0].trunk_id == "trunk_1");
-  BOOST_TEST(!desired[kHtableTable][1].trunk_id.has_value());  // c:cust_a
+  BOOST_TEST(desired[kHtableTable][1].owner == "h:trunk_1");
+  BOOST_TEST(desired[kHtableTable][1].trunk_id == "trunk_1");
+  BOOST_TEST(!desired[kHtableTable][2].trunk_id.has_value());  // c:cust_a
 
   trunk.is_active = false;
   auto inactive = desired_rows({trunk}, {{"cust_a", 1001}}, {}, {});
-  BOOST_TEST(inactive[kAddressTable].empty());
   BOOST_TEST(inactive[kDispatcherTable].empty());
   BOOST_TEST(inactive[kUacregTable].empty());
   BOOST_TEST(inactive[kHtableTable].size() == 1u);  // the customer's set stays
@@ -130,40 +134,91 @@ BOOST_FIXTURE_TEST_CASE(missing_destination, DriftFixture) {
   BOOST_TEST(drift.differing.empty());
 }
 
-// Verifies rows of no trunk, and a second row for one owner, are extra.
+// Verifies source keys of no trunk, and a second source key of a trunk, are extra, each with
+// the trunk its value names.
 BOOST_FIXTURE_TEST_CASE(extra_rows, DriftFixture) {
-  address_dump.push_back(json::parse(
-      R"({"table":1,"group":1,"item":{"ip":"198.51.100.9","port":0,"tag":"trunk_gone,cust_a"}})"));
-  address_dump.push_back(json::parse(
-      R"({"table":2,"group":1,"item":{"ip":"198.51.100.10","port":0,"tag":"trunk_1,cust_a"}})"));
-  auto drift = diff(kAddressTable);
+  load_key("s:198.51.100.9", "trunk_gone,cust_a");
+  load_key("s:198.51.100.10", "trunk_1,cust_a");
+  auto drift = diff(kHtableTable);
   BOOST_TEST_REQUIRE(drift.extra.size() == 2u);
   BOOST_TEST(drift.extra[0].trunk_id == "trunk_1");
   BOOST_TEST(drift.extra[1].trunk_id == "trunk_gone");
-  BOOST_TEST(drift.extra[1].row ==
-             "grp=1 ip_addr=198.51.100.9 mask=32 port=0 tag=trunk_gone,cust_a");
+  BOOST_TEST(drift.extra[1].row == "key_name=s:198.51.100.9 key_value=trunk_gone,cust_a");
   BOOST_TEST(drift.missing.empty());
+  BOOST_TEST(drift.differing.empty());
 }
 
-// Verifies rows that name no trunk (a stray htable key, a destination without trunk attrs, an
-// address with another tag) are extra without a trunk id.
+// Verifies rows that name no trunk (a stray htable key, a source key whose value names none, a
+// destination without trunk attrs) are extra without a trunk id.
 BOOST_FIXTURE_TEST_CASE(extra_rows_of_no_trunk, DriftFixture) {
-  htable_dump.push_back(
-      json::parse(R"({"entry":9,"size":1,"slot":[{"name":"x:stray","value":"1","type":"str"}]})"));
+  load_key("x:stray", "1");
+  load_key("s:198.51.100.9", "manual");
   dispatcher_list["RECORDS"][1]["SET"]["TARGETS"].push_back(json::parse(
       R"({"DEST":{"URI":"sip:192.0.2.9","FLAGS":"AX","PRIORITY":1,"ATTRS":{"BODY":"x=1"}}})"));
-  address_dump.push_back(
-      json::parse(R"({"table":1,"group":1,"item":{"ip":"198.51.100.9","port":0,"tag":"manual"}})"));
-  for (const char* table : {kHtableTable, kDispatcherTable, kAddressTable}) {
-    BOOST_TEST_CONTEXT(table) {
-      auto drift = diff(table);
-      BOOST_TEST_REQUIRE(drift.extra.size() == 1u);
-      BOOST_TEST(!drift.extra[0].trunk_id.has_value());
-      BOOST_TEST(drift.missing.empty());
-      BOOST_TEST(drift.differing.empty());
-    }
+  auto htable = diff(kHtableTable);
+  BOOST_TEST_REQUIRE(htable.extra.size() == 2u);
+  BOOST_TEST(htable.extra[0].row == "key_name=s:198.51.100.9 key_value=manual");
+  BOOST_TEST(htable.extra[1].row == "key_name=x:stray key_value=1");
+  auto dispatcher = diff(kDispatcherTable);
+  BOOST_TEST_REQUIRE(dispatcher.extra.size() == 1u);
+  for (const auto* drift : {&htable, &dispatcher}) {
+    for (const auto& row : drift->extra) BOOST_TEST(!row.trunk_id.has_value());
+    BOOST_TEST(drift->missing.empty());
+    BOOST_TEST(drift->differing.empty());
   }
-  BOOST_TEST(diff(kHtableTable).extra[0].row == "key_name=x:stray key_value=1");
+}
+
+// Verifies a source key the node lacks is missing with the trunk its desired value names.
+BOOST_FIXTURE_TEST_CASE(missing_source_key, DriftFixture) {
+  htable_dump.erase(kSourceEntry);
+  auto drift = diff(kHtableTable);
+  BOOST_TEST(drift.expected_rows == 3u);
+  BOOST_TEST(drift.loaded_rows == 2u);
+  BOOST_TEST_REQUIRE(drift.missing.size() == 1u);
+  BOOST_TEST(drift.missing[0].trunk_id == "trunk_1");
+  BOOST_TEST(drift.missing[0].row == "key_name=s:203.0.113.7 key_value=trunk_1,cust_a");
+  BOOST_TEST(drift.extra.empty());
+  BOOST_TEST(drift.differing.empty());
+}
+
+// Verifies a source key holding another value differs, with the trunk the node's value names
+// and both values shown.
+BOOST_FIXTURE_TEST_CASE(differing_source_key, DriftFixture) {
+  htable_dump[kSourceEntry]["slot"][0]["value"] = "trunk_1,cust_b";
+  auto drift = diff(kHtableTable);
+  BOOST_TEST_REQUIRE(drift.differing.size() == 1u);
+  BOOST_TEST(drift.differing[0].trunk_id == "trunk_1");
+  BOOST_TEST(drift.differing[0].row == "key_name=s:203.0.113.7 key_value=trunk_1,cust_a");
+  BOOST_TEST(drift.differing[0].loaded == "key_name=s:203.0.113.7 key_value=trunk_1,cust_b");
+  BOOST_TEST(drift.missing.empty());
+  BOOST_TEST(drift.extra.empty());
+}
+
+// Verifies source keys compare by key: a trunk whose inbound network changed shows its new
+// keys missing and the old one extra, all with its trunk id; the prefix lengths row the new
+// keys call for is missing without one.
+BOOST_FIXTURE_TEST_CASE(moved_source_compares_by_key, DriftFixture) {
+  trunk.inbound_ip = "2001:db8:a::/47";
+  desired = desired_rows({trunk}, {{"cust_a", 1001}}, {"sip:127.0.0.1:5080"}, {});
+  auto drift = diff(kHtableTable);
+  BOOST_TEST(drift.expected_rows == 5u);  // 2 source keys, "s:6", "h:", "c:"
+  BOOST_TEST_REQUIRE(drift.missing.size() == 3u);
+  BOOST_TEST(drift.missing[0].row == "key_name=s:20010db8000a/48 key_value=trunk_1,cust_a");
+  BOOST_TEST(drift.missing[0].trunk_id == "trunk_1");
+  BOOST_TEST(drift.missing[1].row == "key_name=s:20010db8000b/48 key_value=trunk_1,cust_a");
+  BOOST_TEST(drift.missing[1].trunk_id == "trunk_1");
+  BOOST_TEST(drift.missing[2].row == "key_name=s:6 key_value=48");
+  BOOST_TEST(!drift.missing[2].trunk_id.has_value());
+  BOOST_TEST_REQUIRE(drift.extra.size() == 1u);
+  BOOST_TEST(drift.extra[0].row == "key_name=s:203.0.113.7 key_value=trunk_1,cust_a");
+  BOOST_TEST(drift.extra[0].trunk_id == "trunk_1");
+  BOOST_TEST(drift.differing.empty());
+
+  load_key("s:20010db8000a/48", "trunk_1,cust_a");
+  load_key("s:20010db8000b/48", "trunk_1,cust_a");
+  load_key("s:6", "48");
+  htable_dump.erase(kSourceEntry);
+  BOOST_TEST(diff(kHtableTable).drift_rows() == 0u, all_text(diff(kHtableTable)));
 }
 
 // Verifies a row with other fields differs, showing both sides.
@@ -225,8 +280,6 @@ BOOST_AUTO_TEST_CASE(display_masks_only_secrets) {
 // Verifies an empty node (nothing loaded; replies for empty tables) shows every desired row
 // missing.
 BOOST_FIXTURE_TEST_CASE(empty_node, DriftFixture) {
-  address_dump = json();
-  subnet_dump = json();
   dispatcher_list = json::object();
   htable_dump = json::array();
   reg_dump = json::array();

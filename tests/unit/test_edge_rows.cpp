@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <set>
 
 #include "crypto/digest_ha1.h"
 #include "model/edge_rows.h"
@@ -20,7 +21,7 @@ Trunk placed_trunk() {
   return trunk;
 }
 
-// The trunk's row in `table` (htable has two slots, at most one of them with a row).
+// The trunk's first row in `table` (htable has several slots: source keys, then credentials).
 std::optional<RowFields> row_of(const Trunk& trunk, const std::string& table) {
   bool slot = false;
   for (auto& row : edge_rows_for(trunk)) {
@@ -39,43 +40,209 @@ std::string field(const RowFields& fields, const std::string& name) {
   return it->second;
 }
 
-// Verifies a trunk always names one slot per table with stable owners, rows or not.
+// Verifies a trunk always names the same slots with stable owners, rows or not: its
+// kSourceKeysPerTrunk source key slots, then dispatcher, credentials and registration; no
+// permissions `address` row any more.
 BOOST_AUTO_TEST_CASE(one_slot_per_table_with_stable_owners) {
   auto trunk = placed_trunk();
   trunk.is_active = false;
+  trunk.inbound_ip = "203.0.113.0/24";
   auto rows = edge_rows_for(trunk);
-  BOOST_TEST_REQUIRE(rows.size() == 5u);
-  BOOST_TEST(rows[0].table == "address");
-  BOOST_TEST(rows[0].owner == trunk.id);
-  BOOST_TEST(rows[1].table == "dispatcher");
-  BOOST_TEST(rows[1].owner == trunk.id);
-  BOOST_TEST(rows[2].table == "htable");
-  BOOST_TEST(rows[2].owner == "a:" + trunk.id);
-  BOOST_TEST(rows[3].table == "htable");
-  BOOST_TEST(rows[3].owner == "h:" + trunk.id);
-  BOOST_TEST(rows[4].table == "uacreg");
-  BOOST_TEST(rows[4].owner == trunk.id);
-  for (const auto& row : rows) BOOST_TEST(!row.fields.has_value());  // inactive: no rows
+  BOOST_TEST_REQUIRE(rows.size() == kSourceKeysPerTrunk + 4);
+  for (std::size_t i = 0; i < kSourceKeysPerTrunk; ++i) {
+    BOOST_TEST(rows[i].table == "htable");
+    BOOST_TEST(rows[i].owner == "s" + std::to_string(i) + ":" + trunk.id);
+  }
+  const auto* rest = &rows[kSourceKeysPerTrunk];
+  BOOST_TEST(rest[0].table == "dispatcher");
+  BOOST_TEST(rest[0].owner == trunk.id);
+  BOOST_TEST(rest[1].table == "htable");
+  BOOST_TEST(rest[1].owner == "a:" + trunk.id);
+  BOOST_TEST(rest[2].table == "htable");
+  BOOST_TEST(rest[2].owner == "h:" + trunk.id);
+  BOOST_TEST(rest[3].table == "uacreg");
+  BOOST_TEST(rest[3].owner == trunk.id);
+  for (const auto& row : rows) {
+    BOOST_TEST(row.table != "address");
+    BOOST_TEST(!row.fields.has_value());  // inactive: no rows
+  }
 }
 
-// Verifies the permissions row: network address and prefix, any port, "<trunk>,<customer>" tag;
-// none without inbound_ip.
-BOOST_AUTO_TEST_CASE(address_row_from_inbound_ip) {
+// The key_name of each of the trunk's source key slots that has a row, in slot order, after
+// checking those rows come first and hold "<trunk id>,<customer id>" as a string.
+std::vector<std::string> source_keys_of(const Trunk& trunk) {
+  std::vector<std::string> keys;
+  auto rows = edge_rows_for(trunk);
+  for (std::size_t i = 0; i < kSourceKeysPerTrunk; ++i) {
+    if (!rows[i].fields) continue;
+    BOOST_TEST(i == keys.size());  // present slots first
+    BOOST_TEST(field(*rows[i].fields, "key_value") == trunk.id + "," + trunk.customer_id);
+    BOOST_TEST(field(*rows[i].fields, "value_type") == "0");
+    keys.push_back(field(*rows[i].fields, "key_name"));
+  }
+  return keys;
+}
+
+// Verifies the source key rows: the network's keys, present slots first and the rest empty,
+// each holding "<trunk>,<customer>"; none without inbound_ip or when inactive.
+BOOST_AUTO_TEST_CASE(source_rows_from_inbound_ip) {
+  using Keys = std::vector<std::string>;
   auto trunk = placed_trunk();
-  BOOST_TEST(!row_of(trunk, "address").has_value());
+  BOOST_TEST(source_keys_of(trunk).empty());
   trunk.inbound_ip = "203.0.113.0/24";
-  auto v4 = *row_of(trunk, "address");
-  BOOST_TEST(field(v4, "grp") == "1");
-  BOOST_TEST(field(v4, "ip_addr") == "203.0.113.0");
-  BOOST_TEST(field(v4, "mask") == "24");
-  BOOST_TEST(field(v4, "port") == "0");
-  BOOST_TEST(field(v4, "tag") == trunk.id + ",cust_1");
-  trunk.inbound_ip = "2001:db8::/32";
-  auto v6 = *row_of(trunk, "address");
-  BOOST_TEST(field(v6, "ip_addr") == "2001:db8::");
-  BOOST_TEST(field(v6, "mask") == "32");
+  BOOST_TEST(source_keys_of(trunk) == Keys{"s:203.0.113.0/24"});
   trunk.inbound_ip = "198.51.100.7";
-  BOOST_TEST(field(*row_of(trunk, "address"), "mask") == "32");
+  BOOST_TEST(source_keys_of(trunk) == Keys{"s:198.51.100.7"});
+  trunk.inbound_ip = "2001:db8::/32";
+  BOOST_TEST(source_keys_of(trunk) == Keys{"s:20010db8/32"});
+  trunk.inbound_ip = "2001:db8:4::/46";
+  BOOST_TEST(source_keys_of(trunk) == (Keys{"s:20010db80004/48", "s:20010db80005/48",
+                                            "s:20010db80006/48", "s:20010db80007/48"}));
+  trunk.inbound_ip = "2001:db8:8::/45";
+  BOOST_TEST(source_keys_of(trunk).size() == kSourceKeysPerTrunk);
+  trunk.is_active = false;
+  BOOST_TEST(source_keys_of(trunk).empty());
+}
+
+// The keys of a network given as text.
+std::vector<std::string> keys_of(const std::string& network) {
+  auto parsed = parse_ip_network(network);
+  BOOST_REQUIRE_MESSAGE(parsed.network.has_value(), network << ": " << parsed.error);
+  return source_keys(*parsed.network);
+}
+
+// Verifies IPv4 keys: the address alone for a /32, "<network>/<length>" otherwise.
+BOOST_AUTO_TEST_CASE(source_keys_ipv4) {
+  using Keys = std::vector<std::string>;
+  BOOST_TEST(keys_of("127.0.0.2") == Keys{"s:127.0.0.2"});
+  BOOST_TEST(keys_of("198.51.100.7/32") == Keys{"s:198.51.100.7"});
+  BOOST_TEST(keys_of("10.1.2.0/24") == Keys{"s:10.1.2.0/24"});
+  BOOST_TEST(keys_of("198.51.100.6/31") == Keys{"s:198.51.100.6/31"});
+  BOOST_TEST(keys_of("10.0.0.0/16") == Keys{"s:10.0.0.0/16"});
+  BOOST_TEST(keys_of("0.0.0.0/0") == Keys{"s:0.0.0.0/0"});
+}
+
+// Verifies IPv6 keys: 32 lowercase nibbles for a single address; a network's first length/4
+// nibbles and its length when that is a multiple of 4.
+BOOST_AUTO_TEST_CASE(source_keys_ipv6_at_nibble_boundaries) {
+  using Keys = std::vector<std::string>;
+  BOOST_TEST(keys_of("2001:DB8::1") == Keys{"s:20010db8000000000000000000000001"});
+  BOOST_TEST(keys_of("::1/128") == Keys{"s:00000000000000000000000000000001"});
+  BOOST_TEST(keys_of("2001:db8:1:2::/64") == Keys{"s:20010db800010002/64"});
+  BOOST_TEST(keys_of("2001:db8:ab::/48") == Keys{"s:20010db800ab/48"});
+  BOOST_TEST(keys_of("2001:db8::/32") == Keys{"s:20010db8/32"});
+  BOOST_TEST(keys_of("2001:db8:0:ab00::/56") == Keys{"s:20010db80000ab/56"});
+  BOOST_TEST(keys_of("2001:db8::fff0/124") == Keys{"s:20010db800000000000000000000fff/124"});
+}
+
+// Verifies an IPv6 length between multiples of 4 is split into the 2, 4 or 8 networks of the next
+// multiple, the free low bits of the last nibble counted up from the network's own nibble; a
+// length rounded up to 128 gives exact-address keys without a suffix.
+BOOST_AUTO_TEST_CASE(source_keys_ipv6_split_at_the_next_nibble) {
+  using Keys = std::vector<std::string>;
+  BOOST_TEST(
+      keys_of("2001:db8:8::/45") ==
+      (Keys{"s:20010db80008/48", "s:20010db80009/48", "s:20010db8000a/48", "s:20010db8000b/48",
+            "s:20010db8000c/48", "s:20010db8000d/48", "s:20010db8000e/48", "s:20010db8000f/48"}));
+  BOOST_TEST(keys_of("2001:db8::/45").front() == "s:20010db80000/48");
+  BOOST_TEST(keys_of("2001:db8::/45").back() == "s:20010db80007/48");
+  BOOST_TEST(keys_of("2001:db8:c::/46") == (Keys{"s:20010db8000c/48", "s:20010db8000d/48",
+                                                 "s:20010db8000e/48", "s:20010db8000f/48"}));
+  BOOST_TEST(keys_of("2001:db8:6::/47") == (Keys{"s:20010db80006/48", "s:20010db80007/48"}));
+  BOOST_TEST(keys_of("2001:db8:8000::/33") ==
+             (Keys{"s:20010db88/36", "s:20010db89/36", "s:20010db8a/36", "s:20010db8b/36",
+                   "s:20010db8c/36", "s:20010db8d/36", "s:20010db8e/36", "s:20010db8f/36"}));
+  BOOST_TEST(keys_of("2001:db8::/127") ==
+             (Keys{"s:20010db8000000000000000000000000", "s:20010db8000000000000000000000001"}));
+  BOOST_TEST(keys_of("2001:db8::8/125").size() == 8u);
+  BOOST_TEST(keys_of("2001:db8::8/125").back() == "s:20010db800000000000000000000000f");
+}
+
+// Verifies every IPv6 length gives 1 to kSourceKeysPerTrunk distinct keys of one length, a
+// multiple of 4, each naming as many nibbles as that length.
+BOOST_AUTO_TEST_CASE(source_keys_ipv6_every_length) {
+  for (int length = 4; length <= 128; ++length) {
+    BOOST_TEST_CONTEXT("/" << length) {
+      // Host bits zero: 2000:: has none from /4 on.
+      auto keys = keys_of("2000::/" + std::to_string(length));
+      int rounded = (length + 3) / 4 * 4;
+      BOOST_TEST(keys.size() == std::size_t{1} << (rounded - length));
+      BOOST_TEST(keys.size() <= kSourceKeysPerTrunk);
+      BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
+      auto suffix = rounded == 128 ? std::string() : "/" + std::to_string(rounded);
+      for (const auto& key : keys) {
+        BOOST_TEST(key.size() == 2 + static_cast<std::size_t>(rounded / 4) + suffix.size());
+        BOOST_TEST(key.ends_with(suffix));
+      }
+    }
+  }
+}
+
+// Verifies the prefix length and family of a network key; none for exact-address keys, the
+// prefix rows themselves and other htable keys.
+BOOST_AUTO_TEST_CASE(source_key_prefix_of_keys) {
+  auto v4 = source_key_prefix("s:10.0.0.0/24");
+  BOOST_TEST_REQUIRE(v4.has_value());
+  BOOST_TEST(v4->family == 4);
+  BOOST_TEST(v4->length == 24);
+  auto v6 = source_key_prefix("s:20010db8/32");
+  BOOST_TEST_REQUIRE(v6.has_value());
+  BOOST_TEST(v6->family == 6);
+  BOOST_TEST(v6->length == 32);
+  BOOST_TEST(source_key_prefix("s:20010db80000ab/56")->length == 56);
+  BOOST_TEST(!source_key_prefix("s:198.51.100.7").has_value());
+  BOOST_TEST(!source_key_prefix("s:20010db8000000000000000000000001").has_value());
+  for (const char* other : {"s:4", "s:6", "c:x", "a:t", "h:t", "padding", "c:x/24", ""}) {
+    BOOST_TEST_CONTEXT(other) { BOOST_TEST(!source_key_prefix(other).has_value()); }
+  }
+}
+
+// Verifies "s:4" and "s:6" hold the network lengths the active trunks' source keys use, longest
+// first and each once, IPv6 ones rounded up; exact addresses, inactive trunks and trunks without
+// inbound_ip count for nothing; the rows are absent when no length is in use.
+BOOST_AUTO_TEST_CASE(source_prefix_rows_of_trunks) {
+  auto with_source = [](const std::string& id, const std::string& inbound) {
+    auto trunk = placed_trunk();
+    trunk.id = id;
+    trunk.inbound_ip = inbound;
+    return trunk;
+  };
+  auto inactive = with_source("t_off", "10.9.0.0/30");
+  inactive.is_active = false;
+  std::vector<Trunk> trunks{with_source("t1", "10.1.0.0/24"),
+                            with_source("t2", "10.2.0.0/16"),
+                            with_source("t3", "10.3.0.0/24"),
+                            with_source("t4", "198.51.100.7"),
+                            inactive,
+                            placed_trunk(),
+                            with_source("t5", "2001:db8:8::/45"),
+                            with_source("t6", "2001:db9:1:2::/64"),
+                            with_source("t7", "2001:dba::/127"),
+                            with_source("t8", "2001:dbb::/33")};
+  auto rows = source_prefix_rows(trunks);
+  BOOST_TEST_REQUIRE(rows.size() == 2u);
+  BOOST_TEST(rows[0].table == "htable");
+  BOOST_TEST(rows[0].owner == "s:4");
+  BOOST_TEST_REQUIRE(rows[0].fields.has_value());
+  BOOST_TEST(field(*rows[0].fields, "key_name") == "s:4");
+  BOOST_TEST(field(*rows[0].fields, "key_value") == "24|16");
+  BOOST_TEST(field(*rows[0].fields, "value_type") == "0");
+  BOOST_TEST(rows[1].owner == "s:6");
+  BOOST_TEST_REQUIRE(rows[1].fields.has_value());
+  BOOST_TEST(field(*rows[1].fields, "key_name") == "s:6");
+  BOOST_TEST(field(*rows[1].fields, "key_value") == "64|48|36");
+
+  auto none = source_prefix_rows({with_source("t4", "198.51.100.7"),
+                                  with_source("t7", "2001:dba::/127"), inactive, placed_trunk()});
+  BOOST_TEST_REQUIRE(none.size() == 2u);
+  BOOST_TEST(none[0].owner == "s:4");
+  BOOST_TEST(!none[0].fields.has_value());
+  BOOST_TEST(none[1].owner == "s:6");
+  BOOST_TEST(!none[1].fields.has_value());
+  auto v6_only = source_prefix_rows({with_source("t5", "2001:db8:8::/45")});
+  BOOST_TEST(!v6_only[0].fields.has_value());
+  BOOST_TEST(field(*v6_only[1].fields, "key_value") == "48");
+  BOOST_TEST(source_prefix_rows({}).size() == 2u);
 }
 
 // Verifies the dispatcher row: the customer's set, priority falling with age, attrs, and no DNS
@@ -146,7 +313,10 @@ BOOST_AUTO_TEST_CASE(credentials_row) {
   trunk.realm = "carrier.test";
   auto ha1 = crypto::digest_ha1("user1", "carrier.test", "pa:ss");
   auto rows = edge_rows_for(trunk);
-  BOOST_TEST(!rows[2].fields.has_value());  // the "a:" slot is emptied: the HA1 replaces it
+  auto a_slot = std::find_if(rows.begin(), rows.end(),
+                             [&](const EdgeRow& slot) { return slot.owner == "a:" + trunk.id; });
+  BOOST_TEST_REQUIRE((a_slot != rows.end()));
+  BOOST_TEST(!a_slot->fields.has_value());  // the "a:" slot is emptied: the HA1 replaces it
   BOOST_TEST(field(*row_of(trunk, "htable"), "key_name") == "h:" + trunk.id);
   BOOST_TEST(field(*row_of(trunk, "htable"), "key_value") == "user1:carrier.test:" + ha1);
   BOOST_TEST(field(*row_of(trunk, "htable"), "key_value").find("pa:ss") == std::string::npos);
@@ -248,7 +418,6 @@ BOOST_AUTO_TEST_CASE(padding_at_multiples_of_1000) {
   BOOST_TEST(padding_needed(1000));
   BOOST_TEST(!padding_needed(1001));
   BOOST_TEST(padding_needed(2000));
-  BOOST_TEST(field(padding_row("address"), "grp") == "99");
   BOOST_TEST(field(padding_row("dispatcher"), "setid") == "2");
   BOOST_TEST(field(padding_row("dispatcher"), "flags") == "4");
   BOOST_TEST(field(padding_row("htable"), "key_name") == "padding");

@@ -34,8 +34,6 @@ struct NocApiFixture : test::FakeApiServices {
   NocApiFixture() : FakeApiServices(1'795'390'140'000'000'000, {{kNode, kDeadNode}, {}, {}}) {
     rpc.down.insert(kDeadNode);
     rpc.replies[{kNode, "dispatcher.list"}] = json::parse(test::kDispatcherList);
-    rpc.replies[{kNode, "permissions.addressDump"}] = json::parse(test::kAddressDump);
-    rpc.replies[{kNode, "permissions.subnetDump"}] = json::parse(test::kSubnetDump);
     rpc.replies[{kNode, "uac.reg_dump"}] = json::parse(test::kRegDump);
     rpc.replies[{kNode, "htable.dump mv"}] = json::parse(test::kHtableMv);
     rpc.replies[{kNode, "htable.dump mvreg"}] = json::array();
@@ -118,12 +116,18 @@ BOOST_FIXTURE_TEST_CASE(dispatcher_body, NocApiFixture) {
 }
 
 // Verifies the permissions, registrations and drift bodies' members, and that no password the
-// edge reported (uac.reg_dump, htable mv) appears in any body or in the log.
+// edge reported (uac.reg_dump, htable mv: the permissions view reads the same dump) appears in
+// any body or in the log.
 BOOST_FIXTURE_TEST_CASE(other_bodies_without_passwords, NocApiFixture) {
-  auto permissions = json::parse(get("/v1/noc/permissions", admin).body);
+  auto permissions_text = get("/v1/noc/permissions", admin).body;
+  auto permissions = json::parse(permissions_text);
   BOOST_TEST(
       (keys_of(permissions["nodes"][0]["entries"][0]) ==
        std::set<std::string>{"group", "ip", "mask", "port", "tag", "trunk_id", "customer_id"}));
+  BOOST_TEST(permissions["nodes"][0]["entries"].size() == 13u);
+  BOOST_TEST(permissions["nodes"][0]["entries"][1]["ip"] == "127.0.0.2");
+  BOOST_TEST(permissions["nodes"][0]["entries"][1]["mask"] == 32);
+  BOOST_TEST(permissions["nodes"][0]["entries"][1]["trunk_id"] == kRecordedTrunk);
   auto registrations_text = get("/v1/noc/registrations", admin).body;
   auto registration = json::parse(registrations_text)["nodes"][0]["registrations"][0];
   BOOST_TEST(
@@ -138,8 +142,7 @@ BOOST_FIXTURE_TEST_CASE(other_bodies_without_passwords, NocApiFixture) {
       (keys_of(node) == std::set<std::string>{"endpoint", "name", "applied_generation", "error",
                                               "in_sync", "last_reload_at", "restarted_since_reload",
                                               "restarts_seen", "tables"}));
-  BOOST_TEST((keys_of(node["tables"]) ==
-              std::set<std::string>{"address", "dispatcher", "htable", "uacreg"}));
+  BOOST_TEST((keys_of(node["tables"]) == std::set<std::string>{"dispatcher", "htable", "uacreg"}));
   BOOST_TEST(
       (keys_of(node["tables"]["uacreg"]) ==
        std::set<std::string>{"expected_rows", "loaded_rows", "missing", "extra", "differing"}));
@@ -153,7 +156,7 @@ BOOST_FIXTURE_TEST_CASE(other_bodies_without_passwords, NocApiFixture) {
   BOOST_TEST(drift["drift_rows"].get<int>() > 0);
   BOOST_TEST(drift["nodes"][1]["in_sync"] == false);
   BOOST_TEST(drift["nodes"][1]["tables"] == json::object());
-  for (const auto& text : {registrations_text, drift_text, log_text.str()}) {
+  for (const auto& text : {permissions_text, registrations_text, drift_text, log_text.str()}) {
     BOOST_TEST(text.find("s3cretPW") == std::string::npos, text);
   }
 }

@@ -25,7 +25,7 @@ constexpr const char* kDown = "http://10.0.0.2:5071/RPC";
 constexpr const char* kTrunk = "trunk_20261122T182939.475543228";
 
 // Two nodes, the second unreachable; the first answers with the recorded replies. Redis holds
-// the trunk those replies name.
+// the trunk those replies name, with the source the node holds for it.
 struct NocFixture {
   test::FakeKamailioRpc rpc;
   test::FakeTrunkCatalog catalog;
@@ -36,8 +36,6 @@ struct NocFixture {
   NocFixture() {
     rpc.down.insert(kDown);
     rpc.replies[{kUp, "dispatcher.list"}] = json::parse(test::kDispatcherList);
-    rpc.replies[{kUp, "permissions.addressDump"}] = json::parse(test::kAddressDump);
-    rpc.replies[{kUp, "permissions.subnetDump"}] = json::parse(test::kSubnetDump);
     rpc.replies[{kUp, "uac.reg_dump"}] = json::parse(test::kRegDump);
     rpc.replies[{kUp, "htable.dump mv"}] = json::parse(test::kHtableMv);
     rpc.replies[{kUp, "htable.dump mvreg"}] = json::array();
@@ -50,6 +48,7 @@ struct NocFixture {
     trunk.proxy = "127.0.0.1:47395";
     trunk.edge_set = 1001;
     trunk.edge_order = 1;
+    trunk.inbound_ip = "127.0.0.2";
     catalog.trunks.push_back(trunk);
     catalog.sets["cust_a"] = 1001;
   }
@@ -103,11 +102,16 @@ BOOST_FIXTURE_TEST_CASE(empty_table_and_odd_reply, NocFixture) {
   BOOST_TEST(odd[0].error->starts_with("unexpected JSON-RPC reply"));
 }
 
-// Verifies the permissions and registrations views, with customer ids, per node.
+// Verifies the permissions view (the source keys of htable mv, credentials left out) and the
+// registrations view, with customer ids, per node.
 BOOST_FIXTURE_TEST_CASE(permissions_and_registrations, NocFixture) {
   auto permissions = noc.permissions();
-  BOOST_TEST(permissions[0].value.size() == 3u);
-  BOOST_TEST(permissions[1].error == "permissions.addressDump: Connection refused");
+  BOOST_TEST_REQUIRE(permissions[0].value.size() == 13u);
+  BOOST_TEST(permissions[0].value[1].ip == "127.0.0.2");
+  BOOST_TEST(permissions[0].value[1].customer_id == "cust_a");
+  BOOST_TEST(permissions[1].error == "htable.dump: Connection refused");
+  BOOST_TEST(rpc.calls[0].first == "htable.dump");
+  BOOST_TEST(rpc.calls[0].second == json::array({"mv"}));
   auto registrations = noc.registrations();
   BOOST_TEST_REQUIRE(registrations[0].value.size() == 1u);
   BOOST_TEST(registrations[0].value[0].customer_id == "cust_a");
@@ -151,18 +155,28 @@ BOOST_FIXTURE_TEST_CASE(drift_per_node, NocFixture) {
   BOOST_TEST(up.name == "edge-1");
   BOOST_TEST(up.applied_generation == 17);
   BOOST_TEST(up.restarted_since_reload);
-  BOOST_TEST_REQUIRE(up.tables.size() == 4u);
-  // The node holds rows for a second trunk (and its address, credentials, registration) that
-  // Redis does not have.
+  BOOST_TEST_REQUIRE(up.tables.size() == 3u);
+  // The node holds rows Redis does not have: a second trunk's destination, the first trunk's
+  // credentials and registration, five more trunks' source keys (one of them split into 8) and
+  // the prefix lengths they use. The first trunk's source key and customer set match.
   BOOST_TEST(!up.in_sync());
   std::map<std::string, const model::TableDrift*> tables;
   for (const auto& table : up.tables) tables[table.table] = &table;
   BOOST_TEST(tables[model::kDispatcherTable]->extra.size() == 1u);
   BOOST_TEST(tables[model::kDispatcherTable]->missing.empty());
-  BOOST_TEST(tables[model::kAddressTable]->extra.size() == 3u);
-  BOOST_TEST(tables[model::kHtableTable]->extra.size() == 1u);
+  const auto& htable = *tables[model::kHtableTable];
+  BOOST_TEST(htable.expected_rows == 2u);
+  BOOST_TEST(htable.loaded_rows == 17u);
+  BOOST_TEST(htable.missing.empty());
+  BOOST_TEST(htable.differing.empty());
+  BOOST_TEST_REQUIRE(htable.extra.size() == 15u);
+  std::map<std::string, std::size_t> extra_by_trunk;
+  for (const auto& row : htable.extra) ++extra_by_trunk[row.trunk_id.value_or("-")];
+  BOOST_TEST(extra_by_trunk["trunk_4"] == 8u);
+  BOOST_TEST(extra_by_trunk[kTrunk] == 1u);  // its credentials
+  BOOST_TEST(extra_by_trunk["-"] == 2u);     // "s:4" and "s:6"
   BOOST_TEST(tables[model::kUacregTable]->extra.size() == 1u);
-  BOOST_TEST(up.drift_rows() == 6u);
+  BOOST_TEST(up.drift_rows() == 17u);
   const auto& down = nodes[1];
   BOOST_TEST(down.error.has_value());
   BOOST_TEST(!down.in_sync());

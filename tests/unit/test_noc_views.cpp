@@ -111,43 +111,68 @@ BOOST_AUTO_TEST_CASE(dispatcher_list_of_another_shape_throws) {
                     json::exception);
 }
 
-// Verifies recorded permissions dumps: single addresses get the full mask, subnets keep theirs,
-// IPv6 too, tags split into trunk and customer; the padding group is left out.
-BOOST_AUTO_TEST_CASE(recorded_permissions) {
-  auto subnets = json::parse(test::kSubnetDump);
-  subnets.push_back(json::parse(
-      R"({"id":2,"group":99,"item":{"ip":"192.0.2.255","mask":31,"port":0,"tag":"padding"}})"));
-  auto address = json::parse(test::kAddressDump);
-  address.push_back(
-      json::parse(R"({"table":7,"group":1,"item":{"ip":"2001:db8::7","port":5060,"tag":"odd"}})"));
-  auto entries = decode_permissions(address, subnets);
-  BOOST_TEST_REQUIRE(entries.size() == 4u);
-  BOOST_TEST(entries[0].group == 1);
-  BOOST_TEST(entries[0].ip == "203.0.113.7");
-  BOOST_TEST(entries[0].mask == 32);
+// Verifies the source keys of an htable.dump mv as the addresses the node admits: single
+// addresses first (IPv4 as written, IPv6 nibbles back to "::1" text) with the full mask, then
+// networks with their length (IPv6 ones padded with zero nibbles), each in key order; values
+// split into trunk and customer; credentials, customers' sets and "s:4"/"s:6" left out.
+BOOST_AUTO_TEST_CASE(sources_from_htable_dump) {
+  auto entries = decode_sources(decode_htable_dump(json::parse(test::kHtableMv)));
+  BOOST_TEST_REQUIRE(entries.size() == 13u);
+  BOOST_TEST(entries[0].ip == "::1");
+  BOOST_TEST(entries[0].mask == 128);
   BOOST_TEST(entries[0].port == 0);
-  BOOST_TEST(entries[0].trunk_id == "trunk_20261122T182939.475543228");
-  BOOST_TEST(entries[0].customer_id == "cust_a");
-  BOOST_TEST(entries[1].ip == "2001:db8::7");
-  BOOST_TEST(entries[1].mask == 128);
-  BOOST_TEST(entries[1].port == 5060);
-  BOOST_TEST(!entries[1].trunk_id.has_value());
-  BOOST_TEST(entries[1].tag == "odd");
-  BOOST_TEST(entries[2].ip == "198.51.100.0");
-  BOOST_TEST(entries[2].mask == 24);
-  BOOST_TEST(entries[3].ip == "2001:db8::");
-  BOOST_TEST(entries[3].mask == 32);
-  BOOST_TEST(entries[3].trunk_id == "trunk_3");
-  BOOST_TEST(entries[3].customer_id == "cust_b");
-  BOOST_TEST(decode_permissions(json(), json::array()).empty());
+  BOOST_TEST(entries[0].tag == "trunk_5,cust_b");
+  BOOST_TEST(entries[0].trunk_id == "trunk_5");
+  BOOST_TEST(entries[0].customer_id == "cust_b");
+  BOOST_TEST(entries[1].ip == "127.0.0.2");
+  BOOST_TEST(entries[1].mask == 32);
+  BOOST_TEST(entries[1].trunk_id == "trunk_20261122T182939.475543228");
+  BOOST_TEST(entries[1].customer_id == "cust_a");
+  BOOST_TEST(entries[2].ip == "3fff::7");
+  BOOST_TEST(entries[2].mask == 128);
+  BOOST_TEST(entries[3].ip == "10.1.2.0");
+  BOOST_TEST(entries[3].mask == 24);
+  BOOST_TEST(entries[3].trunk_id == "trunk_20261122T182939.475543229");
+  // An IPv6 /32 is a network, not a single address.
+  BOOST_TEST(entries[4].ip == "2001:db8::");
+  BOOST_TEST(entries[4].mask == 32);
+  BOOST_TEST(entries[4].trunk_id == "trunk_3");
+  // 3fff:0:8::/45 as the node holds it: eight /48 networks.
+  for (std::size_t i = 0; i < 8; ++i) {
+    const auto& entry = entries[5 + i];
+    BOOST_TEST(entry.ip == "3fff:0:" + std::string(1, "89abcdef"[i]) + "::");
+    BOOST_TEST(entry.mask == 48);
+    BOOST_TEST(entry.trunk_id == "trunk_4");
+  }
+  for (const auto& entry : entries) BOOST_TEST(entry.group == 1);
+}
+
+// Verifies keys that are no source are skipped: other prefixes, values without
+// "<trunk>,<customer>", more than 32 nibbles, text that is no address; and an empty table.
+BOOST_AUTO_TEST_CASE(sources_skip_other_keys) {
+  std::map<std::string, std::string> items{
+      {"s:4", "24|16"},          {"s:6", "48"},
+      {"c:cust_a", "1001"},      {"a:t1", "u::pa,ss"},
+      {"h:t1", "u:r:0123,abcd"}, {"x:10.0.0.1", "t1,c1"},
+      {"s:10.0.0.9", "manual"},  {"s:200100000000000000000000000000001", "t1,c1"},
+      {"s:20zz/16", "t1,c1"},    {"s:10.0.0.300", "t1,c1"},
+      {"s:10.0.0.1", "t1,c1"}};
+  auto entries = decode_sources(items);
+  BOOST_TEST_REQUIRE(entries.size() == 1u);
+  BOOST_TEST(entries[0].ip == "10.0.0.1");
+  BOOST_TEST(entries[0].mask == 32);
+  BOOST_TEST(entries[0].trunk_id == "t1");
+  BOOST_TEST(decode_sources({}).empty());
 }
 
 // Verifies htable.dump items as strings, integers written out, other values skipped.
 BOOST_AUTO_TEST_CASE(recorded_htable_dump) {
   auto items = decode_htable_dump(json::parse(test::kHtableMv));
-  BOOST_TEST(items.size() == 2u);
+  BOOST_TEST(items.size() == 17u);
   BOOST_TEST(items["c:cust_a"] == "1001");
   BOOST_TEST(items["a:trunk_20261122T182939.475543228"] == "user1:carrier.test:s3cretPW");
+  BOOST_TEST(items["s:3fff0000000f/48"] == "trunk_4,cust_b");
+  BOOST_TEST(items["s:6"] == "48|32");
   BOOST_TEST(decode_htable_dump(json::array()).empty());
   BOOST_TEST(decode_htable_dump(json::parse(R"([{"slot":[{"name":"x","value":[1]}]}])")).empty());
 }

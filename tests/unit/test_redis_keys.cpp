@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "model/edge_rows.h"
 #include "store/redis_keys.h"
 
 namespace mv::store {
@@ -37,7 +38,7 @@ BOOST_AUTO_TEST_CASE(every_key_is_documented) {
                                  std::string(keys::kAuditStream),
                                  keys::trunk_audit("<trunk_id>"),
                                  keys::idempotency("<customer_id>", "<key>")};
-  for (const char* table : {"address", "dispatcher", "htable", "uacreg"}) {
+  for (const char* table : model::kEdgeTables) {
     built.push_back(keys::edge_row_ids(table));
     built.push_back(keys::edge_last_row_id(table));
     // uacreg rows are found by l_uuid (the trunk id), the others by row id.

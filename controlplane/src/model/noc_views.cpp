@@ -136,10 +136,12 @@ std::vector<PermissionEntry> decode_sources(const std::map<std::string, std::str
     std::tie(entry.trunk_id, entry.customer_id) = split_tag(entry.tag);
     entries.push_back(std::move(entry));
   }
-  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-    bool a_single = a.mask == 32 || a.mask == 128, b_single = b.mask == 32 || b.mask == 128;
-    return a_single > b_single;
-  });
+  // A single address has its family's full mask: an IPv6 /32 is a network.
+  auto single = [](const PermissionEntry& entry) {
+    return entry.mask == (entry.ip.find(':') == std::string::npos ? 32 : 128);
+  };
+  std::stable_sort(entries.begin(), entries.end(),
+                   [&](const auto& a, const auto& b) { return single(a) > single(b); });
   return entries;
 }
 
