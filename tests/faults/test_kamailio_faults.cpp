@@ -30,7 +30,7 @@ BOOST_FIXTURE_TEST_CASE(kamailio_killed_and_restarted, EdgeFixture) {
     return json::parse(daemon.call("GET", path, key).body)["registration_status"];
   };
   BOOST_TEST_REQUIRE(wait_until([&] { return registration_status() == "REGED"; }, 20s));
-  BOOST_TEST_REQUIRE(edge_has_rows(1));
+  BOOST_TEST_REQUIRE(edge_has_sources(1));
   auto before = edge_node();
 
   kamailio.kill();
@@ -39,7 +39,7 @@ BOOST_FIXTURE_TEST_CASE(kamailio_killed_and_restarted, EdgeFixture) {
 
   BOOST_TEST_REQUIRE(wait_until(
       [&] { return edge_node()["restarts_seen"] == before["restarts_seen"].get<int>() + 1; }, 30s));
-  BOOST_TEST_REQUIRE(edge_has_rows(1));
+  BOOST_TEST_REQUIRE(edge_has_sources(1));
   BOOST_TEST(edge_node()["reloads"].get<int>() > before["reloads"].get<int>());
   BOOST_TEST(daemon.log_text().find("restarted (boot ") != std::string::npos);
   BOOST_TEST(wait_until([&] { return registration_status() == "REGED"; }, 30s));

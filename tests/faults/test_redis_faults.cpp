@@ -41,7 +41,7 @@ struct RedisFaultFixture : EdgeFixture {
 
   // The edge holds every trunk in Redis again (one address row each) and routes a new trunk.
   void expect_edge_converged(std::size_t trunks) {
-    BOOST_TEST_REQUIRE(edge_has_rows(trunks));
+    BOOST_TEST_REQUIRE(edge_has_sources(trunks));
     auto fresh = create(R"({"name":"after","proxy":"127.0.0.1:9","inbound_ip":"127.0.9.1"})");
     wait_applied(fresh);
     expect_call_routed("127.0.9.1", fresh);

@@ -75,7 +75,7 @@ BOOST_FIXTURE_TEST_CASE(racing_writes_on_two_replicas_keep_every_rule, ReplicaFi
   auto fsck = fsck_output(daemon);
   BOOST_TEST(fsck == "consistent\n", fsck);
   // 101 address rows: the 100 distinct trunks and the one overlapping winner.
-  BOOST_TEST_REQUIRE(edge_has_rows(101));
+  BOOST_TEST_REQUIRE(edge_has_sources(101));
   BOOST_TEST(wait_until(
       [&] {
         auto node = node_of(replica);

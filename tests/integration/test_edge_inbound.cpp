@@ -18,7 +18,7 @@ using namespace std::chrono_literals;
 // (forged X-MiniVoice headers removed), and any other source gets 403.
 BOOST_FIXTURE_TEST_CASE(inbound_call_carries_trunk_ids, EdgeFixture) {
   auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:9","inbound_ip":"127.0.0.2"})");
-  BOOST_TEST_REQUIRE(edge_has_rows(1));
+  BOOST_TEST_REQUIRE(edge_has_sources(1));
   auto path = "/v1/trunks/" + trunk["id"].get<std::string>();
   BOOST_TEST(wait_until([&] { return sync_state(path) == "applied"; }, 10s));
   expect_call_routed("127.0.0.2", trunk);
@@ -28,7 +28,7 @@ BOOST_FIXTURE_TEST_CASE(inbound_call_carries_trunk_ids, EdgeFixture) {
 // Verifies a trunk shows sync "error" while its edge node is down and "applied" once the node is
 // back and has loaded it.
 BOOST_FIXTURE_TEST_CASE(sync_state_reports_an_unreachable_edge, EdgeFixture) {
-  BOOST_TEST_REQUIRE(edge_has_rows(0));
+  BOOST_TEST_REQUIRE(edge_has_sources(0));
   kamailio.stop();
   auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:9","inbound_ip":"127.0.7.1"})");
   auto path = "/v1/trunks/" + trunk["id"].get<std::string>();
@@ -42,18 +42,18 @@ BOOST_FIXTURE_TEST_CASE(sync_state_reports_an_unreachable_edge, EdgeFixture) {
 // every address in it.
 BOOST_FIXTURE_TEST_CASE(deactivate_and_delete_close_the_door, EdgeFixture) {
   auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:9","inbound_ip":"127.0.3.0/24"})");
-  BOOST_TEST_REQUIRE(edge_has_rows(1));
+  BOOST_TEST_REQUIRE(edge_has_sources(1));
   expect_call_routed("127.0.3.77", trunk);
   std::string path = "/v1/trunks/" + trunk["id"].get<std::string>();
 
   BOOST_TEST(daemon.call("PATCH", path, key, R"({"is_active":false})").status == 200);
-  BOOST_TEST_REQUIRE(edge_has_rows(0));
+  BOOST_TEST_REQUIRE(edge_has_sources(0));
   expect_forbidden("127.0.3.77");
 
   BOOST_TEST(daemon.call("PATCH", path, key, R"({"is_active":true})").status == 200);
-  BOOST_TEST_REQUIRE(edge_has_rows(1));
+  BOOST_TEST_REQUIRE(edge_has_sources(1));
   BOOST_TEST(daemon.call("DELETE", path, key).status == 204);
-  BOOST_TEST_REQUIRE(edge_has_rows(0));
+  BOOST_TEST_REQUIRE(edge_has_sources(0));
   expect_forbidden("127.0.3.77");
 }
 
@@ -80,7 +80,7 @@ BOOST_FIXTURE_TEST_CASE(burst_of_1000_creates, EdgeFixture) {
   for (const auto& trunk : trunks) BOOST_TEST_REQUIRE(trunk.is_object());
 
   // 1,000 trunk rows plus the padding row that keeps the table off a multiple of 1,000.
-  BOOST_TEST_REQUIRE(edge_has_rows(1001));
+  BOOST_TEST_REQUIRE(edge_has_sources(1001));
   auto reloads = edge_node()["reloads"].get<int>() - reloads_before;
   BOOST_TEST(reloads >= 1);
   BOOST_TEST(reloads <= 50);
@@ -95,7 +95,7 @@ BOOST_FIXTURE_TEST_CASE(burst_of_1000_creates, EdgeFixture) {
 // writes get 503 meanwhile, and changes reach the edge again once Redis is back.
 BOOST_FIXTURE_TEST_CASE(redis_down_calls_still_complete, EdgeFixture) {
   auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:9","inbound_ip":"127.0.4.1"})");
-  BOOST_TEST_REQUIRE(edge_has_rows(1));
+  BOOST_TEST_REQUIRE(edge_has_sources(1));
 
   redis.stop();
   expect_call_routed("127.0.4.1", trunk);
@@ -106,7 +106,7 @@ BOOST_FIXTURE_TEST_CASE(redis_down_calls_still_complete, EdgeFixture) {
   BOOST_TEST_REQUIRE(
       wait_until([&] { return daemon.call("GET", "/v1/trunks", key).status == 200; }, 10s));
   auto second = create(R"({"name":"carrier2","proxy":"127.0.0.1:9","inbound_ip":"127.0.4.2"})");
-  BOOST_TEST_REQUIRE(edge_has_rows(2));
+  BOOST_TEST_REQUIRE(edge_has_sources(2));
   expect_call_routed("127.0.4.2", second);
   expect_call_routed("127.0.4.1", trunk);
 }
@@ -115,9 +115,9 @@ BOOST_FIXTURE_TEST_CASE(redis_down_calls_still_complete, EdgeFixture) {
 BOOST_FIXTURE_TEST_CASE(kamailio_restart_routes_everything, EdgeFixture) {
   auto first = create(R"({"name":"a","proxy":"127.0.0.1:9","inbound_ip":"127.0.5.1"})");
   auto second = create(R"({"name":"b","proxy":"127.0.0.1:9","inbound_ip":"127.0.6.0/24"})");
-  BOOST_TEST_REQUIRE(edge_has_rows(2));
+  BOOST_TEST_REQUIRE(edge_has_sources(2));
   kamailio.restart();
-  BOOST_TEST_REQUIRE(edge_has_rows(2));
+  BOOST_TEST_REQUIRE(edge_has_sources(2));
   expect_call_routed("127.0.5.1", first);
   expect_call_routed("127.0.6.200", second);
 }

@@ -152,7 +152,7 @@ std::set<int> kamailio_pids(const KamailioEdge& kamailio) {
 BOOST_FIXTURE_TEST_CASE(torture_requests_are_refused_or_answered, EdgeFixture) {
   auto trunk =
       create(R"({"name":"carrier","proxy":"127.0.0.1:9","inbound_ip":")" + carrier_network + "\"}");
-  BOOST_TEST_REQUIRE(edge_has_rows(1));
+  BOOST_TEST_REQUIRE(edge_has_sources(1));
   wait_applied(trunk);
   auto messages = load_torture_messages();
   BOOST_TEST_REQUIRE(messages.size() >= 40u);

@@ -34,6 +34,16 @@ struct StoreFixture {
     return value.substr(0, value.size() - 1);
   }
 
+  // The htable row holding `key_name` (its Redis key), "" when none does.
+  std::string htable_row(const std::string& key_name) {
+    auto keys = redis.cli({"-n", "1", "KEYS", "htable:entry::*"});
+    for (std::size_t at = 0, end; (end = keys.find('\n', at)) != std::string::npos; at = end + 1) {
+      auto key = keys.substr(at, end - at);
+      if (kamailio_field(key, "key_name") == key_name) return key;
+    }
+    return "";
+  }
+
   // Creates a copy: most tests do not need the written generation back.
   WriteResult create(model::Trunk t) { return store.create(t, written, nullptr); }
 
@@ -146,7 +156,7 @@ BOOST_FIXTURE_TEST_CASE(delete_clears_indexes, StoreFixture) {
                                  "mv:edge:customer_sets",
                                  "mv:edge:last_customer_set",
                                  "mv:edge:last_trunk_order",
-                                 "mv:edge:address_last_row_id",
+                                 "mv:edge:htable_log",
                                  "mv:edge:dispatcher_last_row_id",
                                  "mv:edge:htable_last_row_id",
                                  "mv:edge:uacreg_last_row_id",
@@ -189,10 +199,10 @@ BOOST_FIXTURE_TEST_CASE(consistency_checker_finds_damage, StoreFixture) {
   redis.cli({"ZREM", "mv:inbound_ranges", "4:0a050000:0a0500ff:" + t.id});
   redis.cli(
       {"ZADD", "mv:inbound_ranges", "0", "4:0a060080:0a060080:trunk_20000101T000000.000000001"});
-  redis.cli({"-n", "1", "HSET", "address:entry::77", "id", "77", "grp", "1"});
-  redis.cli({"-n", "1", "HSET", "address:entry::1", "mask", "16"});
+  redis.cli({"-n", "1", "HSET", "htable:entry::77", "id", "77", "key_name", "s:10.6.0.1"});
+  redis.cli({"-n", "1", "HSET", htable_row("s:10.5.0.0/24"), "key_value", "other,c9"});
   redis.cli({"-n", "1", "HSET", "dispatcher:entry::1", "destination", "sip:evil.example"});
-  redis.cli({"-n", "1", "DEL", "htable:entry::2"});
+  redis.cli({"-n", "1", "DEL", htable_row("c:c1")});
   auto problems = check_trunk_consistency(pool, kamailio_db);
   BOOST_TEST(problems.size() == 10u);
   auto mentions = [&](const std::string& text) {
@@ -204,27 +214,27 @@ BOOST_FIXTURE_TEST_CASE(consistency_checker_finds_damage, StoreFixture) {
   BOOST_TEST(mentions("mv:inbound_ranges: dangling entry"));
   BOOST_TEST(mentions(t.id + ": missing from mv:inbound_ranges"));
   BOOST_TEST(mentions("mv:inbound_ranges: overlapping entry 4:0a060080"));
-  BOOST_TEST(mentions("address:entry::77: orphan address row"));
-  BOOST_TEST(mentions(t.id + ": address row differs from what it calls for"));
+  BOOST_TEST(mentions("htable:entry::77: orphan htable row"));
+  BOOST_TEST(mentions("s0:" + t.id + ": htable row differs from what it calls for"));
   BOOST_TEST(mentions(t.id + ": dispatcher row differs from what it calls for"));
   BOOST_TEST(mentions("c:c1: htable row differs from what it calls for"));
 }
 
 // Verifies a trunk's rows in Kamailio's tables follow it through deactivation, a new address and
-// deletion: permissions address row, dispatcher row in its customer's set, htable credentials and
-// the customer's set number.
+// deletion: htable source key and prefix lengths, dispatcher row in its customer's set, htable
+// credentials and the customer's set number.
 BOOST_FIXTURE_TEST_CASE(kamailio_rows_follow_trunk, StoreFixture) {
   auto t = trunk("cust_9", "10.7.0.0/24");
   t.proxy = "sip:carrier.example:5070;transport=tcp";
   t.realm = "carrier.example";
   t.from_domain = "example.net";
   BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == WriteResult::ok);
-  BOOST_TEST(kamailio_field("address:entry::1", "id") == "1");
-  BOOST_TEST(kamailio_field("address:entry::1", "grp") == "1");
-  BOOST_TEST(kamailio_field("address:entry::1", "ip_addr") == "10.7.0.0");
-  BOOST_TEST(kamailio_field("address:entry::1", "mask") == "24");
-  BOOST_TEST(kamailio_field("address:entry::1", "port") == "0");
-  BOOST_TEST(kamailio_field("address:entry::1", "tag") == t.id + ",cust_9");
+  auto source = htable_row("s:10.7.0.0/24");
+  BOOST_TEST_REQUIRE(!source.empty());
+  BOOST_TEST(kamailio_field(source, "key_value") == t.id + ",cust_9");
+  BOOST_TEST(kamailio_field(source, "value_type") == "0");
+  BOOST_TEST(kamailio_field(htable_row("s:4"), "key_value") == "24");
+  BOOST_TEST(htable_row("s:6").empty());
   BOOST_TEST(t.edge_set == 1001);
   BOOST_TEST(t.edge_order == 1);
   BOOST_TEST(kamailio_field("dispatcher:entry::1", "setid") == "1001");
@@ -234,29 +244,28 @@ BOOST_FIXTURE_TEST_CASE(kamailio_rows_follow_trunk, StoreFixture) {
   BOOST_TEST(kamailio_field("dispatcher:entry::1", "priority") == "1999999999");
   BOOST_TEST(kamailio_field("dispatcher:entry::1", "attrs") ==
              "trunk=" + t.id + ";customer=cust_9;from_domain=example.net");
-  BOOST_TEST(kamailio_field("htable:entry::1", "key_name") == "h:" + t.id);
   // The realm is set: Kamailio gets the HA1, not the password.
-  BOOST_TEST(kamailio_field("htable:entry::1", "key_value") ==
+  BOOST_TEST(kamailio_field(htable_row("h:" + t.id), "key_value") ==
              "u:carrier.example:" + crypto::digest_ha1("u", "carrier.example", "pw"));
-  BOOST_TEST(kamailio_field("htable:entry::2", "key_name") == "c:cust_9");
-  BOOST_TEST(kamailio_field("htable:entry::2", "key_value") == "1001");
-  BOOST_TEST(kamailio_field("htable:entry::2", "value_type") == "1");
+  auto customer_set = htable_row("c:cust_9");
+  BOOST_TEST(kamailio_field(customer_set, "key_value") == "1001");
+  BOOST_TEST(kamailio_field(customer_set, "value_type") == "1");
 
   auto inactive = t;
   inactive.is_active = false;
   inactive.updated_ns += 1;
   BOOST_TEST(store.update(t, inactive, written) == WriteResult::ok);
   // Only the customer's set number stays while the customer has a trunk.
-  BOOST_TEST(redis.cli({"-n", "1", "KEYS", "*"}) == "htable:entry::2\n");
+  BOOST_TEST(redis.cli({"-n", "1", "KEYS", "*"}) == customer_set + "\n");
 
   auto moved = inactive;
   moved.is_active = true;
   moved.inbound_ip = "10.8.0.9";
   moved.updated_ns += 1;
   BOOST_TEST(store.update(inactive, moved, written) == WriteResult::ok);
-  BOOST_TEST(table_rows("address") == 1u);
-  BOOST_TEST(kamailio_field("address:entry::2", "ip_addr") == "10.8.0.9");
-  BOOST_TEST(kamailio_field("address:entry::2", "mask") == "32");
+  BOOST_TEST(kamailio_field(htable_row("s:10.8.0.9"), "key_value") == t.id + ",cust_9");
+  BOOST_TEST(htable_row("s:10.7.0.0/24").empty());
+  BOOST_TEST(htable_row("s:4").empty());
   BOOST_TEST(kamailio_field("dispatcher:entry::2", "setid") == "1001");
 
   // A second customer gets the next set; a later trunk sorts after the first.
@@ -273,33 +282,29 @@ BOOST_FIXTURE_TEST_CASE(kamailio_rows_follow_trunk, StoreFixture) {
 
 // Verifies no Kamailio table ever holds an exact multiple of 1,000 rows (db_redis would drop the
 // last 1,000 on load): a padding row appears at 1,000 and 2,000 rows and goes at 1,001, in the
-// address and dispatcher tables alike, and a 1,000-row htable gets one too.
+// dispatcher and htable tables alike.
 BOOST_FIXTURE_TEST_CASE(kamailio_tables_never_a_multiple_of_1000, StoreFixture) {
   std::vector<model::Trunk> trunks;
   auto add = [&](int n) {
-    trunks.push_back(
-        trunk("c1", "10.9." + std::to_string(n / 250) + "." + std::to_string(n % 250)));
+    trunks.push_back(trunk("c1"));
     BOOST_TEST_REQUIRE(store.create(trunks.back(), written, nullptr) == WriteResult::ok);
   };
   for (int n = 0; n < 999; ++n) add(n);
-  BOOST_TEST(table_rows("address") == 999u);
   BOOST_TEST(table_rows("dispatcher") == 999u);
   // 999 trunks' credentials and the customer's set number.
   BOOST_TEST(table_rows("htable") == 1001u);
   BOOST_TEST(kamailio_field("htable:entry::1000000000", "key_name") == "padding");
   add(999);
-  BOOST_TEST(table_rows("address") == 1001u);
-  BOOST_TEST(kamailio_field("address:entry::1000000000", "grp") == "99");
   BOOST_TEST(table_rows("dispatcher") == 1001u);
   BOOST_TEST(kamailio_field("dispatcher:entry::1000000000", "flags") == "4");
   BOOST_TEST(table_rows("htable") == 1001u);
+  BOOST_TEST(redis.cli({"-n", "1", "EXISTS", "htable:entry::1000000000"}) == "0\n");
   add(1000);
-  BOOST_TEST(table_rows("address") == 1001u);
-  BOOST_TEST(redis.cli({"-n", "1", "EXISTS", "address:entry::1000000000"}) == "0\n");
+  BOOST_TEST(table_rows("dispatcher") == 1001u);
+  BOOST_TEST(redis.cli({"-n", "1", "EXISTS", "dispatcher:entry::1000000000"}) == "0\n");
   BOOST_TEST(store.remove(trunks.back(), written) == WriteResult::ok);
-  BOOST_TEST(table_rows("address") == 1001u);
+  BOOST_TEST(table_rows("dispatcher") == 1001u);
   for (int n = 1000; n < 2000; ++n) add(n);
-  BOOST_TEST(table_rows("address") == 2001u);
   BOOST_TEST(table_rows("dispatcher") == 2001u);
   auto problems = check_trunk_consistency(pool, kamailio_db);
   BOOST_TEST(problems.empty(), (problems.empty() ? "" : problems.front()));

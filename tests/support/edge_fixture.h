@@ -60,8 +60,34 @@ struct EdgeFixture {
     return json::parse(daemon.call("GET", "/v1/edge/status", admin_key).body)["nodes"][0];
   }
 
+  // Waits until the node is in step and admits exactly `count` source keys (an IPv4 trunk's
+  // inbound_ip is one): htable mv keys "s:..." holding a trunk ("<trunk id>,<customer id>").
+  bool edge_has_sources(std::size_t count,
+                        std::chrono::milliseconds limit = std::chrono::seconds(30)) {
+    std::size_t sources = 0;
+    bool done = wait_until(
+        [&] {
+          if (edge_node()["in_sync"] != true) return false;
+          sources = 0;
+          for (const auto& item : kamailio.rpc("htable.dump", json::array({"mv"}))) {
+            for (const auto& slot : item.value("slot", json::array())) {
+              auto name = slot.value("name", "");
+              auto value = slot.value("value", json());
+              if (name.starts_with("s:") && value.is_string() &&
+                  value.get<std::string>().find(',') != std::string::npos) {
+                ++sources;
+              }
+            }
+          }
+          return sources == count;
+        },
+        limit);
+    if (!done) BOOST_ERROR("edge never had " << count << " source keys, has " << sources);
+    return done;
+  }
+
   // Waits until the node has loaded exactly what Redis holds, `rows` rows of `table`.
-  bool edge_has_rows(std::size_t rows, const std::string& table = "address",
+  bool edge_has_rows(std::size_t rows, const std::string& table,
                      std::chrono::milliseconds limit = std::chrono::seconds(30)) {
     json node;
     bool done = wait_until(

@@ -372,9 +372,19 @@ bool EdgeReloader::apply_htable_log(const std::string& endpoint, TableStatus& ta
     }
     kamailio::record_node_htable_version(rpc_, endpoint, version);
     log_->debug("edge {}: applied {} htable changes up to version {}", endpoint, changes, version);
+    // Both counts without reading a row (the audit counts Redis's rows themselves).
+    table.loaded_rows = loaded_rows(endpoint, table.table);
+    table.expected_rows = owned_rows(table.table);
   }
   table.loaded_version = version;
   return true;
+}
+
+std::size_t EdgeReloader::owned_rows(const std::string& table) {
+  auto owned = daemon_db_.command({"HLEN", store::keys::edge_row_ids(table)});
+  auto padding = kamailio_db_.command(
+      {"EXISTS", store::keys::kamailio_row(table, store::keys::kPaddingRowId)});
+  return static_cast<std::size_t>(owned.integer + padding.integer);
 }
 
 bool EdgeReloader::count_table(const std::string& endpoint, TableStatus& table,

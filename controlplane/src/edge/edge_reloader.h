@@ -128,6 +128,8 @@ class EdgeReloader final : public service::TrunkChangeListener,
   std::vector<nlohmann::json> inactive_destinations(const std::string& endpoint);
   std::map<std::string, std::int64_t> table_versions();
   std::size_t expected_rows(const std::string& table);
+  // The rows the daemon wrote to `table` (its row map, and the padding row), in O(1).
+  std::size_t owned_rows(const std::string& table);
   std::size_t loaded_rows(const std::string& endpoint, const std::string& table);
   // The write generation now (nullopt when Redis cannot say): read before a reload, every write
   // up to it is in Redis already.
