@@ -68,8 +68,8 @@ STARTED+=($!)
 kam() { kamcmd -s "$WORK/kamailio_ctl" "$@"; }
 for _ in $(seq 100); do kam core.uptime >/dev/null 2>&1 && break; sleep 0.1; done
 kam core.uptime >/dev/null
-grep -q "udp: \[::1\]:$SIP_PORT\|udp: ::1:$SIP_PORT" "$WORK/check.log" ||
-  { echo "kamailio does not listen on udp:[::1]:$SIP_PORT"; cat "$WORK/check.log"; exit 1; }
+ss -Hulpn "sport = :$SIP_PORT" | grep -F '[::1]' | grep -q kamailio ||
+  { echo "kamailio does not listen on udp:[::1]:$SIP_PORT (MV_SIP_LISTEN_UDP6)"; exit 1; }
 set_key() { kam htable.sets mv "s:s:$1" "s:$2" >/dev/null; }  # set_key 127.30.0.4/30 TAG: key s:127.30.0.4/30
 del_key() { kam htable.delete mv "s:s:$1" >/dev/null; }
 
