@@ -52,7 +52,8 @@ def printed(address):
     return socket.inet_ntop(family, address.packed)
 
 
-def routes_from_cfg():
+def routes_from_cfg(from_header=True):
+    """The routes, reading the source address from X-Source instead of the packet if from_header."""
     text = open(os.path.join(ROOT, "kamailio-cfg", "kamailio.cfg")).read()
     out = []
     for name in ROUTES:
@@ -61,9 +62,11 @@ def routes_from_cfg():
             sys.exit(f"route[{name}] not found in kamailio.cfg")
         out.append(match.group(0))
     routes = "\n".join(out)
-    if routes.count("$si") != 1:
-        sys.exit("route[SOURCE_TRUNK] should read $si exactly once")
-    return routes.replace("$si", "$hdr(X-Source)")
+    if routes.count("$si") != 1 or routes.count("af == INET6") != 1:
+        sys.exit("route[SOURCE_TRUNK] should read $si and test af == INET6 exactly once")
+    if not from_header:
+        return routes
+    return routes.replace("$si", "$hdr(X-Source)").replace("af == INET6", '$hdr(X-Source) =~ ":"')
 
 
 def harness_cfg(port, ctl):
@@ -186,10 +189,10 @@ def check_nibbles(harness, rng, count):
 
 def random_network(rng, version):
     if version == 4:
-        length = rng.choice([32] * 4 + list(range(8, 32)))
+        length = rng.choice([32] * 6 + list(range(1, 32)))
         base = ipaddress.IPv4Address(rng.choice([127, 10, 100, 198]) << 24 | rng.getrandbits(24))
     else:
-        length = rng.choice([128, 127, 126, 125, 64, 64, 48, 56, 60, 45, 47, 32, 33, 29, 121, 124])
+        length = rng.choice([128, 127, 126, 125, 64, 64, 48, 56, 60, 45, 47, 32, 33, 29, 121, 124, 1, 3, 16])
         base = ipaddress.IPv6Address(0x2001_0DB8 << 96 | rng.getrandbits(96) >> rng.choice([0, 40, 80]))
     return ipaddress.ip_network(f"{base}/{length}", strict=False)
 
