@@ -39,7 +39,7 @@ struct RedisFaultFixture : EdgeFixture {
     BOOST_TEST(uas_exit == 0, "application server: " << calls.first.log_text());
   }
 
-  // The edge holds every trunk in Redis again (one address row each) and routes a new trunk.
+  // The edge holds every trunk in Redis again (one source key each) and routes a new trunk.
   void expect_edge_converged(std::size_t trunks) {
     BOOST_TEST_REQUIRE(edge_has_sources(trunks));
     auto fresh = create(R"({"name":"after","proxy":"127.0.0.1:9","inbound_ip":"127.0.9.1"})");

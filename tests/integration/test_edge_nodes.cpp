@@ -217,7 +217,8 @@ BOOST_FIXTURE_TEST_CASE(resync_repairs_a_node, TwoNodeFixture) {
       20s));
   BOOST_TEST(wait_until([&] { return edge_nodes()[1]["in_sync"] == true; }, 20s));
   auto after = edge_nodes();
-  BOOST_TEST(after[1]["reloads"].get<int>() >= before[1]["reloads"].get<int>() + 3, after.dump());
+  // dispatcher and htable (uacreg goes record by record).
+  BOOST_TEST(after[1]["reloads"].get<int>() >= before[1]["reloads"].get<int>() + 2, after.dump());
   BOOST_TEST(after[0]["reloads"] == before[0]["reloads"], after.dump());
   expect_inbound_routed(second, "127.0.9.4", trunk);
 

@@ -152,6 +152,8 @@ void EdgeReloader::run(NodeWorker& worker) {
     if (in_sync) record_round(node, *in_sync ? generation : std::nullopt);
     lock.lock();
     worker.status = std::move(node);
+    // A resync asked for is kept until a round of this replica's has run it.
+    if (resync && !in_sync) worker.resync_requested = true;
     if (!in_sync.value_or(false) && !stopping_) {
       worker.changed = true;
       auto again = in_sync ? timing_.retry : timing_.lock_poll;
@@ -372,11 +374,13 @@ bool EdgeReloader::apply_htable_log(const std::string& endpoint, TableStatus& ta
     }
     kamailio::record_node_htable_version(rpc_, endpoint, version);
     log_->debug("edge {}: applied {} htable changes up to version {}", endpoint, changes, version);
+  }
+  if (table.loaded_version != version) {
     // Both counts without reading a row (the audit counts Redis's rows themselves).
     table.loaded_rows = loaded_rows(endpoint, table.table);
     table.expected_rows = owned_rows(table.table);
+    table.loaded_version = version;
   }
-  table.loaded_version = version;
   return true;
 }
 
