@@ -36,10 +36,11 @@ struct DeltaFixture {
   model::AuditEntry written{"test", "", "c", "key_test", 0, {}};
   std::atomic<std::int64_t> next_ns = 1'780'056'000'000'000'000;
 
-  std::unique_ptr<edge::EdgeReloader> reloader(kamailio::KamailioRpc& rpc) {
-    return std::make_unique<edge::EdgeReloader>(
-        rpc, daemon_db, kamailio_db, std::vector<std::string>{node.rpc_url()},
-        edge::EdgeReloader::Timing{}, reload_metrics, quiet_log(), 1);
+  std::unique_ptr<edge::EdgeReloader> reloader(kamailio::KamailioRpc& rpc,
+                                               edge::EdgeReloader::Timing timing = {}) {
+    return std::make_unique<edge::EdgeReloader>(rpc, daemon_db, kamailio_db,
+                                                std::vector<std::string>{node.rpc_url()}, timing,
+                                                reload_metrics, quiet_log(), 1);
   }
 
   model::Trunk trunk(const std::string& inbound) {
@@ -185,6 +186,52 @@ BOOST_FIXTURE_TEST_CASE(two_replicas_apply_each_change_once_in_order, DeltaFixtu
       BOOST_TEST(node_value(key).is_string(), key);
     }
   }
+}
+
+// Verifies the rounds at rest compare a bounded slice of htable keys with Redis (at most
+// audit_keys_per_round htable.get per round) and set again a key changed or deleted on the node
+// behind the daemon's back, within (keys / slice) rounds.
+BOOST_FIXTURE_TEST_CASE(audit_repairs_keys_a_slice_per_round, DeltaFixture) {
+  edge::EdgeReloader::Timing timing;
+  timing.verify_every = 200ms;
+  timing.audit_keys_per_round = 5;
+  InstrumentedRpc rpc(node);
+  // More rows than Redis keeps in a compact hash (128), so HSCAN's COUNT is only a hint.
+  for (int i = 0; i < 150; ++i) {
+    auto t = trunk("127.41." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1));
+    BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == store::WriteResult::ok);
+  }
+  auto edge = reloader(rpc, timing);
+  BOOST_TEST_REQUIRE(wait_until([&] { return edge->status()[0].in_sync(); }, 20s));
+  auto changed = node_value("s:127.41.0.7");
+  BOOST_TEST_REQUIRE(changed.is_string());
+  auto deleted = node_value("s:127.41.0.9");
+  rpc.take_log();
+  rpc.take_calls();
+  node.rpc("htable.sets", json::array({"mv", "s:127.41.0.7", "trunk_evil,cust_evil"}));
+  node.rpc("htable.delete", json::array({"mv", "s:127.41.0.9"}));
+
+  // 151 rows (150 sources, the customer's set) at 5 per round of 200 ms: a pass in 31 rounds.
+  BOOST_TEST(wait_until(
+      [&] {
+        return node_value("s:127.41.0.7") == changed && node_value("s:127.41.0.9") == deleted;
+      },
+      20s));
+  std::this_thread::sleep_for(2s);
+  // Rounds are told apart by their boot id read (htable.get mvnode boot).
+  int rounds = 0, in_round = 0, most = 0;
+  for (const auto& [method, params] : rpc.take_log()) {
+    if (method != "htable.get") continue;
+    if (params[0] == "mvnode") {
+      ++rounds;
+      in_round = 0;
+    } else if (params[0] == "mv") {
+      most = std::max(most, ++in_round);
+    }
+  }
+  BOOST_TEST(rounds >= 5);
+  BOOST_TEST(most == 5);
+  BOOST_TEST(rpc.take_calls()["htable.reload"] == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

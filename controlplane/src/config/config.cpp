@@ -217,10 +217,11 @@ ConfigLoad parse_config(std::string_view yaml_text, const ConfigEnvironment& env
   require_loopback(reader, config.outbound, "redis.host", config.redis.host);
 
   const auto kamailio = root["kamailio"];
-  reader.only_keys(kamailio, "kamailio",
-                   {"rpc_endpoints", "redis_db", "rpc_timeout_ms", "app_servers",
-                    "registration_expires_s", "registration_poll_ms", "edge_replicas",
-                    "edge_replica_wait_ms", "audit_interval_s", "noc_metrics_refresh_s"});
+  reader.only_keys(
+      kamailio, "kamailio",
+      {"rpc_endpoints", "redis_db", "rpc_timeout_ms", "app_servers", "registration_expires_s",
+       "registration_poll_ms", "edge_replicas", "edge_replica_wait_ms", "audit_interval_s",
+       "audit_keys_per_round", "noc_metrics_refresh_s"});
   if (kamailio && kamailio.IsMap()) {
     reader.integer(kamailio["redis_db"], "kamailio.redis_db", 0, 15, config.kamailio.redis_db);
     reader.integer(kamailio["edge_replicas"], "kamailio.edge_replicas", 0, 1000,
@@ -235,6 +236,8 @@ ConfigLoad parse_config(std::string_view yaml_text, const ConfigEnvironment& env
                     config.kamailio.registration_poll);
     reader.duration(kamailio["audit_interval_s"], "kamailio.audit_interval_s", 1, 86400,
                     config.kamailio.audit_interval);
+    reader.integer(kamailio["audit_keys_per_round"], "kamailio.audit_keys_per_round", 0, 100000,
+                   config.kamailio.audit_keys_per_round);
     reader.duration(kamailio["noc_metrics_refresh_s"], "kamailio.noc_metrics_refresh_s", 0, 86400,
                     config.kamailio.noc_metrics_refresh);
   }

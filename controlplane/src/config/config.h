@@ -60,6 +60,8 @@ struct KamailioConfig {
   // How often each node's row counts are compared with Redis when nothing changed (a full listing
   // of every table on the node: its cost grows with the trunks).
   std::chrono::seconds audit_interval{60};
+  // htable mv keys each node round compares with Redis one by one (0: none).
+  std::size_t audit_keys_per_round = 100;
   // How often the NOC's drift and dispatcher views are read in the background for /metrics (a
   // scrape reads no table); 0: only when someone opens those views.
   std::chrono::seconds noc_metrics_refresh{60};

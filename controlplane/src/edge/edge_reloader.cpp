@@ -144,7 +144,7 @@ void EdgeReloader::run(NodeWorker& worker) {
     } else if (replicas_caught_up()) {
       auto now = std::chrono::steady_clock::now();
       bool audit = resync || now >= worker.next_audit;
-      in_sync = sync_node_locked(node, audit, resync);
+      in_sync = sync_node_locked(node, audit, resync, worker.htable_audit);
       if (audit && in_sync.value_or(false)) worker.next_audit = now + timing_.audit_every;
     }
     // nullopt: the replicas lag, or another replica of the daemon has the node's lock (its round
@@ -162,7 +162,8 @@ void EdgeReloader::run(NodeWorker& worker) {
   }
 }
 
-std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit, bool resync) {
+std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit, bool resync,
+                                                   HtableAudit& htable_audit) {
   store::RedisLock lock(daemon_db_, store::keys::edge_reload_lock(node.endpoint));
   std::optional<std::string> token;
   try {
@@ -180,13 +181,28 @@ std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit,
   }
   auto reloads_before = node.reloads;
   bool lost = false;
-  bool in_sync = sync_node(node, audit, resync, [&] {
+  auto keep_lock = [&] {
     if (!lost && !lock.extend(*token, timing_.lock_expiry)) {
       lost = true;
       log_->warn("edge {}: a table took longer than {} ms: its reload lock expired", node.endpoint,
                  timing_.lock_expiry.count());
     }
-  });
+  };
+  bool in_sync = sync_node(node, audit, resync, keep_lock);
+  // Under the lock too: a repair must not land between another replica's changes.
+  if (in_sync && timing_.audit_keys_per_round > 0) {
+    try {
+      if (auto repaired = audit_htable_slice(node.endpoint, htable_audit); repaired > 0) {
+        log_->warn("edge {}: {} htable keys differed from Redis: set again", node.endpoint,
+                   repaired);
+      }
+    } catch (const kamailio::RpcError& e) {
+      log_->warn("edge {}: htable audit: {}", node.endpoint, e.what());
+    } catch (const store::StoreUnavailable& e) {
+      log_->warn("edge {}: htable audit: redis: {}", node.endpoint, e.what());
+    }
+    keep_lock();
+  }
   try {
     // After a reload the node refuses the next one until the wall-clock second changes: the
     // lock stays taken until then, so no replica's reload (this one's included) is refused.
@@ -382,6 +398,38 @@ bool EdgeReloader::apply_htable_log(const std::string& endpoint, TableStatus& ta
     table.loaded_version = version;
   }
   return true;
+}
+
+std::size_t EdgeReloader::audit_htable_slice(const std::string& endpoint, HtableAudit& audit) {
+  auto& pending = audit.pending_rows;
+  if (pending.empty()) {
+    // COUNT is a hint (a small hash comes whole): what is left waits for the next rounds.
+    auto scan =
+        daemon_db_.command({"HSCAN", store::keys::edge_row_ids(model::kHtableTable), audit.cursor,
+                            "COUNT", std::to_string(timing_.audit_keys_per_round)});
+    if (scan.elements.size() != 2) return 0;
+    audit.cursor = scan.elements[0].text;
+    const auto& owners = scan.elements[1].elements;
+    for (std::size_t i = 1; i < owners.size(); i += 2) pending.push_back(owners[i].text);
+  }
+  auto slice = std::min(pending.size(), timing_.audit_keys_per_round);
+  std::vector<store::RedisCommand> reads;
+  for (std::size_t i = 0; i < slice; ++i) {
+    reads.push_back({"HMGET", store::keys::kamailio_row(model::kHtableTable, pending[i]),
+                     "key_name", "key_value", "value_type"});
+  }
+  pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(slice));
+  if (reads.empty()) return 0;
+  std::size_t repaired = 0;
+  for (const auto& row : kamailio_db_.acquire()->pipeline(reads)) {
+    if (row.elements.size() != 3 || row.elements[0].is_nil()) continue;  // removed meanwhile
+    const auto& key = row.elements[0].text;
+    const auto& value = row.elements[1].text;
+    if (kamailio::htable_value(rpc_, endpoint, key) == value) continue;
+    kamailio::set_htable_key(rpc_, endpoint, key, value, row.elements[2].text == "1" ? 1 : 0);
+    ++repaired;
+  }
+  return repaired;
 }
 
 std::size_t EdgeReloader::owned_rows(const std::string& table) {

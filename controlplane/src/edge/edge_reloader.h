@@ -62,6 +62,10 @@ class EdgeReloader final : public service::TrunkChangeListener,
     // More htable changes than this at once (a bulk import, a node far behind) reload the table
     // instead: one RPC per change costs more beyond.
     std::int64_t max_htable_changes = 2000;
+    // htable mv keys compared with Redis, one by one, in every round that finds the node in
+    // step: a value changed on the node behind the daemon's back is found within (keys in the
+    // table / this) rounds, one round per verify_every at rest. 0: none.
+    std::size_t audit_keys_per_round = 100;
   };
 
   // A node's last_result while another replica holds its reload lock.
@@ -81,19 +85,28 @@ class EdgeReloader final : public service::TrunkChangeListener,
   bool resync(const std::string& node_name) override;
 
  private:
+  // Where a node's comparison of htable keys stands: the daemon's row map is read with HSCAN from
+  // `cursor`; rows read but not compared yet wait in `pending_rows` (row ids).
+  struct HtableAudit {
+    std::string cursor = "0";
+    std::vector<std::string> pending_rows;
+  };
+
   // One node's thread and what it last found.
   struct NodeWorker {
     NodeStatus status;
     bool changed = true;  // load once at start: the node may predate this daemon's writes
     std::chrono::steady_clock::time_point next_audit;  // the first round audits
     bool resync_requested = false;  // by an operator: reload every table, then audit
+    HtableAudit htable_audit;
     std::thread thread;
   };
 
   void run(NodeWorker& worker);
   // sync_node under the node's reload lock; nullopt when the lock is taken (another replica's
   // round, or a reload in this wall-clock second, which Kamailio's reload_delta would refuse).
-  std::optional<bool> sync_node_locked(NodeStatus& node, bool audit, bool resync);
+  std::optional<bool> sync_node_locked(NodeStatus& node, bool audit, bool resync,
+                                       HtableAudit& htable_audit);
   // Applies or reloads what the node needs and checks it; true when it matches Redis.
   // `after_table` runs after each table (to keep the node's lock). `audit`: count every table's
   // rows on the node and in Redis even where nothing changed. `resync`: reload every table whole.
@@ -104,6 +117,9 @@ class EdgeReloader final : public service::TrunkChangeListener,
   // started since; the log no longer reaches back; more than max_htable_changes): the table is
   // reloaded whole instead.
   bool apply_htable_log(const std::string& endpoint, TableStatus& table, std::int64_t version);
+  // Compares the next audit_keys_per_round of the daemon's htable rows with the node's keys, one
+  // htable.get each, and sets every key that differs or is missing. Returns the keys repaired.
+  std::size_t audit_htable_slice(const std::string& endpoint, HtableAudit& audit);
   // A table loaded at its current version: on an audit, counts it and reloads it when its count
   // drifted; true when in step. uacreg: record by record (sync_registrations).
   bool sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version, bool audit,

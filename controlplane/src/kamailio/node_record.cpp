@@ -15,15 +15,19 @@ bool missing_key(const RpcError& e) {
   return std::string_view(e.what()).find("doesn't exist") != std::string_view::npos;
 }
 
-nlohmann::json node_value(KamailioRpc& rpc, const std::string& endpoint, const char* key) {
+nlohmann::json table_value(KamailioRpc& rpc, const std::string& endpoint, const char* table,
+                           const std::string& key) {
   try {
-    auto item =
-        rpc.call(endpoint, "htable.get", {kNodeHtable, key}).value("item", nlohmann::json());
+    auto item = rpc.call(endpoint, "htable.get", {table, key}).value("item", nlohmann::json());
     return item.is_object() ? item.value("value", nlohmann::json()) : nlohmann::json();
   } catch (const RpcError& e) {
     if (missing_key(e)) return nullptr;
     throw;
   }
+}
+
+nlohmann::json node_value(KamailioRpc& rpc, const std::string& endpoint, const char* key) {
+  return table_value(rpc, endpoint, kNodeHtable, key);
 }
 
 void delete_node_key(KamailioRpc& rpc, const std::string& endpoint, const char* table,
@@ -64,6 +68,14 @@ void record_node_htable_version(KamailioRpc& rpc, const std::string& endpoint,
 
 void forget_node_htable_version(KamailioRpc& rpc, const std::string& endpoint) {
   delete_node_key(rpc, endpoint, kNodeHtable, kHtableVersionKey);
+}
+
+std::optional<std::string> htable_value(KamailioRpc& rpc, const std::string& endpoint,
+                                        const std::string& key) {
+  auto value = table_value(rpc, endpoint, kRoutingHtable, key);
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number_integer()) return std::to_string(value.get<std::int64_t>());
+  return std::nullopt;
 }
 
 void set_htable_key(KamailioRpc& rpc, const std::string& endpoint, const std::string& key,

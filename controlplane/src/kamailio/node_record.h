@@ -30,6 +30,11 @@ void record_node_htable_version(KamailioRpc& rpc, const std::string& endpoint,
 // Forgets it, so the next round reloads the whole table (an operator's resync).
 void forget_node_htable_version(KamailioRpc& rpc, const std::string& endpoint);
 
+// One key of the node's htable `mv` as text (an integer in decimal); nullopt when it has none.
+// Throws RpcError.
+std::optional<std::string> htable_value(KamailioRpc& rpc, const std::string& endpoint,
+                                        const std::string& key);
+
 // One key of the node's htable `mv` set (an integer when `value_type` is 1, as db_redis rows say)
 // or deleted (deleting a missing key is no error). Throws RpcError.
 void set_htable_key(KamailioRpc& rpc, const std::string& endpoint, const std::string& key,
