@@ -33,7 +33,7 @@ bool is_credentials_key(const std::string& owner) {
 // The trunk an htable key belongs to: the credentials' in their key, the source keys' in their
 // value ("<trunk id>,<customer id>"); none for the customers' sets and the prefix lengths.
 std::optional<std::string> trunk_of_htable_key(const std::string& key, const std::string& value) {
-  if (is_credentials_key(key)) return key.substr(2);
+  if (is_credentials_key(key) || key.starts_with("t:")) return key.substr(2);
   auto comma = value.find(',');
   if (key.starts_with("s:") && comma != std::string::npos) return value.substr(0, comma);
   return std::nullopt;
@@ -85,6 +85,9 @@ std::map<std::string, std::vector<ComparableRow>> desired_rows(
     customers.insert(trunk.customer_id);
   }
   for (const auto& row : source_prefix_rows(trunks)) {
+    if (row.fields) rows[row.table].push_back(desired_row(row));
+  }
+  for (const auto& row : customer_routes_rows(trunks)) {
     if (row.fields) rows[row.table].push_back(desired_row(row));
   }
   for (const auto& customer : customers) {

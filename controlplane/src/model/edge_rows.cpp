@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "crypto/digest_ha1.h"
@@ -17,7 +18,7 @@ bool host_is_ip_literal(const std::string& host) {
 }
 
 std::optional<RowFields> dispatcher_fields(const Trunk& trunk) {
-  if (!trunk.is_active || trunk.edge_set == 0) return std::nullopt;
+  if (!routable(trunk)) return std::nullopt;
   auto proxy = parse_sip_proxy(trunk.proxy).proxy;
   if (!proxy) return std::nullopt;
   std::string attrs = "trunk=" + trunk.id + ";customer=" + trunk.customer_id;
@@ -37,6 +38,14 @@ RowFields htable_fields(const std::string& key, const std::string& value, int va
           {"value_type", std::to_string(value_type)},
           {"key_value", value},
           {"expires", "0"}};
+}
+
+std::optional<RowFields> route_fields(const Trunk& trunk) {
+  if (!routable(trunk)) return std::nullopt;
+  return htable_fields("t:" + trunk.id,
+                       trunk.customer_id + "|" + trunk.from_domain.value_or("") + "|" +
+                           dispatcher_destination(trunk.proxy),
+                       0);
 }
 
 // The trunk's digest secret in htable `mv` under "<prefix><trunk id>": "h:" holds an HA1, "a:" a
@@ -103,6 +112,7 @@ bool keyed_by_owner(const std::string& table) { return table == kUacregTable; }
 std::vector<EdgeRow> edge_rows_for(const Trunk& trunk, const EdgeSettings& settings) {
   auto rows = source_rows(trunk);
   rows.push_back({kDispatcherTable, trunk.id, dispatcher_fields(trunk)});
+  rows.push_back({kHtableTable, "t:" + trunk.id, route_fields(trunk)});
   rows.push_back({kHtableTable, "a:" + trunk.id, auth_fields(trunk, false)});
   rows.push_back({kHtableTable, "h:" + trunk.id, auth_fields(trunk, true)});
   rows.push_back({kUacregTable, trunk.id, uacreg_fields(trunk, settings)});
@@ -161,6 +171,36 @@ std::vector<EdgeRow> source_prefix_rows(const std::vector<Trunk>& trunks) {
       row.fields = htable_fields(key, value, 0);
     }
     rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+bool routable(const Trunk& trunk) {
+  return trunk.is_active && trunk.edge_set != 0 && parse_sip_proxy(trunk.proxy).proxy;
+}
+
+EdgeRow customer_routes_row(const std::string& customer_id,
+                            const std::vector<std::string>& trunk_ids) {
+  EdgeRow row{kHtableTable, "o:" + customer_id, std::nullopt};
+  if (trunk_ids.empty()) return row;
+  std::string value;
+  for (const auto& id : trunk_ids) value += (value.empty() ? "" : "|") + id;
+  row.fields = htable_fields(row.owner, value, 0);
+  return row;
+}
+
+std::vector<EdgeRow> customer_routes_rows(const std::vector<Trunk>& trunks) {
+  std::map<std::string, std::vector<const Trunk*>> by_customer;
+  for (const auto& trunk : trunks) {
+    if (routable(trunk)) by_customer[trunk.customer_id].push_back(&trunk);
+  }
+  std::vector<EdgeRow> rows;
+  for (auto& [customer, routes] : by_customer) {
+    std::sort(routes.begin(), routes.end(),
+              [](const Trunk* a, const Trunk* b) { return a->edge_order < b->edge_order; });
+    std::vector<std::string> ids;
+    for (const auto* trunk : routes) ids.push_back(trunk->id);
+    rows.push_back(customer_routes_row(customer, ids));
   }
   return rows;
 }

@@ -61,6 +61,9 @@ struct EdgeRow {
 //   the keys source_keys() gives, each holding "<trunk id>,<customer id>".
 // - dispatcher (owner: trunk id): active; in the customer's set, destination from the proxy,
 //   attrs "trunk=..;customer=..[;from_domain=..]", priority counting down with edge_order.
+// - htable `mv` key "t:<trunk id>" (owner the same): active with a proxy (as the dispatcher row);
+//   value "<customer id>|<from_domain or empty>|<destination URI>": what an outbound call to the
+//   trunk needs (kamailio.cfg route USE_TRUNK). The dispatcher row stays for the health probes.
 // - htable `mv` key "h:<trunk id>" (owner the same): active with username, password and a realm;
 //   value "<username>:<realm>:<HA1>" (username and realm cannot hold ':').
 // - htable `mv` key "a:<trunk id>" (owner the same): active with username and password but no
@@ -107,6 +110,15 @@ struct SourcePrefix {
   int length = 0;
 };
 std::optional<SourcePrefix> source_key_prefix(const std::string& key);
+
+// htable `mv` key "o:<customer id>" -> the customer's routable trunks (those with a "t:" row),
+// oldest first (edge_order), "|"-separated: the order outbound calls try them in. The trunk
+// scripts keep it from mv:edge:routes:<customer id>; none when the customer has no such trunk.
+bool routable(const Trunk& trunk);
+EdgeRow customer_routes_row(const std::string& customer_id,
+                            const std::vector<std::string>& trunk_ids);
+// Every customer's "o:" row, from all trunks.
+std::vector<EdgeRow> customer_routes_rows(const std::vector<Trunk>& trunks);
 
 // htable `mv` key "c:<customer id>" -> the customer's dispatcher set (value type int).
 EdgeRow customer_set_row(const std::string& customer_id, std::int64_t dispatcher_set);

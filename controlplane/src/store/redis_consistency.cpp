@@ -19,9 +19,9 @@ std::string customer_from_key(const std::string& key, const std::string& suffix)
 
 }  // namespace
 
-// Every row the trunks call for (their own, their customers' sets, the source prefix lengths) is
-// in Kamailio's database with exactly those fields; no other row is, except the application
-// servers' and a padding row where the count calls for one.
+// Every row the trunks call for (their own, their customers' sets and routes, the source prefix
+// lengths) is in Kamailio's database with exactly those fields; no other row is, except the
+// application servers' and a padding row where the count calls for one.
 void check_edge_rows(RedisPool& pool, RedisPool& kamailio_db,
                      const std::map<std::string, model::Trunk>& trunks,
                      const model::EdgeSettings& settings, std::vector<std::string>& problems) {
@@ -48,6 +48,9 @@ void check_edge_rows(RedisPool& pool, RedisPool& kamailio_db,
   std::vector<model::Trunk> all;
   for (const auto& [id, trunk] : trunks) all.push_back(trunk);
   for (auto& row : model::source_prefix_rows(all)) {
+    if (row.fields) expected[row.table][row.owner] = *row.fields;
+  }
+  for (auto& row : model::customer_routes_rows(all)) {
     if (row.fields) expected[row.table][row.owner] = *row.fields;
   }
 

@@ -31,6 +31,10 @@ inline constexpr std::string_view kEdgeHtableLog = "mv:edge:htable_log";
 inline constexpr std::size_t kEdgeHtableLogCap = 200000;
 // Hash "<family>/<prefix length>" -> how many source keys use it (the "s:4"/"s:6" rows).
 inline constexpr std::string_view kEdgeSourcePrefixes = "mv:edge:source_prefixes";
+// Sorted set: a customer's routable trunks by edge_order (the "o:<customer>" row's source).
+inline std::string edge_customer_routes(std::string_view customer_id) {
+  return "mv:edge:routes:" + std::string(customer_id);
+}
 // Customer id -> the customer's dispatcher set; the last set handed out; the last trunk order.
 inline constexpr std::string_view kEdgeCustomerSets = "mv:edge:customer_sets";
 inline constexpr std::string_view kEdgeLastCustomerSet = "mv:edge:last_customer_set";

@@ -199,8 +199,27 @@ local function sync_source_prefix_rows()
   end
 end
 
--- The trunk's rows and the source prefix lengths; then the customer's row, kept while the
--- customer has any trunk (KEY.customer_trunks).
+-- The customer's "o:" row: its routable trunks, oldest first (model::customer_routes_row), kept in
+-- the sorted set ARG.edge.routes.key (score: the trunk's edge_order).
+local function sync_customer_routes()
+  local routes = ARG.edge.routes
+  if not routes then return end
+  if routes.routable then
+    redis.call('ZADD', routes.key, routes.order, routes.trunk)
+  else
+    redis.call('ZREM', routes.key, routes.trunk)
+  end
+  local trunks = redis.call('ZRANGE', routes.key, 0, -1)
+  local fields = nil
+  if #trunks > 0 then
+    fields = {'key_name', routes.owner, 'key_type', '0', 'value_type', '0',
+              'key_value', table.concat(trunks, '|'), 'expires', '0'}
+  end
+  sync_row(HTABLE, routes.owner, fields)
+end
+
+-- The trunk's rows, the source prefix lengths and the customer's routes; then the customer's
+-- set row, kept while the customer has any trunk (KEY.customer_trunks).
 local function sync_edge_rows()
   for _, row in ipairs(ARG.edge.rows) do
     sync_row(row.table, row.owner, row.fields)
@@ -211,6 +230,7 @@ local function sync_edge_rows()
     end
   end
   sync_source_prefix_rows()
+  sync_customer_routes()
   local customer = ARG.edge.customer_row
   if customer then
     local keep = redis.call('ZCARD', KEY.customer_trunks) > 0
