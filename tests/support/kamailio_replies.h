@@ -35,13 +35,17 @@ inline constexpr const char* kRegDump =
 "contact_addr":"127.0.0.1:47392","socket":null}])json";
 
 // htable.dump mv, in the shape Kamailio 5.6.3 answers (entries are hash slots; these are not
-// recorded): one trunk's credentials, one customer's set, and the source keys (model::source_keys)
-// of six trunks: an IPv4 address and /24, IPv6 ::1 and 3fff::7, 2001:db8::/32, and
-// 3fff:0:8::/45 split into its 8 /48 keys; then the prefix lengths in use ("s:4", "s:6").
+// recorded): one trunk's credentials and route, one customer's set and routes, and the source keys
+// (model::source_keys) of six trunks: an IPv4 address and /24, IPv6 ::1 and 3fff::7,
+// 2001:db8::/32, and 3fff:0:8::/45 split into its 8 /48 keys; then the prefix lengths in use
+// ("s:4", "s:6").
 inline constexpr const char* kHtableMv =
     R"json([{"entry":47557,"size":1,"slot":[{"name":"a:trunk_20261122T182939.475543228",
 "value":"user1:carrier.test:s3cretPW","type":"str"}]},{"entry":63552,"size":1,
-"slot":[{"name":"c:cust_a","value":1001,"type":"int"}]},{"entry":1201,"size":2,
+"slot":[{"name":"c:cust_a","value":1001,"type":"int"}]},{"entry":2207,"size":1,
+"slot":[{"name":"t:trunk_20261122T182939.475543228","value":"cust_a||sip:127.0.0.1:47395",
+"type":"str"}]},{"entry":5310,"size":1,
+"slot":[{"name":"o:cust_a","value":"trunk_20261122T182939.475543228","type":"str"}]},{"entry":1201,"size":2,
 "slot":[{"name":"s:127.0.0.2","value":"trunk_20261122T182939.475543228,cust_a","type":"str"},
 {"name":"s:10.1.2.0/24","value":"trunk_20261122T182939.475543229,cust_a","type":"str"}]},
 {"entry":1302,"size":1,"slot":[{"name":"s:20010db8/32","value":"trunk_3,cust_b","type":"str"}]},

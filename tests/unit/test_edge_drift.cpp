@@ -15,8 +15,9 @@ using json = nlohmann::json;
 
 constexpr const char* kPassword = "pw-Secret-1";
 
-// One active trunk with every row (inbound source key, dispatcher, credentials, registration),
-// and the replies of a node that loaded exactly its rows (shapes as Kamailio 5.6.3 answers).
+// One active trunk with every row (inbound source key, dispatcher, route, credentials,
+// registration) and its customer's set and routes, and the replies of a node that loaded exactly
+// those rows (shapes as Kamailio 5.6.3 answers).
 struct DriftFixture {
   Trunk trunk;
   std::map<std::string, std::vector<ComparableRow>> desired;
@@ -31,8 +32,12 @@ struct DriftFixture {
     {"entry":1,"size":1,"slot":[{"name":"h:trunk_1","value":"u1:carrier.test:pw-Secret-1","type":"str"}]},
     {"entry":2,"size":1,"slot":[{"name":"c:cust_a","value":1001,"type":"int"}]},
     {"entry":3,"size":1,"slot":[{"name":"padding","value":"1","type":"str"}]},
-    {"entry":4,"size":1,"slot":[{"name":"s:203.0.113.7","value":"trunk_1,cust_a","type":"str"}]}])");
+    {"entry":4,"size":1,"slot":[{"name":"s:203.0.113.7","value":"trunk_1,cust_a","type":"str"}]},
+    {"entry":5,"size":1,"slot":[{"name":"t:trunk_1","value":"cust_a||sip:127.0.0.1:5090","type":"str"}]},
+    {"entry":6,"size":1,"slot":[{"name":"o:cust_a","value":"trunk_1","type":"str"}]}])");
   static constexpr std::size_t kSourceEntry = 3;  // htable_dump's "s:203.0.113.7"
+  static constexpr std::size_t kRouteEntry = 4;   // "t:trunk_1"
+  static constexpr std::size_t kRoutesEntry = 5;  // "o:cust_a"
   json reg_dump = json::parse(R"([{"l_uuid":"trunk_1","l_username":"trunk_1",
     "l_domain":"127.0.0.1","r_username":"u1","r_domain":"127.0.0.1","realm":"carrier.test",
     "auth_username":"u1","auth_password":"pw-Secret-1","auth_ha1":"none",
@@ -86,25 +91,32 @@ struct DriftFixture {
 };
 
 // Verifies the desired rows: every table present, the trunk's rows (its source key owned by the
-// key, with the trunk from its value), its customer's set, the application server; an inactive
-// trunk calls for none of its own.
+// key, with the trunk from its value; its route with the trunk from its key), its customer's
+// routes and set, the application server; an inactive trunk calls for none of its own and leaves
+// its customer no routes.
 BOOST_FIXTURE_TEST_CASE(desired_rows_of_trunks, DriftFixture) {
   BOOST_TEST(desired.size() == 3u);
   BOOST_TEST(desired[kDispatcherTable].size() == 2u);
-  BOOST_TEST_REQUIRE(desired[kHtableTable].size() == 3u);
+  BOOST_TEST_REQUIRE(desired[kHtableTable].size() == 5u);
   BOOST_TEST(desired[kUacregTable].size() == 1u);
   BOOST_TEST(desired[kUacregTable][0].trunk_id == "trunk_1");
   BOOST_TEST(desired[kHtableTable][0].owner == "s:203.0.113.7");
   BOOST_TEST(desired[kHtableTable][0].trunk_id == "trunk_1");
-  BOOST_TEST(desired[kHtableTable][1].owner == "h:trunk_1");
+  BOOST_TEST(desired[kHtableTable][1].owner == "t:trunk_1");
   BOOST_TEST(desired[kHtableTable][1].trunk_id == "trunk_1");
-  BOOST_TEST(!desired[kHtableTable][2].trunk_id.has_value());  // c:cust_a
+  BOOST_TEST(desired[kHtableTable][2].owner == "h:trunk_1");
+  BOOST_TEST(desired[kHtableTable][2].trunk_id == "trunk_1");
+  BOOST_TEST(desired[kHtableTable][3].owner == "o:cust_a");
+  BOOST_TEST(!desired[kHtableTable][3].trunk_id.has_value());
+  BOOST_TEST(desired[kHtableTable][4].owner == "c:cust_a");
+  BOOST_TEST(!desired[kHtableTable][4].trunk_id.has_value());
 
   trunk.is_active = false;
   auto inactive = desired_rows({trunk}, {{"cust_a", 1001}}, {}, {});
   BOOST_TEST(inactive[kDispatcherTable].empty());
   BOOST_TEST(inactive[kUacregTable].empty());
-  BOOST_TEST(inactive[kHtableTable].size() == 1u);  // the customer's set stays
+  BOOST_TEST_REQUIRE(inactive[kHtableTable].size() == 1u);  // the customer's set stays
+  BOOST_TEST(inactive[kHtableTable][0].owner == "c:cust_a");
 }
 
 // Verifies a node that loaded exactly the desired rows shows no drift in any table, padding rows
@@ -172,8 +184,8 @@ BOOST_FIXTURE_TEST_CASE(extra_rows_of_no_trunk, DriftFixture) {
 BOOST_FIXTURE_TEST_CASE(missing_source_key, DriftFixture) {
   htable_dump.erase(kSourceEntry);
   auto drift = diff(kHtableTable);
-  BOOST_TEST(drift.expected_rows == 3u);
-  BOOST_TEST(drift.loaded_rows == 2u);
+  BOOST_TEST(drift.expected_rows == 5u);
+  BOOST_TEST(drift.loaded_rows == 4u);
   BOOST_TEST_REQUIRE(drift.missing.size() == 1u);
   BOOST_TEST(drift.missing[0].trunk_id == "trunk_1");
   BOOST_TEST(drift.missing[0].row == "key_name=s:203.0.113.7 key_value=trunk_1,cust_a");
@@ -201,7 +213,7 @@ BOOST_FIXTURE_TEST_CASE(moved_source_compares_by_key, DriftFixture) {
   trunk.inbound_ip = "2001:db8:a::/47";
   desired = desired_rows({trunk}, {{"cust_a", 1001}}, {"sip:127.0.0.1:5080"}, {});
   auto drift = diff(kHtableTable);
-  BOOST_TEST(drift.expected_rows == 5u);  // 2 source keys, "s:6", "h:", "c:"
+  BOOST_TEST(drift.expected_rows == 7u);  // 2 source keys, "s:6", "t:", "h:", "o:", "c:"
   BOOST_TEST_REQUIRE(drift.missing.size() == 3u);
   BOOST_TEST(drift.missing[0].row == "key_name=s:20010db8000a/48 key_value=trunk_1,cust_a");
   BOOST_TEST(drift.missing[0].trunk_id == "trunk_1");
@@ -219,6 +231,53 @@ BOOST_FIXTURE_TEST_CASE(moved_source_compares_by_key, DriftFixture) {
   load_key("s:6", "48");
   htable_dump.erase(kSourceEntry);
   BOOST_TEST(diff(kHtableTable).drift_rows() == 0u, all_text(diff(kHtableTable)));
+}
+
+// Verifies a customer's routes key the node lacks is missing, without a trunk id (it names the
+// customer's trunks, not one).
+BOOST_FIXTURE_TEST_CASE(missing_customer_routes_key, DriftFixture) {
+  htable_dump.erase(kRoutesEntry);
+  auto drift = diff(kHtableTable);
+  BOOST_TEST(drift.expected_rows == 5u);
+  BOOST_TEST(drift.loaded_rows == 4u);
+  BOOST_TEST_REQUIRE(drift.missing.size() == 1u);
+  BOOST_TEST(drift.missing[0].row == "key_name=o:cust_a key_value=trunk_1");
+  BOOST_TEST(!drift.missing[0].trunk_id.has_value());
+  BOOST_TEST(drift.extra.empty());
+  BOOST_TEST(drift.differing.empty());
+}
+
+// Verifies a route key holding another value (an old destination) differs, with the trunk id
+// from its key and both values shown; one routes key with another order differs as well.
+BOOST_FIXTURE_TEST_CASE(differing_route_key, DriftFixture) {
+  htable_dump[kRouteEntry]["slot"][0]["value"] = "cust_a||sip:127.0.0.1:5091";
+  auto drift = diff(kHtableTable);
+  BOOST_TEST_REQUIRE(drift.differing.size() == 1u);
+  BOOST_TEST(drift.differing[0].trunk_id == "trunk_1");
+  BOOST_TEST(drift.differing[0].row == "key_name=t:trunk_1 key_value=cust_a||sip:127.0.0.1:5090");
+  BOOST_TEST(drift.differing[0].loaded ==
+             "key_name=t:trunk_1 key_value=cust_a||sip:127.0.0.1:5091");
+  BOOST_TEST(drift.missing.empty());
+  BOOST_TEST(drift.extra.empty());
+
+  htable_dump[kRouteEntry]["slot"][0]["value"] = "cust_a||sip:127.0.0.1:5090";
+  htable_dump[kRoutesEntry]["slot"][0]["value"] = "trunk_0|trunk_1";
+  drift = diff(kHtableTable);
+  BOOST_TEST_REQUIRE(drift.differing.size() == 1u);
+  BOOST_TEST(drift.differing[0].row == "key_name=o:cust_a key_value=trunk_1");
+  BOOST_TEST(drift.differing[0].loaded == "key_name=o:cust_a key_value=trunk_0|trunk_1");
+  BOOST_TEST(!drift.differing[0].trunk_id.has_value());
+}
+
+// Verifies a route key of a trunk Redis has no route for is extra, with the trunk id from its
+// key.
+BOOST_FIXTURE_TEST_CASE(extra_route_key, DriftFixture) {
+  load_key("t:trunk_gone", "cust_a||sip:127.0.0.1:5099");
+  auto drift = diff(kHtableTable);
+  BOOST_TEST_REQUIRE(drift.extra.size() == 1u);
+  BOOST_TEST(drift.extra[0].trunk_id == "trunk_gone");
+  BOOST_TEST(drift.missing.empty());
+  BOOST_TEST(drift.differing.empty());
 }
 
 // Verifies a row with other fields differs, showing both sides.
@@ -289,7 +348,7 @@ BOOST_FIXTURE_TEST_CASE(empty_node, DriftFixture) {
     BOOST_TEST(drift.loaded_rows == 0u);
     missing += drift.missing.size();
   }
-  BOOST_TEST(missing == 6u);
+  BOOST_TEST(missing == 8u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "crypto/digest_ha1.h"
@@ -21,7 +22,7 @@ Trunk placed_trunk() {
   return trunk;
 }
 
-// The trunk's first row in `table` (htable has several slots: source keys, then credentials).
+// The trunk's first row in `table` (for the tables with one slot per trunk; htable has several).
 std::optional<RowFields> row_of(const Trunk& trunk, const std::string& table) {
   bool slot = false;
   for (auto& row : edge_rows_for(trunk)) {
@@ -33,6 +34,24 @@ std::optional<RowFields> row_of(const Trunk& trunk, const std::string& table) {
   return std::nullopt;
 }
 
+// The trunk's slot owned by `owner` (an htable key such as "t:<trunk id>").
+EdgeRow slot_of(const Trunk& trunk, const std::string& owner) {
+  for (auto& row : edge_rows_for(trunk)) {
+    if (row.owner == owner) return row;
+  }
+  BOOST_FAIL("no slot " << owner);
+  return {};
+}
+
+// The trunk's credentials row: its "a:" or "h:" slot that has one.
+std::optional<RowFields> credentials_of(const Trunk& trunk) {
+  for (auto prefix : {"a:", "h:"}) {
+    auto row = slot_of(trunk, prefix + trunk.id);
+    if (row.fields) return row.fields;
+  }
+  return std::nullopt;
+}
+
 std::string field(const RowFields& fields, const std::string& name) {
   auto it = std::find_if(fields.begin(), fields.end(),
                          [&](const auto& pair) { return pair.first == name; });
@@ -41,14 +60,14 @@ std::string field(const RowFields& fields, const std::string& name) {
 }
 
 // Verifies a trunk always names the same slots with stable owners, rows or not: its
-// kSourceKeysPerTrunk source key slots, then dispatcher, credentials and registration; no
+// kSourceKeysPerTrunk source key slots, then dispatcher, route, credentials and registration; no
 // permissions `address` row any more.
 BOOST_AUTO_TEST_CASE(one_slot_per_table_with_stable_owners) {
   auto trunk = placed_trunk();
   trunk.is_active = false;
   trunk.inbound_ip = "203.0.113.0/24";
   auto rows = edge_rows_for(trunk);
-  BOOST_TEST_REQUIRE(rows.size() == kSourceKeysPerTrunk + 4);
+  BOOST_TEST_REQUIRE(rows.size() == kSourceKeysPerTrunk + 5);
   for (std::size_t i = 0; i < kSourceKeysPerTrunk; ++i) {
     BOOST_TEST(rows[i].table == "htable");
     BOOST_TEST(rows[i].owner == "s" + std::to_string(i) + ":" + trunk.id);
@@ -57,11 +76,13 @@ BOOST_AUTO_TEST_CASE(one_slot_per_table_with_stable_owners) {
   BOOST_TEST(rest[0].table == "dispatcher");
   BOOST_TEST(rest[0].owner == trunk.id);
   BOOST_TEST(rest[1].table == "htable");
-  BOOST_TEST(rest[1].owner == "a:" + trunk.id);
+  BOOST_TEST(rest[1].owner == "t:" + trunk.id);
   BOOST_TEST(rest[2].table == "htable");
-  BOOST_TEST(rest[2].owner == "h:" + trunk.id);
-  BOOST_TEST(rest[3].table == "uacreg");
-  BOOST_TEST(rest[3].owner == trunk.id);
+  BOOST_TEST(rest[2].owner == "a:" + trunk.id);
+  BOOST_TEST(rest[3].table == "htable");
+  BOOST_TEST(rest[3].owner == "h:" + trunk.id);
+  BOOST_TEST(rest[4].table == "uacreg");
+  BOOST_TEST(rest[4].owner == trunk.id);
   for (const auto& row : rows) {
     BOOST_TEST(row.table != "address");
     BOOST_TEST(!row.fields.has_value());  // inactive: no rows
@@ -277,6 +298,121 @@ BOOST_AUTO_TEST_CASE(dispatcher_row_in_the_customers_set) {
   BOOST_TEST(!row_of(unplaced, "dispatcher").has_value());
 }
 
+// Verifies the route row "t:<trunk>": "<customer>|<from_domain or empty>|<destination URI>" with
+// the proxy's port and transport, a string key that never expires; present only for a routable
+// trunk (active, in a customer set, a proxy that parses), its slot there either way.
+BOOST_AUTO_TEST_CASE(route_row_of_a_routable_trunk) {
+  auto trunk = placed_trunk();
+  auto slot = slot_of(trunk, "t:" + trunk.id);
+  BOOST_TEST(slot.table == "htable");
+  BOOST_TEST_REQUIRE(slot.fields.has_value());
+  BOOST_TEST(field(*slot.fields, "key_name") == "t:" + trunk.id);
+  BOOST_TEST(field(*slot.fields, "key_value") == "cust_1||sip:sip.example.net");
+  BOOST_TEST(field(*slot.fields, "key_type") == "0");
+  BOOST_TEST(field(*slot.fields, "value_type") == "0");
+  BOOST_TEST(field(*slot.fields, "expires") == "0");
+
+  trunk.from_domain = "example.net";
+  trunk.proxy = "sip:SIP.Example.NET:5070;transport=tcp";
+  BOOST_TEST(field(*slot_of(trunk, "t:" + trunk.id).fields, "key_value") ==
+             "cust_1|example.net|sip:sip.example.net:5070;transport=tcp");
+  trunk.proxy = "[2001:db8::9]:5080";
+  BOOST_TEST(field(*slot_of(trunk, "t:" + trunk.id).fields, "key_value") ==
+             "cust_1|example.net|sip:[2001:db8::9]:5080");
+
+  auto inactive = placed_trunk();
+  inactive.is_active = false;
+  BOOST_TEST(!slot_of(inactive, "t:" + inactive.id).fields.has_value());
+  auto unplaced = placed_trunk();
+  unplaced.edge_set = 0;
+  BOOST_TEST(!slot_of(unplaced, "t:" + unplaced.id).fields.has_value());
+  auto unparsable = placed_trunk();
+  unparsable.proxy = "not a proxy";
+  BOOST_TEST(!slot_of(unparsable, "t:" + unparsable.id).fields.has_value());
+}
+
+// Verifies a trunk is routable only when active, placed in a customer set and with a proxy
+// that parses.
+BOOST_AUTO_TEST_CASE(routable_trunks) {
+  auto trunk = placed_trunk();
+  BOOST_TEST(routable(trunk));
+  trunk.proxy = "sips:[2001:db8::1]:5061";
+  BOOST_TEST(routable(trunk));
+  auto inactive = placed_trunk();
+  inactive.is_active = false;
+  BOOST_TEST(!routable(inactive));
+  auto unplaced = placed_trunk();
+  unplaced.edge_set = 0;
+  BOOST_TEST(!routable(unplaced));
+  auto unparsable = placed_trunk();
+  unparsable.proxy = "not a proxy";
+  BOOST_TEST(!routable(unparsable));
+  unparsable.proxy = "";
+  BOOST_TEST(!routable(unparsable));
+}
+
+// Verifies the customer's routes row "o:<customer>": the trunk ids in the order given, joined
+// by "|" (one id alone without a separator); no fields for an empty list, its owner kept.
+BOOST_AUTO_TEST_CASE(customer_routes_row_joins_in_order) {
+  auto empty = customer_routes_row("cust_1", {});
+  BOOST_TEST(empty.table == "htable");
+  BOOST_TEST(empty.owner == "o:cust_1");
+  BOOST_TEST(!empty.fields.has_value());
+  auto one = customer_routes_row("cust_1", {"t9"});
+  BOOST_TEST_REQUIRE(one.fields.has_value());
+  BOOST_TEST(field(*one.fields, "key_name") == "o:cust_1");
+  BOOST_TEST(field(*one.fields, "key_value") == "t9");
+  BOOST_TEST(field(*one.fields, "value_type") == "0");
+  BOOST_TEST(field(*one.fields, "expires") == "0");
+  auto three = customer_routes_row("cust_1", {"t9", "t1", "t5"});
+  BOOST_TEST(three.owner == "o:cust_1");
+  BOOST_TEST(field(*three.fields, "key_value") == "t9|t1|t5");
+}
+
+// Verifies every customer's routes from all trunks: grouped per customer, oldest first by
+// edge_order (not by id nor by the trunks' order), non-routable trunks left out, and no row for
+// a customer without a routable trunk.
+BOOST_AUTO_TEST_CASE(customer_routes_rows_per_customer_by_age) {
+  auto trunk_of = [](const std::string& id, const std::string& customer, std::int64_t order) {
+    auto trunk = placed_trunk();
+    trunk.id = id;
+    trunk.customer_id = customer;
+    trunk.edge_order = order;
+    return trunk;
+  };
+  auto inactive = trunk_of("t_a0", "cust_a", 1);
+  inactive.is_active = false;
+  auto unplaced = trunk_of("t_a00", "cust_a", 2);
+  unplaced.edge_set = 0;
+  auto unparsable = trunk_of("t_a000", "cust_a", 3);
+  unparsable.proxy = "not a proxy";
+  auto only_inactive = trunk_of("t_c1", "cust_c", 4);
+  only_inactive.is_active = false;
+  std::vector<Trunk> trunks{trunk_of("t_b1", "cust_b", 20),
+                            trunk_of("t_a1", "cust_a", 30),
+                            inactive,
+                            trunk_of("t_a2", "cust_a", 10),
+                            trunk_of("t_b2", "cust_b", 5),
+                            unplaced,
+                            unparsable,
+                            only_inactive,
+                            trunk_of("t_a3", "cust_a", 20)};
+  auto rows = customer_routes_rows(trunks);
+  BOOST_TEST_REQUIRE(rows.size() == 2u);
+  std::map<std::string, std::string> values;
+  for (const auto& row : rows) {
+    BOOST_TEST(row.table == "htable");
+    BOOST_TEST_REQUIRE(row.fields.has_value());
+    BOOST_TEST(field(*row.fields, "key_name") == row.owner);
+    values[row.owner] = field(*row.fields, "key_value");
+  }
+  BOOST_TEST(values["o:cust_a"] == "t_a2|t_a3|t_a1");
+  BOOST_TEST(values["o:cust_b"] == "t_b2|t_b1");
+  BOOST_TEST(values.count("o:cust_c") == 0u);
+  BOOST_TEST(customer_routes_rows({}).empty());
+  BOOST_TEST(customer_routes_rows({only_inactive, unplaced}).empty());
+}
+
 // Verifies proxies become destination URIs with port and transport kept.
 BOOST_AUTO_TEST_CASE(destination_keeps_port_and_transport) {
   BOOST_TEST(dispatcher_destination("sip.example.net") == "sip:sip.example.net");
@@ -302,11 +438,11 @@ BOOST_AUTO_TEST_CASE(ha1_known_vectors) {
 // one, never both, only for an active trunk with both username and password.
 BOOST_AUTO_TEST_CASE(credentials_row) {
   auto trunk = placed_trunk();
-  BOOST_TEST(!row_of(trunk, "htable").has_value());
+  BOOST_TEST(!credentials_of(trunk).has_value());
   trunk.username = "user1";
-  BOOST_TEST(!row_of(trunk, "htable").has_value());
+  BOOST_TEST(!credentials_of(trunk).has_value());
   trunk.password = "pa:ss";
-  auto row = *row_of(trunk, "htable");
+  auto row = *credentials_of(trunk);
   BOOST_TEST(field(row, "key_name") == "a:" + trunk.id);
   BOOST_TEST(field(row, "key_value") == "user1::pa:ss");
   BOOST_TEST(field(row, "value_type") == "0");
@@ -317,11 +453,11 @@ BOOST_AUTO_TEST_CASE(credentials_row) {
                              [&](const EdgeRow& slot) { return slot.owner == "a:" + trunk.id; });
   BOOST_TEST_REQUIRE((a_slot != rows.end()));
   BOOST_TEST(!a_slot->fields.has_value());  // the "a:" slot is emptied: the HA1 replaces it
-  BOOST_TEST(field(*row_of(trunk, "htable"), "key_name") == "h:" + trunk.id);
-  BOOST_TEST(field(*row_of(trunk, "htable"), "key_value") == "user1:carrier.test:" + ha1);
-  BOOST_TEST(field(*row_of(trunk, "htable"), "key_value").find("pa:ss") == std::string::npos);
+  BOOST_TEST(field(*credentials_of(trunk), "key_name") == "h:" + trunk.id);
+  BOOST_TEST(field(*credentials_of(trunk), "key_value") == "user1:carrier.test:" + ha1);
+  BOOST_TEST(field(*credentials_of(trunk), "key_value").find("pa:ss") == std::string::npos);
   trunk.is_active = false;
-  BOOST_TEST(!row_of(trunk, "htable").has_value());
+  BOOST_TEST(!credentials_of(trunk).has_value());
 }
 
 // Verifies the edge gets exactly one secret: the HA1 with a realm, the password without one,
@@ -376,7 +512,7 @@ BOOST_AUTO_TEST_CASE(registration_row) {
              crypto::digest_ha1("user1", "carrier.test", "pw"));
   trunk.register_requested = false;
   BOOST_TEST(!row_of(trunk, "uacreg").has_value());
-  BOOST_TEST(row_of(trunk, "htable").has_value());  // still answers digest challenges
+  BOOST_TEST(credentials_of(trunk).has_value());  // still answers digest challenges
   BOOST_TEST(keyed_by_owner("uacreg"));
   BOOST_TEST(!keyed_by_owner("dispatcher"));
   BOOST_TEST(field(padding_row("uacreg"), "flags") == "1");

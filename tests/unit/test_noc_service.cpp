@@ -158,15 +158,16 @@ BOOST_FIXTURE_TEST_CASE(drift_per_node, NocFixture) {
   BOOST_TEST_REQUIRE(up.tables.size() == 3u);
   // The node holds rows Redis does not have: a second trunk's destination, the first trunk's
   // credentials and registration, five more trunks' source keys (one of them split into 8) and
-  // the prefix lengths they use. The first trunk's source key and customer set match.
+  // the prefix lengths they use. The first trunk's source key, route, customer set and routes
+  // match.
   BOOST_TEST(!up.in_sync());
   std::map<std::string, const model::TableDrift*> tables;
   for (const auto& table : up.tables) tables[table.table] = &table;
   BOOST_TEST(tables[model::kDispatcherTable]->extra.size() == 1u);
   BOOST_TEST(tables[model::kDispatcherTable]->missing.empty());
   const auto& htable = *tables[model::kHtableTable];
-  BOOST_TEST(htable.expected_rows == 2u);
-  BOOST_TEST(htable.loaded_rows == 17u);
+  BOOST_TEST(htable.expected_rows == 4u);
+  BOOST_TEST(htable.loaded_rows == 19u);
   BOOST_TEST(htable.missing.empty());
   BOOST_TEST(htable.differing.empty());
   BOOST_TEST_REQUIRE(htable.extra.size() == 15u);

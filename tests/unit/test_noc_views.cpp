@@ -114,7 +114,7 @@ BOOST_AUTO_TEST_CASE(dispatcher_list_of_another_shape_throws) {
 // Verifies the source keys of an htable.dump mv as the addresses the node admits: single
 // addresses first (IPv4 as written, IPv6 nibbles back to "::1" text) with the full mask, then
 // networks with their length (IPv6 ones padded with zero nibbles), each in key order; values
-// split into trunk and customer; credentials, customers' sets and "s:4"/"s:6" left out.
+// split into trunk and customer; credentials, routes, customers' sets and "s:4"/"s:6" left out.
 BOOST_AUTO_TEST_CASE(sources_from_htable_dump) {
   auto entries = decode_sources(decode_htable_dump(json::parse(test::kHtableMv)));
   BOOST_TEST_REQUIRE(entries.size() == 13u);
@@ -150,13 +150,19 @@ BOOST_AUTO_TEST_CASE(sources_from_htable_dump) {
 // Verifies keys that are no source are skipped: other prefixes, values without
 // "<trunk>,<customer>", more than 32 nibbles, text that is no address; and an empty table.
 BOOST_AUTO_TEST_CASE(sources_skip_other_keys) {
-  std::map<std::string, std::string> items{
-      {"s:4", "24|16"},          {"s:6", "48"},
-      {"c:cust_a", "1001"},      {"a:t1", "u::pa,ss"},
-      {"h:t1", "u:r:0123,abcd"}, {"x:10.0.0.1", "t1,c1"},
-      {"s:10.0.0.9", "manual"},  {"s:200100000000000000000000000000001", "t1,c1"},
-      {"s:20zz/16", "t1,c1"},    {"s:10.0.0.300", "t1,c1"},
-      {"s:10.0.0.1", "t1,c1"}};
+  std::map<std::string, std::string> items{{"s:4", "24|16"},
+                                           {"s:6", "48"},
+                                           {"c:cust_a", "1001"},
+                                           {"a:t1", "u::pa,ss"},
+                                           {"h:t1", "u:r:0123,abcd"},
+                                           {"x:10.0.0.1", "t1,c1"},
+                                           {"s:10.0.0.9", "manual"},
+                                           {"s:200100000000000000000000000000001", "t1,c1"},
+                                           {"s:20zz/16", "t1,c1"},
+                                           {"s:10.0.0.300", "t1,c1"},
+                                           {"t:t1", "c1||sip:10.0.0.1"},
+                                           {"o:c1", "t1|t2"},
+                                           {"s:10.0.0.1", "t1,c1"}};
   auto entries = decode_sources(items);
   BOOST_TEST_REQUIRE(entries.size() == 1u);
   BOOST_TEST(entries[0].ip == "10.0.0.1");
@@ -168,8 +174,10 @@ BOOST_AUTO_TEST_CASE(sources_skip_other_keys) {
 // Verifies htable.dump items as strings, integers written out, other values skipped.
 BOOST_AUTO_TEST_CASE(recorded_htable_dump) {
   auto items = decode_htable_dump(json::parse(test::kHtableMv));
-  BOOST_TEST(items.size() == 17u);
+  BOOST_TEST(items.size() == 19u);
   BOOST_TEST(items["c:cust_a"] == "1001");
+  BOOST_TEST(items["t:trunk_20261122T182939.475543228"] == "cust_a||sip:127.0.0.1:47395");
+  BOOST_TEST(items["o:cust_a"] == "trunk_20261122T182939.475543228");
   BOOST_TEST(items["a:trunk_20261122T182939.475543228"] == "user1:carrier.test:s3cretPW");
   BOOST_TEST(items["s:3fff0000000f/48"] == "trunk_4,cust_b");
   BOOST_TEST(items["s:6"] == "48|32");
