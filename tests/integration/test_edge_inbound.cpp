@@ -126,10 +126,10 @@ struct ReplicaWaitFixture : EdgeFixture {
   ReplicaWaitFixture() : EdgeFixture(3600, "always", "  edge_replica_wait_ms: 100\n") {}
 };
 
-// Verifies the reloader reloads only once the edge's Redis replica has every write: with the
-// replica cut off from the primary, a moved destination (the row counts stay the same, so the
-// reload's check cannot tell) stays pending and the edge keeps the old one; once the replica
-// follows again the change is applied and loaded.
+// Verifies a change reaches the node from the primary while the edge's Redis replica is cut off
+// (calls route on htable keys the daemon sets itself), and the dispatcher, which the node loads
+// from its replica, is reloaded only once the replica has every write: until then it keeps
+// probing the old destination.
 BOOST_FIXTURE_TEST_CASE(reload_waits_for_the_edge_replica, ReplicaWaitFixture) {
   auto old_port = std::to_string(free_tcp_port());
   auto new_port = std::to_string(free_tcp_port());
@@ -144,15 +144,22 @@ BOOST_FIXTURE_TEST_CASE(reload_waits_for_the_edge_replica, ReplicaWaitFixture) {
   auto path = "/v1/trunks/" + trunk["id"].get<std::string>();
   auto patched = daemon.call("PATCH", path, key, R"({"proxy":"127.0.0.1:)" + new_port + "\"}");
   BOOST_TEST_REQUIRE(patched.status == 200);
-  std::this_thread::sleep_for(std::chrono::seconds(3));
-  BOOST_TEST(sync_state(path) != "applied");
+  wait_applied(json::parse(patched.body));
+  auto route =
+      kamailio.rpc("htable.get", json::array({"mv", "t:" + trunk["id"].get<std::string>()}));
+  BOOST_TEST(route.dump().find("127.0.0.1:" + new_port) != std::string::npos, route.dump());
+  // Past the dispatcher's health_reload_every (5 s): still the old destination.
+  std::this_thread::sleep_for(std::chrono::seconds(6));
   BOOST_TEST(kamailio.rpc("dispatcher.list").dump().find("127.0.0.1:" + new_port) ==
              std::string::npos);
 
   replica.cli({"CONFIG", "SET", "masterauth", RedisServer::kReplicationPassword});
-  wait_applied(json::parse(patched.body));
-  BOOST_TEST(kamailio.rpc("dispatcher.list").dump().find("127.0.0.1:" + new_port) !=
-             std::string::npos);
+  BOOST_TEST(wait_until(
+      [&] {
+        return kamailio.rpc("dispatcher.list").dump().find("127.0.0.1:" + new_port) !=
+               std::string::npos;
+      },
+      std::chrono::seconds(20)));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

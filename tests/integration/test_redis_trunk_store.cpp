@@ -291,13 +291,13 @@ BOOST_FIXTURE_TEST_CASE(kamailio_tables_never_a_multiple_of_1000, StoreFixture) 
   };
   for (int n = 0; n < 999; ++n) add();
   BOOST_TEST(table_rows("dispatcher") == 999u);
-  // 999 trunks' credentials and the customer's set number.
-  BOOST_TEST(table_rows("htable") == 1001u);
+  // 999 trunks' credentials and routes, the customer's set number and its routes: 2,000.
+  BOOST_TEST(table_rows("htable") == 2001u);
   BOOST_TEST(kamailio_field("htable:entry::1000000000", "key_name") == "padding");
   add();
   BOOST_TEST(table_rows("dispatcher") == 1001u);
   BOOST_TEST(kamailio_field("dispatcher:entry::1000000000", "flags") == "4");
-  BOOST_TEST(table_rows("htable") == 1001u);
+  BOOST_TEST(table_rows("htable") == 2002u);
   BOOST_TEST(redis.cli({"-n", "1", "EXISTS", "htable:entry::1000000000"}) == "0\n");
   add();
   BOOST_TEST(table_rows("dispatcher") == 1001u);

@@ -27,15 +27,6 @@ const std::map<std::string, std::pair<std::string, nlohmann::json>>& reload_call
   return kCalls;
 }
 
-// Kamailio's reload_delta (1 s) compares whole seconds of the wall clock: a node takes its next
-// reload once the second has changed. The time until then, with a margin for the clocks of the
-// daemon's and the node's hosts.
-std::chrono::milliseconds until_next_reload_second() {
-  using namespace std::chrono;
-  auto into_second = duration_cast<milliseconds>(system_clock::now().time_since_epoch()) % 1000;
-  return milliseconds(1000) - into_second + milliseconds(100);
-}
-
 std::int64_t now_unix_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -137,33 +128,34 @@ void EdgeReloader::run(NodeWorker& worker) {
     // Read before reloading: every write up to this generation is in Redis already. Reloading
     // while the node's Redis replica lags could load old rows and record them as applied.
     auto generation = current_generation();
-    std::optional<bool> in_sync;
+    std::optional<InStep> in_step;
     if (!generation) {
       node.last_result = "redis: the edge generation cannot be read";
-      in_sync = false;
-    } else if (replicas_caught_up()) {
+      in_step = InStep{};
+    } else {
       auto now = std::chrono::steady_clock::now();
       bool audit = resync || now >= worker.next_audit;
-      in_sync = sync_node_locked(node, audit, resync, worker.htable_audit);
-      if (audit && in_sync.value_or(false)) worker.next_audit = now + timing_.audit_every;
+      in_step = sync_node_locked(node, audit, resync, worker.htable_audit);
+      if (audit && in_step && in_step->all) worker.next_audit = now + timing_.audit_every;
     }
-    // nullopt: the replicas lag, or another replica of the daemon has the node's lock (its round
-    // records the outcome); nothing to record yet.
-    if (in_sync) record_round(node, *in_sync ? generation : std::nullopt);
+    // nullopt: another replica of the daemon has the node's lock (its round records the
+    // outcome); nothing to record yet. Calls route with every change once `routing` holds.
+    if (in_step) record_round(node, in_step->routing ? generation : std::nullopt);
     lock.lock();
     worker.status = std::move(node);
     // A resync asked for is kept until a round of this replica's has run it.
-    if (resync && !in_sync) worker.resync_requested = true;
-    if (!in_sync.value_or(false) && !stopping_) {
+    if (resync && !in_step) worker.resync_requested = true;
+    if (!(in_step && in_step->all) && !stopping_) {
       worker.changed = true;
-      auto again = in_sync ? timing_.retry : timing_.lock_poll;
+      auto again = in_step ? timing_.retry : timing_.lock_poll;
       wake_.wait_for(lock, again, [&] { return stopping_; });
     }
   }
 }
 
-std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit, bool resync,
-                                                   HtableAudit& htable_audit) {
+std::optional<EdgeReloader::InStep> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit,
+                                                                   bool resync,
+                                                                   HtableAudit& htable_audit) {
   store::RedisLock lock(daemon_db_, store::keys::edge_reload_lock(node.endpoint));
   std::optional<std::string> token;
   try {
@@ -171,7 +163,7 @@ std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit,
   } catch (const store::StoreUnavailable& e) {
     node.last_result = std::string("redis: ") + e.what();
     log_->warn("edge {}: {}", node.endpoint, node.last_result);
-    return false;
+    return InStep{};
   }
   if (!token) {
     node.last_result = kWaitingForLock;
@@ -179,7 +171,6 @@ std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit,
                 timing_.lock_poll.count());
     return std::nullopt;
   }
-  auto reloads_before = node.reloads;
   bool lost = false;
   auto keep_lock = [&] {
     if (!lost && !lock.extend(*token, timing_.lock_expiry)) {
@@ -188,9 +179,9 @@ std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit,
                  timing_.lock_expiry.count());
     }
   };
-  bool in_sync = sync_node(node, audit, resync, keep_lock);
+  auto in_step = sync_node(node, audit, resync, keep_lock);
   // Under the lock too: a repair must not land between another replica's changes.
-  if (in_sync && timing_.audit_keys_per_round > 0) {
+  if (in_step.routing && timing_.audit_keys_per_round > 0) {
     try {
       if (auto repaired = audit_htable_slice(node.endpoint, htable_audit); repaired > 0) {
         log_->warn("edge {}: {} htable keys differed from Redis: set again", node.endpoint,
@@ -204,20 +195,16 @@ std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit,
     keep_lock();
   }
   try {
-    // After a reload the node refuses the next one until the wall-clock second changes: the
-    // lock stays taken until then, so no replica's reload (this one's included) is refused.
-    auto linger =
-        node.reloads != reloads_before ? until_next_reload_second() : std::chrono::milliseconds(0);
-    lock.release(*token, linger);
+    lock.release(*token);
   } catch (const store::StoreUnavailable& e) {
     log_->warn("edge {}: cannot release {} (it expires by itself): {}", node.endpoint, lock.key(),
                e.what());
   }
-  return in_sync;
+  return in_step;
 }
 
-bool EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
-                             const std::function<void()>& after_table) {
+EdgeReloader::InStep EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
+                                             const std::function<void()>& after_table) {
   // Why a step failed, or nullopt: what it throws must not end the reloader's thread.
   auto attempt = [](const auto& step) -> std::optional<std::string> {
     try {
@@ -241,7 +228,7 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
   if (failure) {
     node.last_result = *failure;
     log_->warn("edge {}: {}", node.endpoint, node.last_result);
-    return false;
+    return {};
   }
   // A table that fails (a listing too big for the node at 100k rows, say) does not keep the
   // node's other tables from being reloaded: the first failure is the node's result.
@@ -266,23 +253,33 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
       }
     }
     auto started = std::chrono::steady_clock::now();
-    auto table_failure = attempt([&] { reload_table(node.endpoint, table, node); });
+    bool reloaded = false;
+    auto table_failure =
+        attempt([&] { reloaded = reload_table(node.endpoint, table, node, resync); });
     if (table_failure) {
       reload_metrics_.reloaded(node.endpoint, table.table, "error",
                                std::chrono::steady_clock::now() - started);
-    } else {
+    } else if (reloaded) {
       reload_took[table.table] = std::chrono::steady_clock::now() - started;
     }
     note(table, table_failure);
     after_table();
   }
-  bool in_sync = true;
+  InStep in_step{true, true};
+  // The dispatcher holds the trunks for their health alone, but the application servers too:
+  // calls wait for it until this daemon has loaded it on the node once.
+  auto mark = [&](const TableStatus& table, bool table_in_step) {
+    in_step.all &= table_in_step;
+    if (table.table != model::kDispatcherTable || table.last_reload_unix_ns == 0) {
+      in_step.routing &= table_in_step;
+    }
+  };
   for (auto& table : node.tables) {
     bool table_in_sync = false;
     auto reloaded = reload_took.find(table.table);
     if (reloaded == reload_took.end() && table.table != model::kUacregTable &&
         table.loaded_version != versions[table.table]) {
-      in_sync = false;  // its reload failed above
+      mark(table, false);  // its reload failed or waits
       continue;
     }
     note(table, attempt([&] {
@@ -298,12 +295,16 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
              table_in_sync = sync_table(node.endpoint, table, versions[table.table], audit, node);
            }
          }));
-    in_sync &= table_in_sync;
+    mark(table, table_in_sync);
     after_table();
   }
-  node.last_result = failure ? *failure : in_sync ? "ok" : "mismatch";
-  if (failure) log_->warn("edge {}: {}", node.endpoint, node.last_result);
-  return in_sync;
+  // The dispatcher waiting for its next reload is no fault: calls route meanwhile.
+  node.last_result = failure ? *failure : in_step.routing ? "ok" : "mismatch";
+  if (failure) {
+    in_step.routing = in_step.all = false;
+    log_->warn("edge {}: {}", node.endpoint, node.last_result);
+  }
+  return in_step;
 }
 
 void EdgeReloader::detect_restart(NodeStatus& node) {
@@ -330,7 +331,7 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
              table.loaded_rows, table.table, table.expected_rows);
   auto started = std::chrono::steady_clock::now();
   try {
-    reload_table(endpoint, table, node);
+    if (!reload_table(endpoint, table, node, true)) return false;
     bool in_sync = count_table(endpoint, table, version);
     reload_metrics_.reloaded(endpoint, table.table, in_sync ? "ok" : "mismatch",
                              std::chrono::steady_clock::now() - started);
@@ -342,7 +343,23 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
   }
 }
 
-void EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table, NodeStatus& node) {
+bool EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table, NodeStatus& node,
+                                bool force) {
+  auto now_ns = now_unix_ns();
+  // A table this daemon has not seen loaded (its first round, a restart, a failure) goes at once.
+  if (table.table == model::kDispatcherTable && !force && table.loaded_version != -1 &&
+      std::chrono::nanoseconds(now_ns - table.last_reload_unix_ns) < timing_.health_reload_every) {
+    return false;
+  }
+  // A module's reload_delta (1 s) compares whole seconds of the wall clock: the next reload
+  // waits until the second after the last one (with a margin for the hosts' clocks), whichever
+  // replica made it.
+  auto reload_at = store::keys::edge_reload_at(table.table, endpoint);
+  auto last = daemon_db_.command({"GET", reload_at});
+  auto now_ms = now_ns / 1'000'000;
+  if (!last.is_nil() && now_ms < (std::stoll(last.text) / 1000 + 1) * 1000 + 100) return false;
+  // The node reads its tables from its Redis replica: it must have every write first.
+  if (!replicas_caught_up()) return false;
   // Until it is counted, the node may hold anything: a failure from here on reloads it again.
   table.loaded_version = -1;
   // dispatcher.reload marks every destination active again: a carrier that probes had taken out
@@ -350,6 +367,7 @@ void EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table,
   std::vector<nlohmann::json> down;
   if (table.table == model::kDispatcherTable) down = inactive_destinations(endpoint);
   auto reload_call = reload_calls().at(table.table);
+  daemon_db_.command({"SET", reload_at, std::to_string(now_ms), "PX", "2000"});
   rpc_.call(endpoint, reload_call.first, reload_call.second);
   for (const auto& destination : down) {
     try {
@@ -359,7 +377,8 @@ void EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table,
     }
   }
   ++node.reloads;
-  node.last_reload_unix_ns = now_unix_ns();
+  node.last_reload_unix_ns = table.last_reload_unix_ns = now_unix_ns();
+  return true;
 }
 
 bool EdgeReloader::apply_htable_log(const std::string& endpoint, TableStatus& table,

@@ -23,32 +23,34 @@
 
 namespace mv::edge {
 
-// Brings every Kamailio node's tables in step with the rows in Redis: htable mv key by key from
-// its change log (mv:edge:htable_log, from the version the node recorded it has, mvnode
-// "mv_version"), the dispatcher by reloading it, uacreg record by record; and checks what the
-// node loaded against Redis. Each node has its own thread, so a
-// node that is down or slow never holds up the others, and a node never sees two reloads at
-// once. A burst of writes waits `settle` and then costs one reload per changed table and node. A
-// failed or short reload is retried after `retry`. Without changes every node is checked every
-// `verify_every` without reading a row: a node that restarted (its boot id, htable mvnode "boot",
-// changed) reloads everything. Every `audit_every` each node's row counts are compared with
-// Redis (rows changed behind the daemon's back): a table whose count differs reloads. After each
-// round in step the node's applied generation is recorded on the node (mvnode "applied") and in
+// Brings every Kamailio node's tables in step with the rows in Redis: htable mv (the keys calls
+// route on) key by key from its change log (mv:edge:htable_log, from the version the node
+// recorded it has, mvnode "mv_version"), uacreg record by record, and the dispatcher (only the
+// trunks' health probes and the application servers) by reloading it, at most every
+// `health_reload_every`. Each node has its own thread, so a node that is down or slow never holds
+// up the others, and a node never sees two rounds at once. A burst of writes waits `settle` and
+// then costs one round per node. A failed round is retried after `retry`. Without changes every
+// node is checked every `verify_every` without reading a whole table: a node that restarted (its
+// boot id, htable mvnode "boot", changed) reloads everything, and a slice of htable keys is
+// compared with Redis (`audit_keys_per_round`). Every `audit_every` each node's row counts are
+// compared with Redis: a table whose count differs reloads. After each round whose routing tables
+// are in step the node's applied generation is recorded on the node (mvnode "applied") and in
 // Redis (mv:edge:node_applied), and the generation every node has is raised from those.
 // Destinations that probing had taken out stay out across a dispatcher reload. Replicas of the
 // daemon share the nodes: each node's round runs under a lock in Redis
-// (mv:edge:reload_lock:<endpoint>), so two replicas never reload one node at once; a replica that
-// finds the lock taken tries again `lock_poll` later. After a round that reloaded, the lock is
-// kept until the wall-clock second changes, when Kamailio's reload_delta lets the next reload in.
+// (mv:edge:reload_lock:<endpoint>), so two replicas never change one node at once; a replica that
+// finds the lock taken tries again `lock_poll` later. A reload waits for the wall-clock second
+// after the node's last one of that table (mv:edge:reload_at:<table>:<endpoint>), as the
+// module's reload_delta wants.
 class EdgeReloader final : public service::TrunkChangeListener,
                            public EdgeStatusSource,
                            public EdgeRepair {
  public:
   struct Timing {
-    std::chrono::milliseconds settle{100};
+    // A burst of writes lands in one round (changes apply key by key: a short wait will do).
+    std::chrono::milliseconds settle{10};
     std::chrono::milliseconds retry{1100};  // above Kamailio's reload_delta of 1 s
-    // How soon a node is tried again when its reload lock is taken (another replica's round, or
-    // the wait for the node's next reload_delta second) or its Redis replica lags.
+    // How soon a node is tried again when its lock is taken (another replica's round).
     std::chrono::milliseconds lock_poll{100};
     std::chrono::milliseconds verify_every{10000};
     // How often each node's row counts are compared with Redis when nothing changed (a restart
@@ -62,6 +64,9 @@ class EdgeReloader final : public service::TrunkChangeListener,
     // More htable changes than this at once (a bulk import, a node far behind) reload the table
     // instead: one RPC per change costs more beyond.
     std::int64_t max_htable_changes = 2000;
+    // The dispatcher only watches the trunks' health (calls route on htable mv): its whole-list
+    // reload runs at most this often per node, so a new trunk is probed within about this long.
+    std::chrono::milliseconds health_reload_every{5000};
     // htable mv keys compared with Redis, one by one, in every round that finds the node in
     // step: a value changed on the node behind the daemon's back is found within (keys in the
     // table / this) rounds, one round per verify_every at rest. 0: none.
@@ -105,13 +110,19 @@ class EdgeReloader final : public service::TrunkChangeListener,
   void run(NodeWorker& worker);
   // sync_node under the node's reload lock; nullopt when the lock is taken (another replica's
   // round, or a reload in this wall-clock second, which Kamailio's reload_delta would refuse).
-  std::optional<bool> sync_node_locked(NodeStatus& node, bool audit, bool resync,
-                                       HtableAudit& htable_audit);
+  // What a round left a node with: `routing`, the tables calls route with (htable mv, uacreg) in
+  // step with Redis; `all`, the dispatcher's health list too.
+  struct InStep {
+    bool routing = false;
+    bool all = false;
+  };
+  std::optional<InStep> sync_node_locked(NodeStatus& node, bool audit, bool resync,
+                                         HtableAudit& htable_audit);
   // Applies or reloads what the node needs and checks it; true when it matches Redis.
   // `after_table` runs after each table (to keep the node's lock). `audit`: count every table's
   // rows on the node and in Redis even where nothing changed. `resync`: reload every table whole.
-  bool sync_node(NodeStatus& node, bool audit, bool resync,
-                 const std::function<void()>& after_table);
+  InStep sync_node(NodeStatus& node, bool audit, bool resync,
+                   const std::function<void()>& after_table);
   // Applies htable mv's change log on the node, from the version recorded there up to `version`,
   // in order, and records `version` there. False when it cannot (no version recorded: the node
   // started since; the log no longer reaches back; more than max_htable_changes): the table is
@@ -124,8 +135,11 @@ class EdgeReloader final : public service::TrunkChangeListener,
   // drifted; true when in step. uacreg: record by record (sync_registrations).
   bool sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version, bool audit,
                   NodeStatus& node);
-  // The reload RPC, with the dispatcher's probed-down destinations kept down.
-  void reload_table(const std::string& endpoint, TableStatus& table, NodeStatus& node);
+  // The reload RPC, with the dispatcher's probed-down destinations kept down. False when it must
+  // wait (nothing done): the dispatcher's last reload is younger than health_reload_every, the
+  // node reloaded in this wall-clock second (Kamailio's reload_delta would refuse it), or the
+  // nodes' Redis replicas lag. `force`: no health_reload_every wait (a resync, an audit).
+  bool reload_table(const std::string& endpoint, TableStatus& table, NodeStatus& node, bool force);
   // Counts what the node loaded against Redis; in step: the table is loaded at `version`.
   bool count_table(const std::string& endpoint, TableStatus& table, std::int64_t version);
   void detect_restart(NodeStatus& node);

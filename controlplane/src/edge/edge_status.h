@@ -8,10 +8,11 @@ namespace mv::edge {
 
 // One Kamailio table on one node, as last checked.
 struct TableStatus {
-  std::string table;                 // db_redis name: address, dispatcher, htable
-  std::size_t expected_rows = 0;     // rows in Redis (Kamailio's database)
-  std::size_t loaded_rows = 0;       // what the node reports it has loaded
-  std::int64_t loaded_version = -1;  // mv:edge:table_versions when it last loaded; -1 unknown
+  std::string table;                     // db_redis name: address, dispatcher, htable
+  std::size_t expected_rows = 0;         // rows in Redis (Kamailio's database)
+  std::size_t loaded_rows = 0;           // what the node reports it has loaded
+  std::int64_t loaded_version = -1;      // mv:edge:table_versions when it last loaded; -1 unknown
+  std::int64_t last_reload_unix_ns = 0;  // its last whole-table reload on the node
 };
 
 // What one Kamailio node has loaded, as last checked.

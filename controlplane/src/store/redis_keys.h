@@ -47,8 +47,13 @@ inline std::string edge_row_ids(std::string_view table) {
 inline std::string edge_last_row_id(std::string_view table) {
   return "mv:edge:" + std::string(table) + "_last_row_id";
 }
-// The lock a daemon replica holds while it reloads one Kamailio node (<endpoint>: its JSON-RPC
-// URL as configured): a string with the holder's token and an expiry.
+// When a node last reloaded a table (unix ms, expiring after 2 s): any replica's next reload of
+// it waits for the next wall-clock second, as the module's reload_delta (1 s) wants.
+inline std::string edge_reload_at(std::string_view table, std::string_view endpoint) {
+  return "mv:edge:reload_at:" + std::string(table) + ":" + std::string(endpoint);
+}
+// The lock a daemon replica holds while it brings one Kamailio node in step (<endpoint>: its
+// JSON-RPC URL as configured): a string with the holder's token and an expiry.
 inline std::string edge_reload_lock(std::string_view endpoint) {
   return "mv:edge:reload_lock:" + std::string(endpoint);
 }
