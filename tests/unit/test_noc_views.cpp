@@ -161,7 +161,8 @@ BOOST_AUTO_TEST_CASE(sources_skip_other_keys) {
                                            {"s:20zz/16", "t1,c1"},
                                            {"s:10.0.0.300", "t1,c1"},
                                            {"t:t1", "c1||sip:10.0.0.1"},
-                                           {"o:c1", "t1|t2"},
+                                           {"o:c1", "t1"},
+                                           {"n:t1", "t2"},
                                            {"s:10.0.0.1", "t1,c1"}};
   auto entries = decode_sources(items);
   BOOST_TEST_REQUIRE(entries.size() == 1u);

@@ -33,7 +33,9 @@ bool is_credentials_key(const std::string& owner) {
 // The trunk an htable key belongs to: the credentials' in their key, the source keys' in their
 // value ("<trunk id>,<customer id>"); none for the customers' sets and the prefix lengths.
 std::optional<std::string> trunk_of_htable_key(const std::string& key, const std::string& value) {
-  if (is_credentials_key(key) || key.starts_with("t:")) return key.substr(2);
+  if (is_credentials_key(key) || key.starts_with("t:") || key.starts_with("n:")) {
+    return key.substr(2);
+  }
   auto comma = value.find(',');
   if (key.starts_with("s:") && comma != std::string::npos) return value.substr(0, comma);
   return std::nullopt;

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "crypto/digest_ha1.h"
 #include "model/ip_network.h"
@@ -179,14 +180,16 @@ bool routable(const Trunk& trunk) {
   return trunk.is_active && trunk.edge_set != 0 && parse_sip_proxy(trunk.proxy).proxy;
 }
 
-EdgeRow customer_routes_row(const std::string& customer_id,
-                            const std::vector<std::string>& trunk_ids) {
-  EdgeRow row{kHtableTable, "o:" + customer_id, std::nullopt};
-  if (trunk_ids.empty()) return row;
-  std::string value;
-  for (const auto& id : trunk_ids) value += (value.empty() ? "" : "|") + id;
-  row.fields = htable_fields(row.owner, value, 0);
-  return row;
+EdgeRow first_route_row(const std::string& customer_id, const std::optional<std::string>& first) {
+  auto key = "o:" + customer_id;
+  if (!first) return {kHtableTable, key, std::nullopt};
+  return {kHtableTable, key, htable_fields(key, *first, 0)};
+}
+
+EdgeRow next_route_row(const std::string& trunk_id, const std::optional<std::string>& next) {
+  auto key = "n:" + trunk_id;
+  if (!next) return {kHtableTable, key, std::nullopt};
+  return {kHtableTable, key, htable_fields(key, *next, 0)};
 }
 
 std::vector<EdgeRow> customer_routes_rows(const std::vector<Trunk>& trunks) {
@@ -196,11 +199,14 @@ std::vector<EdgeRow> customer_routes_rows(const std::vector<Trunk>& trunks) {
   }
   std::vector<EdgeRow> rows;
   for (auto& [customer, routes] : by_customer) {
-    std::sort(routes.begin(), routes.end(),
-              [](const Trunk* a, const Trunk* b) { return a->edge_order < b->edge_order; });
-    std::vector<std::string> ids;
-    for (const auto* trunk : routes) ids.push_back(trunk->id);
-    rows.push_back(customer_routes_row(customer, ids));
+    // Redis's sorted set breaks a tie of scores by member: so does this.
+    std::sort(routes.begin(), routes.end(), [](const Trunk* a, const Trunk* b) {
+      return std::tie(a->edge_order, a->id) < std::tie(b->edge_order, b->id);
+    });
+    rows.push_back(first_route_row(customer, routes.front()->id));
+    for (std::size_t i = 0; i + 1 < routes.size(); ++i) {
+      rows.push_back(next_route_row(routes[i]->id, routes[i + 1]->id));
+    }
   }
   return rows;
 }

@@ -111,13 +111,14 @@ struct SourcePrefix {
 };
 std::optional<SourcePrefix> source_key_prefix(const std::string& key);
 
-// htable `mv` key "o:<customer id>" -> the customer's routable trunks (those with a "t:" row),
-// oldest first (edge_order), "|"-separated: the order outbound calls try them in. The trunk
-// scripts keep it from mv:edge:routes:<customer id>; none when the customer has no such trunk.
+// The order outbound calls try a customer's routable trunks (those with a "t:" row) in, oldest
+// (edge_order) first, as a linked list in htable `mv`: "o:<customer id>" -> the first trunk id,
+// "n:<trunk id>" -> the trunk after it (none for the last). A write changes at most three of these
+// keys whatever the customer's size. The trunk scripts keep them from mv:edge:routes:<customer id>.
 bool routable(const Trunk& trunk);
-EdgeRow customer_routes_row(const std::string& customer_id,
-                            const std::vector<std::string>& trunk_ids);
-// Every customer's "o:" row, from all trunks.
+EdgeRow first_route_row(const std::string& customer_id, const std::optional<std::string>& first);
+EdgeRow next_route_row(const std::string& trunk_id, const std::optional<std::string>& next);
+// Every customer's list, from all trunks.
 std::vector<EdgeRow> customer_routes_rows(const std::vector<Trunk>& trunks);
 
 // htable `mv` key "c:<customer id>" -> the customer's dispatcher set (value type int).

@@ -130,7 +130,7 @@ nlohmann::json trunk_edge_json(const model::Trunk& trunk, const model::EdgeSetti
     customer_row = model::customer_set_row(trunk.customer_id, trunk.edge_set);
   auto edge = edge_rows_json(rows, customer_row);
   edge["routes"] = {{"key", keys::edge_customer_routes(trunk.customer_id)},
-                    {"owner", model::customer_routes_row(trunk.customer_id, {}).owner},
+                    {"first", model::first_route_row(trunk.customer_id, {}).owner},
                     {"trunk", trunk.id},
                     {"order", std::to_string(trunk.edge_order)},
                     {"routable", !remove && model::routable(trunk)}};

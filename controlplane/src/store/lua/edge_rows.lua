@@ -199,23 +199,41 @@ local function sync_source_prefix_rows()
   end
 end
 
--- The customer's "o:" row: its routable trunks, oldest first (model::customer_routes_row), kept in
--- the sorted set ARG.edge.routes.key (score: the trunk's edge_order).
+-- The customer's routable trunks, oldest first, as a linked list (model::first_route_row,
+-- next_route_row): "o:<customer>" -> the first, "n:<trunk>" -> the next. ARG.edge.routes.key is
+-- the sorted set behind it (score: edge_order), so a trunk finds its neighbours in O(log n) and
+-- a write changes at most three keys.
 local function sync_customer_routes()
   local routes = ARG.edge.routes
   if not routes then return end
-  if routes.routable then
-    redis.call('ZADD', routes.key, routes.order, routes.trunk)
-  else
-    redis.call('ZREM', routes.key, routes.trunk)
+  local key, trunk = routes.key, routes.trunk
+  local function pointer(owner, value)
+    local fields = nil
+    if value then
+      fields = {'key_name', owner, 'key_type', '0', 'value_type', '0',
+                'key_value', value, 'expires', '0'}
+    end
+    sync_row(HTABLE, owner, fields)
   end
-  local trunks = redis.call('ZRANGE', routes.key, 0, -1)
-  local fields = nil
-  if #trunks > 0 then
-    fields = {'key_name', routes.owner, 'key_type', '0', 'value_type', '0',
-              'key_value', table.concat(trunks, '|'), 'expires', '0'}
+  -- The row that points at the trunk: the previous trunk's "n:", or the customer's "o:".
+  local function neighbours()
+    local rank = redis.call('ZRANK', key, trunk)
+    if not rank then return nil, nil, false end
+    local before = routes.first
+    if rank > 0 then before = 'n:' .. redis.call('ZRANGE', key, rank - 1, rank - 1)[1] end
+    return before, redis.call('ZRANGE', key, rank + 1, rank + 1)[1], true
   end
-  sync_row(HTABLE, routes.owner, fields)
+  local before, after, listed = neighbours()
+  if routes.routable and not listed then
+    redis.call('ZADD', key, routes.order, trunk)
+    before, after = neighbours()
+    pointer(before, trunk)
+    pointer('n:' .. trunk, after)
+  elseif not routes.routable and listed then
+    redis.call('ZREM', key, trunk)
+    pointer(before, after)
+    pointer('n:' .. trunk, nil)
+  end
 end
 
 -- The trunk's rows, the source prefix lengths and the customer's routes; then the customer's
