@@ -45,4 +45,10 @@ inline int drift_rows(const ControlPlane& daemon, const std::string& admin_key) 
   return nlohmann::json::parse(result.body)["drift_rows"].get<int>();
 }
 
+// Waits until the node holds exactly the trunks' rows: calls route with a change as soon as it is
+// applied, the dispatcher (the trunks' health probes) follows within its health_reload_every.
+inline bool drift_clears(const ControlPlane& daemon, const std::string& admin_key) {
+  return wait_until([&] { return drift_rows(daemon, admin_key) == 0; }, std::chrono::seconds(20));
+}
+
 }  // namespace mv::test

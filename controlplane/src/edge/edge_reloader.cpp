@@ -183,7 +183,10 @@ std::optional<EdgeReloader::InStep> EdgeReloader::sync_node_locked(NodeStatus& n
   // Under the lock too: a repair must not land between another replica's changes.
   if (in_step.routing && timing_.audit_keys_per_round > 0) {
     try {
-      if (auto repaired = audit_htable_slice(node.endpoint, htable_audit); repaired > 0) {
+      auto htable = std::find_if(node.tables.begin(), node.tables.end(),
+                                 [](const auto& t) { return t.table == model::kHtableTable; });
+      auto repaired = audit_htable_slice(node.endpoint, htable_audit, htable->loaded_version);
+      if (repaired > 0) {
         log_->warn("edge {}: {} htable keys differed from Redis: set again", node.endpoint,
                    repaired);
       }
@@ -419,7 +422,8 @@ bool EdgeReloader::apply_htable_log(const std::string& endpoint, TableStatus& ta
   return true;
 }
 
-std::size_t EdgeReloader::audit_htable_slice(const std::string& endpoint, HtableAudit& audit) {
+std::size_t EdgeReloader::audit_htable_slice(const std::string& endpoint, HtableAudit& audit,
+                                             std::int64_t node_version) {
   auto& pending = audit.pending_rows;
   if (pending.empty()) {
     // COUNT is a hint (a small hash comes whole): what is left waits for the next rounds.
@@ -437,10 +441,16 @@ std::size_t EdgeReloader::audit_htable_slice(const std::string& endpoint, Htable
     reads.push_back({"HMGET", store::keys::kamailio_row(model::kHtableTable, pending[i]),
                      "key_name", "key_value", "value_type"});
   }
-  pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(slice));
   if (reads.empty()) return 0;
+  auto rows = kamailio_db_.acquire()->pipeline(reads);
+  // Rows change only with the table's version: read at the version the node has, they are what
+  // it should hold. Otherwise a change is on its way through the log; compare them later.
+  auto version = daemon_db_.command(
+      {"HGET", std::string(store::keys::kEdgeTableVersions), model::kHtableTable});
+  if (version.is_nil() || std::stoll(version.text) != node_version) return 0;
+  pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(slice));
   std::size_t repaired = 0;
-  for (const auto& row : kamailio_db_.acquire()->pipeline(reads)) {
+  for (const auto& row : rows) {
     if (row.elements.size() != 3 || row.elements[0].is_nil()) continue;  // removed meanwhile
     const auto& key = row.elements[0].text;
     const auto& value = row.elements[1].text;

@@ -129,8 +129,10 @@ class EdgeReloader final : public service::TrunkChangeListener,
   // reloaded whole instead.
   bool apply_htable_log(const std::string& endpoint, TableStatus& table, std::int64_t version);
   // Compares the next audit_keys_per_round of the daemon's htable rows with the node's keys, one
-  // htable.get each, and sets every key that differs or is missing. Returns the keys repaired.
-  std::size_t audit_htable_slice(const std::string& endpoint, HtableAudit& audit);
+  // htable.get each, and sets every key that differs or is missing; only while Redis's htable
+  // version is `node_version`, the one the node has. Returns the keys repaired.
+  std::size_t audit_htable_slice(const std::string& endpoint, HtableAudit& audit,
+                                 std::int64_t node_version);
   // A table loaded at its current version: on an audit, counts it and reloads it when its count
   // drifted; true when in step. uacreg: record by record (sync_registrations).
   bool sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version, bool audit,
