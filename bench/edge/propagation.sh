@@ -21,8 +21,9 @@
 # dispatcher reload_delta (whole seconds: a reload in the same second as the last one is refused
 # with "ongoing reload") makes the daemon wait for the next second.
 #
-# Knobs: SAMPLES=20 SIZES="1000 10000" (100000 needs PKG_MB=128: db_redis runs out of private
-# memory loading 100k rows with 32) GAPS="1.2 0" SHM_MB=256 PKG_MB=32 APPLY_TIMEOUT=600 (s)
+# Knobs: SAMPLES=20 SIZES="1000 10000" GAPS="1.2 0" SHM_MB=256 PKG_MB=32 APPLY_TIMEOUT=600 (s).
+# 100000 needs PKG_MB=128 (db_redis runs out of private memory loading 100k rows with 32),
+# RPC_TIMEOUT_MS=30000 and TCP_CONN_WQ_MAX=134217728 (common.sh) to be kept in sync at all.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
