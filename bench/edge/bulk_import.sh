@@ -2,15 +2,16 @@
 # Bulk import: TRUNKS trunks POSTed through the API, PARALLEL requests in flight (one curl
 # process, keep-alive connections), into an empty Redis with the edge attached, until every one
 # routes: the time from the first POST to the edge having applied the last write
-# (mv:edge:applied_generation reaches mv:edge:generation: every table reloaded on the node and its
-# row count checked against Redis), confirmed by GET /v1/edge/status (in_sync, rows loaded) and by
-# Kamailio's own JSON-RPC dumps. REPEATS imports, each on a fresh Redis, Kamailio and daemon.
+# (mv:edge:applied_generation reaches mv:edge:generation: every change applied on the node, key by
+# key or by a whole reload, and its row counts checked against Redis), confirmed by GET
+# /v1/edge/status (in_sync, rows loaded) and by Kamailio's own JSON-RPC counts. REPEATS
+# imports, each on a fresh Redis, Kamailio and daemon.
 #
 #   bash bench/edge/bulk_import.sh
 #
-# Every trunk has an inbound_ip (an address row) and a proxy (a dispatcher row), 100 customers
-# (htable rows), as in bench/edge/common.sh's filler trunks. The request bodies are written
-# before the clock starts.
+# Every trunk has an inbound_ip (a source key in htable mv) and a proxy (a dispatcher row), 100
+# customers ("c:" keys in htable mv), as in bench/edge/common.sh's filler trunks. The request
+# bodies are written before the clock starts.
 #
 # Knobs: TRUNKS=10000 PARALLEL=16 REPEATS=3 SHM_MB=256 PKG_MB=32 APPLY_TIMEOUT=300 (s after the
 # last 201) RPC_TIMEOUT_MS (the daemon's kamailio.rpc_timeout_ms; its default is 2000)

@@ -15,6 +15,9 @@
 #   KAMAILIO_ARGS               extra kamailio options, e.g. "-x fm" for another memory manager
 #   RPC_TIMEOUT_MS              the daemon's kamailio.rpc_timeout_ms (unset: its default)
 #   FILL_CUSTOMERS=100          customers the filler trunks are spread over
+#   TCP_CONN_WQ_MAX             the edge's tcp_conn_wq_max in bytes (unset: kamailio.cfg's 32 MiB,
+#                               too small for dispatcher.list at 100k trunks, ~38 MB; the daemon
+#                               lists the dispatcher before each of its reloads)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 EDGE_BENCH=$ROOT/bench/edge
@@ -106,6 +109,8 @@ start_kamailio() {
   KAM_DIR=$WORK/kamailio-$SIP_PORT
   mkdir -p "$KAM_DIR"
   cp "$config" "$KAM_DIR/kamailio.cfg"
+  [[ -z ${TCP_CONN_WQ_MAX:-} ]] ||
+    sed -i "s/^tcp_conn_wq_max=.*/tcp_conn_wq_max=$TCP_CONN_WQ_MAX/" "$KAM_DIR/kamailio.cfg"
   cp "$ROOT/kamailio-cfg/loopback-guard.cfg" "$KAM_DIR/"
   cat >"$KAM_DIR/kamailio-local.cfg" <<EOF
 #!define MV_SIP_LISTEN_UDP udp:127.0.0.1:$SIP_PORT

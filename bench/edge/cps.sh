@@ -12,7 +12,7 @@
 # server (inbound). Outbound: tests/sip/uac-app-server-call-completes.xml from 127.0.0.1 (the
 # application server's address) with X-MiniVoice-Customer-Id of a customer whose trunk's proxy is
 # the UAS. Inbound: tests/sip/uac-call-completes.xml from 127.3.0.1, that trunk's inbound_ip, one
-# of TRUNKS address rows. The relay gets the same two call flows.
+# of TRUNKS source keys in htable mv. The relay gets the same two call flows.
 #   cpu:   REPEATS runs per config and direction at CPU_RATE calls/s (nothing saturated): Kamailio's
 #          CPU (all its processes) over the run plus DRAIN seconds, per call.
 #   sweep: rates SWEEP upwards, per config and direction, until a rate fails twice (a run with a
@@ -21,7 +21,7 @@
 # that scripts/dev-run.sh and the Dockerfile run); the sweep only for SWEEP_MEMORY_MANAGERS.
 # The daemon is stopped once the edge has loaded the trunks (an edge restarted with another
 # memory manager loads them from Redis): its periodic check of the edge is Kamailio CPU that no
-# call causes (bench/edge/memory.sh measures it).
+# call causes (bench/edge/memory.sh and idle.sh measure it).
 #
 # Knobs: TRUNKS=10000 CPU_RATE=1000 REPEATS=3 SWEEP="1500 2000 2500 3000 3500" RUN_SECONDS=4
 # DRAIN=4 (s after a run before the CPU is read: tm frees finished transactions on timers)

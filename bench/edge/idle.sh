@@ -5,7 +5,8 @@
 # /v1/noc/dispatcher).
 #
 # Knobs: AUDIT_S (kamailio.audit_interval_s, default the daemon's 60), NOC_REFRESH_S
-# (kamailio.noc_metrics_refresh_s, default 60), SCRAPES (20), and common.sh's.
+# (kamailio.noc_metrics_refresh_s, default 60), SCRAPES (20), SHM_MB=512 PKG_MB=64 (100k trunks
+# need PKG_MB=128), APPLY_TIMEOUT=600 (s), and common.sh's.
 # Usage: bash bench/edge/idle.sh [TRUNKS] [WINDOW_S]
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -15,7 +16,7 @@ WINDOW=${2:-60}
 SCRAPES=${SCRAPES:-20}
 
 start_redis
-start_kamailio "$EDGE_CFG" 512 64
+start_kamailio "$EDGE_CFG" "${SHM_MB:-512}" "${PKG_MB:-64}"
 start_daemon 9
 if [[ -n ${AUDIT_S:-} || -n ${NOC_REFRESH_S:-} ]]; then  # restart the daemon with them
   stop_pid "$DAEMON_PID"
@@ -31,7 +32,7 @@ admin=$(make_key ops admin)
 
 log "creating $TRUNKS trunks"
 post_fill_trunks 0 "$TRUNKS"
-log "edge applied in $(wait_edge_applied 600) s; $(loaded_rows)"
+log "edge applied in $(wait_edge_applied "${APPLY_TIMEOUT:-600}") s; $(loaded_rows)"
 sleep 5  # the rounds that follow the last writes
 
 # time_get PATH [KEY]: seconds one GET takes (fails on an error status).

@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
 # Propagation: from the 201 of POST /v1/trunks to the first call that routes with the new trunk,
-# with 1,000 and with 10,000 trunks already in place (SAMPLES new trunks each time).
+# with SIZES trunks already in place (SAMPLES new trunks per size and gap).
 #
 #   bash bench/edge/propagation.sh
 #
 # For every sample, after the 201 (time 0):
 #   inbound   sipp calls (tests/sip/uac-call-completes.xml, -m 1) from the new trunk's inbound_ip
 #             (a fresh 127.4.x.y), one after the other, until one is answered: the edge answers
-#             403 until its permissions table holds the new address. The figure is when the first
-#             answered call was started; one attempt takes ~0.1 s, the resolution.
+#             403 until htable mv holds the new source key ("s:<ip>", set key by key from the
+#             change log mv:edge:htable_log). The figure is when the first answered call was
+#             started; one attempt takes ~0.1 s, the resolution.
 #   outbound  then sipp calls from the application server naming the new trunk
 #             (X-MiniVoice-Trunk-Id; tests/sip/uac-app-server-call-completes.xml), until one is
-#             answered: 503 until the dispatcher table holds the trunk. The reloader reloads
-#             address before dispatcher, so this one is measured second.
+#             answered: 503 until the dispatcher table holds the trunk (a whole dispatcher.reload,
+#             after the htable keys in the same round), so this one is measured second.
 #   applied   meanwhile a loop GETs the trunk every 50 ms until its sync.state is "applied" (every
-#             edge node reloaded and checked).
+#             edge node changed and checked).
 # The next sample is POSTed GAP seconds after the previous one was applied, for each GAP in GAPS:
 # 1.2 isolates the changes; 0 puts a change right behind the previous one, where Kamailio's
-# reload_delta (whole seconds: a reload in the same second as the last one is refused with
-# "ongoing reload") can make the daemon retry.
+# dispatcher reload_delta (whole seconds: a reload in the same second as the last one is refused
+# with "ongoing reload") makes the daemon wait for the next second.
 #
-# Knobs: SAMPLES=20 SIZES="1000 10000" GAPS="1.2 0" SHM_MB=256 PKG_MB=32
+# Knobs: SAMPLES=20 SIZES="1000 10000" GAPS="1.2 0" SHM_MB=256 PKG_MB=32 APPLY_TIMEOUT=600 (s).
+# 100000 needs PKG_MB=128 (db_redis runs out of private memory loading 100k rows with 32),
+# RPC_TIMEOUT_MS=30000 and TCP_CONN_WQ_MAX=134217728 (common.sh) to be kept in sync at all.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -71,7 +74,7 @@ for size in $SIZES; do
   log "topping up to $size trunks"
   post_fill_trunks "$trunks" $((size - trunks))
   trunks=$size
-  wait_edge_applied 120 >/dev/null
+  wait_edge_applied "${APPLY_TIMEOUT:-600}" >/dev/null
   log "edge: $(loaded_rows)"
   n=0
   for gap in $GAPS; do
