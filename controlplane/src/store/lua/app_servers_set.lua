@@ -14,4 +14,5 @@ for _, owner in ipairs(redis.call('HKEYS', ROW_IDS.dispatcher)) do
     sync_row('dispatcher', owner, nil)
   end
 end
+pad_tables()
 return 'ok'

@@ -152,8 +152,11 @@ local function write_row(tbl, row_id, owner, fields)
   end
 end
 
+-- Tables whose rows this script changed or looked at (pad_tables).
+local TOUCHED = {}
+
 -- Puts the row `owner` owns into `tbl`, or takes it out when `fields` is nil. Row ids are handed
--- out once and never reused.
+-- out once and never reused. The script calls pad_tables() after its last sync_row.
 local function sync_row(tbl, owner, fields)
   if fields == cjson.null then fields = nil end
   local row_ids = ROW_IDS[tbl]
@@ -168,15 +171,22 @@ local function sync_row(tbl, owner, fields)
     write_row(tbl, row_id, owner, nil)
     redis.call('HDEL', row_ids, owner)
   end
-  -- db_redis drops the last 1,000 rows of a table holding an exact multiple of 1,000 (and says
-  -- the reload went well): one harmless padding row is present exactly when the owned rows are
-  -- such a multiple, so the table never is.
-  local rows = redis.call('HLEN', row_ids)
-  if rows > 0 and rows % 1000 == 0 then
-    write_row(tbl, PADDING_ROW_ID, PADDING_OWNER, PADDING[tbl])
-  else
-    write_row(tbl, PADDING_ROW_ID, PADDING_OWNER, nil)
+  TOUCHED[tbl] = true
+end
+
+-- db_redis drops the last 1,000 rows of a table holding an exact multiple of 1,000 (and says the
+-- reload went well): one harmless padding row is present exactly when the owned rows are such a
+-- multiple, so the table never is. Once per table a script touched, after its rows.
+local function pad_tables()
+  for tbl in pairs(TOUCHED) do
+    local rows = redis.call('HLEN', ROW_IDS[tbl])
+    if rows > 0 and rows % 1000 == 0 then
+      write_row(tbl, PADDING_ROW_ID, PADDING_OWNER, PADDING[tbl])
+    else
+      write_row(tbl, PADDING_ROW_ID, PADDING_OWNER, nil)
+    end
   end
+  TOUCHED = {}
 end
 
 -- The rows "s:4" and "s:6": the prefix lengths the source keys use, longest first
@@ -254,4 +264,5 @@ local function sync_edge_rows()
     local keep = redis.call('ZCARD', KEY.customer_trunks) > 0
     sync_row(customer.table, customer.owner, keep and customer.fields or nil)
   end
+  pad_tables()
 end
