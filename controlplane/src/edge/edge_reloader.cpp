@@ -78,8 +78,8 @@ void EdgeReloader::trunks_changed() {
   {
     std::lock_guard lock(mutex_);
     for (auto& worker : workers_) {
-      already_pending &= worker->changed;
-      worker->changed = true;
+      already_pending &= worker->new_writes;
+      worker->changed = worker->new_writes = true;
     }
   }
   // A pending change is seen by the workers under the lock anyway: waking them again per write
@@ -116,7 +116,7 @@ void EdgeReloader::run(NodeWorker& worker) {
       // Let the rest of a burst of writes land, so it costs one reload.
       wake_.wait_for(lock, timing_.settle, [&] { return stopping_; });
       if (stopping_) break;
-      worker.changed = false;
+      worker.changed = worker.new_writes = false;
     }
     auto node = worker.status;
     bool resync = std::exchange(worker.resync_requested, false);
@@ -147,8 +147,9 @@ void EdgeReloader::run(NodeWorker& worker) {
     if (resync && !in_step) worker.resync_requested = true;
     if (!(in_step && in_step->all) && !stopping_) {
       worker.changed = true;
+      // New writes do not wait for the retry (a dispatcher reload waiting for its time, say).
       auto again = in_step ? timing_.retry : timing_.lock_poll;
-      wake_.wait_for(lock, again, [&] { return stopping_; });
+      wake_.wait_for(lock, again, [&] { return stopping_ || worker.new_writes; });
     }
   }
 }

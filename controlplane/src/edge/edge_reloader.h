@@ -100,7 +100,8 @@ class EdgeReloader final : public service::TrunkChangeListener,
   // One node's thread and what it last found.
   struct NodeWorker {
     NodeStatus status;
-    bool changed = true;  // load once at start: the node may predate this daemon's writes
+    bool changed = true;      // load once at start: the node may predate this daemon's writes
+    bool new_writes = false;  // writes since this node's round began
     std::chrono::steady_clock::time_point next_audit;  // the first round audits
     bool resync_requested = false;  // by an operator: reload every table, then audit
     HtableAudit htable_audit;
