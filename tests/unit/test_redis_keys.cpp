@@ -47,6 +47,10 @@ BOOST_AUTO_TEST_CASE(every_key_is_documented) {
   }
   built.push_back(keys::trunk_registration("<trunk_id>"));
   built.push_back(keys::edge_reload_lock("<endpoint>"));
+  built.push_back(keys::edge_reload_at("<table>", "<endpoint>"));
+  built.push_back(std::string(keys::kEdgeHtableLog));
+  built.push_back(std::string(keys::kEdgeSourcePrefixes));
+  built.push_back(keys::edge_customer_routes("<customer_id>"));
   for (const auto& key : built) {
     BOOST_TEST_CONTEXT(key) { BOOST_TEST(document.find("`" + key + "`") != std::string::npos); }
   }
