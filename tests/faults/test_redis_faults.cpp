@@ -63,7 +63,10 @@ BOOST_FIXTURE_TEST_CASE(redis_killed_while_calls_and_writes_flow, RedisFaultFixt
   BOOST_TEST_REQUIRE(wait_until([&] { return load.count(201) >= 20; }, 30s));
 
   redis.kill();
-  BOOST_TEST_REQUIRE(wait_until([&] { return load.count(503) >= 20; }, 30s));
+  BOOST_TEST_REQUIRE(wait_until([&] { return load.count(503) >= 20; }, 30s),
+                     "answers: 201 " << load.count(201) << ", 503 " << load.count(503) << ", 500 "
+                                     << load.count(500) << ", none " << load.count(0) << "; "
+                                     << daemon.log_text().substr(0, 3000));
   redis.start();
   auto acknowledged_before = load.count(201);
   BOOST_TEST_REQUIRE(wait_until([&] { return load.count(201) >= acknowledged_before + 20; }, 30s));

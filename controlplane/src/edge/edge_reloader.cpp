@@ -135,7 +135,15 @@ void EdgeReloader::run(NodeWorker& worker) {
     } else {
       auto now = std::chrono::steady_clock::now();
       bool audit = resync || now >= worker.next_audit;
-      in_step = sync_node_locked(node, audit, resync, worker.htable_audit);
+      try {
+        in_step = sync_node_locked(node, audit, resync, worker.htable_audit);
+      } catch (const std::exception& e) {
+        // Whatever a round throws (a value in Redis that is no number, say) must not end the
+        // node's thread: std::terminate would take the daemon down with it.
+        node.last_result = std::string("round failed: ") + e.what();
+        log_->error("edge {}: {}", node.endpoint, node.last_result);
+        in_step = InStep{};
+      }
       if (audit && in_step && in_step->all) worker.next_audit = now + timing_.audit_every;
     }
     // nullopt: another replica of the daemon has the node's lock (its round records the
@@ -173,12 +181,17 @@ std::optional<EdgeReloader::InStep> EdgeReloader::sync_node_locked(NodeStatus& n
     return std::nullopt;
   }
   bool lost = false;
+  // Never throws: Redis going away mid-round must not end the node's thread (nor the daemon).
   auto keep_lock = [&] {
-    if (!lost && !lock.extend(*token, timing_.lock_expiry)) {
-      lost = true;
+    if (lost) return;
+    try {
+      if (lock.extend(*token, timing_.lock_expiry)) return;
       log_->warn("edge {}: a table took longer than {} ms: its reload lock expired", node.endpoint,
                  timing_.lock_expiry.count());
+    } catch (const store::StoreUnavailable& e) {
+      log_->warn("edge {}: cannot extend {}: {}", node.endpoint, lock.key(), e.what());
     }
+    lost = true;
   };
   auto in_step = sync_node(node, audit, resync, keep_lock);
   // Under the lock too: a repair must not land between another replica's changes.
