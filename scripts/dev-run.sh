@@ -94,7 +94,7 @@ MiniVoice Edge dev stack is up.
           which may also place outbound calls with X-MiniVoice-Customer-Id)
   Redis:  127.0.0.1:$redis_port (trunks in db 0, Kamailio's tables in db 1; ACL users: config/redis-dev.conf)
           replica 127.0.0.1:$replica_port, read-only, which Kamailio reads (config/redis-edge-replica.conf)
-  kamcmd: kamcmd -s $run_dir/kamailio_ctl permissions.addressDump
+  kamcmd: kamcmd -s $run_dir/kamailio_ctl htable.dump mv   (keys typed by hand need "s:" doubled: htable.get mv s:s:127.0.0.2)
   Logs:   $run_dir/controlplane.log $run_dir/kamailio.log
   export MINIVOICE_API_KEY=$(cat "$key_file")
   NOC:    $api_url/noc/   (admin key: $(cat "$admin_key_file"))
