@@ -384,8 +384,9 @@ bool EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table,
   std::vector<nlohmann::json> down;
   if (table.table == model::kDispatcherTable) down = inactive_destinations(endpoint);
   auto reload_call = reload_calls().at(table.table);
-  daemon_db_.command({"SET", reload_at, std::to_string(now_ms), "PX", "2000"});
   rpc_.call(endpoint, reload_call.first, reload_call.second);
+  // The node stamped its reload when it ran it: the time after the call bounds that second.
+  daemon_db_.command({"SET", reload_at, std::to_string(now_unix_ns() / 1'000'000), "PX", "2000"});
   for (const auto& destination : down) {
     try {
       rpc_.call(endpoint, "dispatcher.set_state", destination);
