@@ -63,7 +63,11 @@ KamailioEdge::KamailioEdge(const RedisServer& redis, int ping_interval_s)
       << "#!define MV_DS_PING_INTERVAL " << ping_interval_s << "\n"
       << "#!define MV_REG_CONTACT \"127.0.0.1:" << sip_port_ << "\"\n"
       << "#!define MV_REG_TIMER_INTERVAL 1\n"
-      << "#!define MV_REG_RETRY_INTERVAL 3\n"
+      // uac sends again once a failure's retry time is within timer interval + 3 s, and gives
+      // an unanswered REGISTER up after the retry interval: at 3 s a failure lasted under a
+      // second (less under load than the poller's interval), and the next REGISTER went out
+      // before tm's 5 s timeout ended the last one. At 8 s a failure is seen for 4 s.
+      << "#!define MV_REG_RETRY_INTERVAL 8\n"
       << "#!define MV_CHILDREN 2\n"
       << "#!define MV_LOOPBACK_GUARD\n";
   start();
