@@ -262,8 +262,24 @@ class FakeKamailioRpc final : public kamailio::KamailioRpc {
       key.second += " " + params.at(0).get<std::string>() + " " + params.at(1).get<std::string>();
     }
     auto it = replies.find(key);
-    if (it == replies.end()) throw kamailio::RpcError(method + ": Method Not Found");
-    return it->second;
+    if (it != replies.end()) return it->second;
+    // A key without its own reply is looked up in the table's dump, as Kamailio would.
+    if (method == "htable.get") return htable_get(endpoint, params);
+    throw kamailio::RpcError(method + ": Method Not Found");
+  }
+
+ private:
+  nlohmann::json htable_get(const std::string& endpoint, const nlohmann::json& params) {
+    auto table = params.at(0).get<std::string>();
+    auto dump = replies.find({endpoint, "htable.dump " + table});
+    if (dump != replies.end()) {
+      for (const auto& entry : dump->second) {
+        for (const auto& item : entry.value("slot", nlohmann::json::array())) {
+          if (item.value("name", "") == params.at(1)) return {{"item", item}};
+        }
+      }
+    }
+    throw kamailio::RpcError("htable.get: Key name doesn't exist in htable");
   }
 };
 

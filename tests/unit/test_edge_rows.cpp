@@ -331,6 +331,21 @@ BOOST_AUTO_TEST_CASE(route_row_of_a_routable_trunk) {
   BOOST_TEST(!slot_of(unparsable, "t:" + unparsable.id).fields.has_value());
 }
 
+// Verifies the destination read back from a route value is its last field, whatever the from
+// domain, and that a value of another shape has none.
+BOOST_AUTO_TEST_CASE(route_destination_of_a_value) {
+  auto trunk = placed_trunk();
+  trunk.from_domain = "example.net";
+  trunk.proxy = "sip:SIP.Example.NET:5070;transport=tcp";
+  auto value = field(*slot_of(trunk, route_key(trunk.id)).fields, "key_value");
+  BOOST_TEST(route_destination(value).value_or("") == "sip:sip.example.net:5070;transport=tcp");
+  BOOST_TEST(route_destination("cust_1||sip:[2001:db8::9]:5080").value_or("") ==
+             "sip:[2001:db8::9]:5080");
+  for (const char* odd : {"", "cust_1", "cust_1|example.net", "cust_1|example.net|", "a|b|c|d"}) {
+    BOOST_TEST_CONTEXT(odd) { BOOST_TEST(!route_destination(odd).has_value()); }
+  }
+}
+
 // Verifies a trunk is routable only when active, placed in a customer set and with a proxy
 // that parses.
 BOOST_AUTO_TEST_CASE(routable_trunks) {

@@ -119,19 +119,30 @@ BOOST_FIXTURE_TEST_CASE(permissions_and_registrations, NocFixture) {
   BOOST_TEST(registrations[1].error.has_value());
 }
 
-// Verifies a trunk's gateway health: its state on the node that has it, "not_loaded" where a
-// node answers without it, the error where a node does not answer.
+// Verifies a trunk's gateway health: "active" on the node that routes it, "inactive" once the
+// probes mark its destination down there, "not_loaded" where a node answers without its route,
+// the error where a node does not answer; two keys read per node, no listing.
 BOOST_FIXTURE_TEST_CASE(gateway_health_per_node, NocFixture) {
   auto nodes = noc.gateway_health(kTrunk);
   BOOST_TEST_REQUIRE(nodes.size() == 2u);
   BOOST_TEST(nodes[0].state == "active");
   BOOST_TEST(nodes[0].probing);
-  BOOST_TEST_REQUIRE(nodes[0].latency.has_value());
-  BOOST_TEST(nodes[0].latency->max_ms == 3.0);
   BOOST_TEST(nodes[1].error.has_value());
   BOOST_TEST(nodes[1].state.empty());
+  BOOST_TEST(!nodes[1].probing);
+  std::vector<std::string> methods;
+  for (const auto& [method, params] : rpc.calls) methods.push_back(method + " " + params.dump());
+  BOOST_TEST((methods == std::vector<std::string>{
+                             R"(htable.get ["mv","t:trunk_20261122T182939.475543228"])",
+                             R"(htable.get ["mvdown","sip:127.0.0.1:47395"])",
+                             R"(htable.get ["mv","t:trunk_20261122T182939.475543228"])"}));
+
+  rpc.replies[{kUp, "htable.get mvdown sip:127.0.0.1:47395"}] = {
+      {"item", {{"name", "sip:127.0.0.1:47395"}, {"value", 1}}}};
+  BOOST_TEST(noc.gateway_health(kTrunk)[0].state == "inactive");
   auto other = noc.gateway_health("trunk_20991231T000000.000000000");
   BOOST_TEST(other[0].state == "not_loaded");
+  BOOST_TEST(!other[0].probing);
 }
 
 // Verifies drift per node: rows the trunks call for against the node's, the reloader's last

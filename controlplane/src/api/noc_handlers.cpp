@@ -150,7 +150,8 @@ HttpResponse trunk_health(service::TrunkService& trunks, service::NocService& no
                      {"error", or_null(node.error)},
                      {"state", node.error ? ojson(nullptr) : ojson(node.state)},
                      {"probing", node.error ? ojson(nullptr) : ojson(node.probing)},
-                     {"latency", latency_json(node.latency)}});
+                     // Per destination only in the NOC's dispatcher view (a whole listing).
+                     {"latency", nullptr}});
   }
   ojson body = {{"trunk_id", trunk_id}, {"nodes", std::move(nodes)}};
   return json_response(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));

@@ -10,6 +10,7 @@ namespace {
 // reply ("Key name doesn't exist in htable"). Returns null for a missing key.
 constexpr const char* kRoutingHtable = "mv";
 constexpr const char* kHtableVersionKey = "mv_version";
+constexpr const char* kDownHtable = "mvdown";
 
 bool missing_key(const RpcError& e) {
   return std::string_view(e.what()).find("doesn't exist") != std::string_view::npos;
@@ -76,6 +77,11 @@ std::optional<std::string> htable_value(KamailioRpc& rpc, const std::string& end
   if (value.is_string()) return value.get<std::string>();
   if (value.is_number_integer()) return std::to_string(value.get<std::int64_t>());
   return std::nullopt;
+}
+
+bool destination_marked_down(KamailioRpc& rpc, const std::string& endpoint,
+                             const std::string& destination) {
+  return !table_value(rpc, endpoint, kDownHtable, destination).is_null();
 }
 
 void set_htable_key(KamailioRpc& rpc, const std::string& endpoint, const std::string& key,

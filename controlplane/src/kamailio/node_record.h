@@ -35,6 +35,11 @@ void forget_node_htable_version(KamailioRpc& rpc, const std::string& endpoint);
 std::optional<std::string> htable_value(KamailioRpc& rpc, const std::string& endpoint,
                                         const std::string& key);
 
+// Whether the node's dispatcher probes hold `destination` (a URI as in a "t:" key) down: htable
+// `mvdown`, which route USE_TRUNK skips. Throws RpcError.
+bool destination_marked_down(KamailioRpc& rpc, const std::string& endpoint,
+                             const std::string& destination);
+
 // One key of the node's htable `mv` set (an integer when `value_type` is 1, as db_redis rows say)
 // or deleted (deleting a missing key is no error). Throws RpcError.
 void set_htable_key(KamailioRpc& rpc, const std::string& endpoint, const std::string& key,

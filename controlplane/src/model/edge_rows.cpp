@@ -43,7 +43,7 @@ RowFields htable_fields(const std::string& key, const std::string& value, int va
 
 std::optional<RowFields> route_fields(const Trunk& trunk) {
   if (!routable(trunk)) return std::nullopt;
-  return htable_fields("t:" + trunk.id,
+  return htable_fields(route_key(trunk.id),
                        trunk.customer_id + "|" + trunk.from_domain.value_or("") + "|" +
                            dispatcher_destination(trunk.proxy),
                        0);
@@ -113,7 +113,7 @@ bool keyed_by_owner(const std::string& table) { return table == kUacregTable; }
 std::vector<EdgeRow> edge_rows_for(const Trunk& trunk, const EdgeSettings& settings) {
   auto rows = source_rows(trunk);
   rows.push_back({kDispatcherTable, trunk.id, dispatcher_fields(trunk)});
-  rows.push_back({kHtableTable, "t:" + trunk.id, route_fields(trunk)});
+  rows.push_back({kHtableTable, route_key(trunk.id), route_fields(trunk)});
   rows.push_back({kHtableTable, "a:" + trunk.id, auth_fields(trunk, false)});
   rows.push_back({kHtableTable, "h:" + trunk.id, auth_fields(trunk, true)});
   rows.push_back({kUacregTable, trunk.id, uacreg_fields(trunk, settings)});
@@ -178,6 +178,18 @@ std::vector<EdgeRow> source_prefix_rows(const std::vector<Trunk>& trunks) {
 
 bool routable(const Trunk& trunk) {
   return trunk.is_active && trunk.edge_set != 0 && parse_sip_proxy(trunk.proxy).proxy;
+}
+
+std::string route_key(const std::string& trunk_id) { return "t:" + trunk_id; }
+
+std::optional<std::string> route_destination(const std::string& route_value) {
+  auto customer_end = route_value.find('|');
+  if (customer_end == std::string::npos) return std::nullopt;
+  auto domain_end = route_value.find('|', customer_end + 1);
+  if (domain_end == std::string::npos || domain_end + 1 == route_value.size()) return std::nullopt;
+  auto destination = route_value.substr(domain_end + 1);
+  if (destination.find('|') != std::string::npos) return std::nullopt;
+  return destination;
 }
 
 EdgeRow first_route_row(const std::string& customer_id, const std::optional<std::string>& first) {

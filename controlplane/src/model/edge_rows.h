@@ -116,6 +116,10 @@ std::optional<SourcePrefix> source_key_prefix(const std::string& key);
 // "n:<trunk id>" -> the trunk after it (none for the last). A write changes at most three of these
 // keys whatever the customer's size. The trunk scripts keep them from mv:edge:routes:<customer id>.
 bool routable(const Trunk& trunk);
+// The trunk's own route key, "t:<trunk id>" -> "<customer id>|<from domain>|<destination URI>".
+std::string route_key(const std::string& trunk_id);
+// The destination URI of such a value (its last field); nullopt for a value of another shape.
+std::optional<std::string> route_destination(const std::string& route_value);
 EdgeRow first_route_row(const std::string& customer_id, const std::optional<std::string>& first);
 EdgeRow next_route_row(const std::string& trunk_id, const std::optional<std::string>& next);
 // Every customer's list, from all trunks.

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "kamailio/node_record.h"
+#include "model/edge_rows.h"
 #include "store/store_unavailable.h"
 
 namespace mv::service {
@@ -187,20 +188,23 @@ std::vector<NodeDrift> NocService::drift() {
 }
 
 std::vector<GatewayHealth> NocService::gateway_health(const std::string& trunk_id) {
+  // Two keys per node whatever the number of trunks (a customer may ask as often as it likes):
+  // what the node routes the trunk's calls to, and whether its probes hold that destination down
+  // (route USE_TRUNK skips it then).
+  auto views = per_node<std::string>([&](const std::string& endpoint) -> std::string {
+    auto route = kamailio::htable_value(rpc_, endpoint, model::route_key(trunk_id));
+    auto destination = route ? model::route_destination(*route) : std::nullopt;
+    if (!destination) return "not_loaded";
+    return kamailio::destination_marked_down(rpc_, endpoint, *destination) ? "inactive" : "active";
+  });
   std::vector<GatewayHealth> nodes;
-  for (const auto& view : dispatcher_sets()) {
+  for (auto& view : views) {
     GatewayHealth health;
     health.endpoint = view.endpoint;
     health.error = view.error;
-    if (!view.error) health.state = "not_loaded";
-    for (const auto& set : view.value) {
-      for (const auto& destination : set.destinations) {
-        if (destination.trunk_id != trunk_id) continue;
-        health.state = destination.state;
-        health.probing = destination.probing;
-        health.latency = destination.latency;
-      }
-    }
+    health.state = std::move(view.value);
+    // The dispatcher probes every trunk's destination (ds_probing_mode 1).
+    health.probing = !view.error && health.state != "not_loaded";
     nodes.push_back(std::move(health));
   }
   return nodes;

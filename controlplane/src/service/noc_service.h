@@ -38,14 +38,14 @@ struct NodeDrift {
   bool in_sync() const { return !error && drift_rows() == 0; }
 };
 
-// One node's view of one trunk's gateway. `state` is "not_loaded" when the node has no
-// destination for the trunk; empty when the node did not answer.
+// One node's view of one trunk's gateway: "active", or "inactive" while the dispatcher's probes
+// hold its destination down; "not_loaded" when the node has no route for the trunk; empty when
+// the node did not answer.
 struct GatewayHealth {
   std::string endpoint;
   std::optional<std::string> error;
   std::string state;
   bool probing = false;
-  std::optional<model::DestinationLatency> latency;
 };
 
 // The table-wide views as last read, for /metrics: a scrape reads no table. `read` is false until
