@@ -164,7 +164,7 @@ BOOST_AUTO_TEST_CASE(audit_and_noc_refresh_are_read) {
   auto defaults = parse_config("");
   BOOST_REQUIRE(defaults.config.has_value());
   BOOST_TEST(defaults.config->kamailio.audit_interval.count() == 60);
-  BOOST_TEST(defaults.config->kamailio.noc_metrics_refresh.count() == 60);
+  BOOST_TEST(defaults.config->kamailio.noc_metrics_refresh.count() == 10);
   auto load = parse_config("kamailio:\n  audit_interval_s: 300\n  noc_metrics_refresh_s: 0\n");
   BOOST_REQUIRE(load.config.has_value());
   BOOST_TEST(load.config->kamailio.audit_interval.count() == 300);

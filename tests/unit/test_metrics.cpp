@@ -245,48 +245,39 @@ BOOST_AUTO_TEST_CASE(registrations_by_state) {
   BOOST_TEST(has_line(text, R"(mv_registrations{state="UNKNOWN"} 0)"));
 }
 
-// Verifies the NOC hook: drift rows per node and table, destinations per node and state with the
-// states a node has none in at 0, and no trunk or customer id anywhere.
+// Verifies the NOC hook: destinations per node and state with the state a node has none in at
+// 0, and no trunk or customer id anywhere.
 BOOST_AUTO_TEST_CASE(noc_families_from_the_hook) {
-  std::vector<DriftRows> drift{{"http://n1/RPC", "address", 1}, {"http://n1/RPC", "htable", 0}};
-  std::vector<DestinationCount> destinations{{"http://n1/RPC", "active", 2},
-                                             {"http://n1/RPC", "inactive", 1}};
-  NocMetrics noc([&] { return drift; }, [&] { return destinations; });
+  std::vector<DestinationCount> destinations{{"http://n1/RPC", "inactive", 1},
+                                             {"http://n2/RPC", "active", 2}};
+  NocMetrics noc([&] { return destinations; });
   Registry registry;
   registry.add_source(noc);
   auto text = registry.render();
-  BOOST_TEST(has_line(text, "# TYPE mv_edge_drift_rows gauge"));
-  BOOST_TEST(has_line(text, R"(mv_edge_drift_rows{node="http://n1/RPC",table="address"} 1)"));
-  BOOST_TEST(has_line(text, R"(mv_edge_drift_rows{node="http://n1/RPC",table="htable"} 0)"));
   BOOST_TEST(has_line(text, "# TYPE mv_dispatcher_destinations gauge"));
   BOOST_TEST(
-      has_line(text, R"(mv_dispatcher_destinations{node="http://n1/RPC",state="active"} 2)"));
+      has_line(text, R"(mv_dispatcher_destinations{node="http://n1/RPC",state="active"} 0)"));
   BOOST_TEST(
       has_line(text, R"(mv_dispatcher_destinations{node="http://n1/RPC",state="inactive"} 1)"));
   BOOST_TEST(
-      has_line(text, R"(mv_dispatcher_destinations{node="http://n1/RPC",state="disabled"} 0)"));
+      has_line(text, R"(mv_dispatcher_destinations{node="http://n2/RPC",state="active"} 2)"));
   BOOST_TEST(
-      has_line(text, R"(mv_dispatcher_destinations{node="http://n1/RPC",state="trying"} 0)"));
-  drift[0].rows = 4;
-  BOOST_TEST(
-      has_line(registry.render(), R"(mv_edge_drift_rows{node="http://n1/RPC",table="address"} 4)"));
+      has_line(text, R"(mv_dispatcher_destinations{node="http://n2/RPC",state="inactive"} 0)"));
+  destinations[0].count = 4;
+  BOOST_TEST(has_line(registry.render(),
+                      R"(mv_dispatcher_destinations{node="http://n1/RPC",state="inactive"} 4)"));
 }
 
-// Verifies a NOC view that throws (Redis or a node down) empties its family, not the scrape.
-BOOST_AUTO_TEST_CASE(noc_view_failure_keeps_the_scrape) {
-  NocMetrics noc([]() -> std::vector<DriftRows> { throw std::runtime_error("redis down"); },
-                 [] {
-                   return std::vector<DestinationCount>{{"http://n1/RPC", "active", 1}};
-                 });
+// Verifies counts that cannot be read (a node down) empty the family, not the scrape.
+BOOST_AUTO_TEST_CASE(noc_failure_keeps_the_scrape) {
+  NocMetrics noc([]() -> std::vector<DestinationCount> { throw std::runtime_error("down"); });
   Registry registry;
   registry.counter("mv_own_total", "Own", {});
   registry.add_source(noc);
   auto text = registry.render();
   BOOST_TEST(has_line(text, "mv_own_total 0"));
-  BOOST_TEST(has_line(text, "# TYPE mv_edge_drift_rows gauge"));
-  BOOST_TEST(text.find("mv_edge_drift_rows{") == std::string::npos);
-  BOOST_TEST(
-      has_line(text, R"(mv_dispatcher_destinations{node="http://n1/RPC",state="active"} 1)"));
+  BOOST_TEST(has_line(text, "# TYPE mv_dispatcher_destinations gauge"));
+  BOOST_TEST(text.find("mv_dispatcher_destinations{") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -198,40 +198,49 @@ BOOST_FIXTURE_TEST_CASE(drift_per_node, NocFixture) {
   BOOST_TEST(!noc.drift()[0].restarted_since_reload);
 }
 
-// Verifies a /metrics scrape reads no table: the NOC families come from the views as last read
-// (no series before the first read) and a scrape makes no JSON-RPC call.
-BOOST_FIXTURE_TEST_CASE(metrics_scrape_reads_no_table, NocFixture) {
+// Verifies /metrics counts the destinations from one htable.stats per node: the dispatcher rows
+// the reloader counted, those the probes hold down as inactive; a scrape makes no JSON-RPC call,
+// a node that does not answer has no series, and nothing lists a table.
+BOOST_FIXTURE_TEST_CASE(metrics_count_destinations_without_a_listing, NocFixture) {
+  edge::NodeStatus status;
+  status.endpoint = kUp;
+  status.tables = {{model::kDispatcherTable, 5, 5}, {model::kHtableTable, 9, 9}};
+  reloader.nodes.push_back(status);
+  rpc.replies[{kUp, "htable.stats"}] =
+      json::parse(R"([{"name":"mv","slots":4096,"all":9,"min":0,"max":2},)"
+                  R"({"name":"mvdown","slots":1024,"all":2,"min":0,"max":1}])");
   auto noc_metrics = metrics::noc_service_metrics(noc);
   metrics::Registry registry;
   registry.add_source(noc_metrics);
-  BOOST_TEST(registry.render().find("mv_edge_drift_rows{") == std::string::npos);
+  BOOST_TEST(registry.render().find("mv_dispatcher_destinations{") == std::string::npos);
   BOOST_TEST(rpc.calls.empty());
+
   noc.refresh_sample();
+  std::set<std::string> methods;
+  for (const auto& [method, params] : rpc.calls) methods.insert(method);
+  BOOST_TEST((methods == std::set<std::string>{"htable.stats"}));
   auto calls = rpc.calls.size();
-  BOOST_TEST(calls > 0u);
   auto text = registry.render();
   BOOST_TEST(rpc.calls.size() == calls);
-  auto node = std::string("node=\"") + kUp + "\"";
+  auto up = std::string("node=\"") + kUp + "\"";
   BOOST_TEST(
-      text.find("mv_edge_drift_rows{" + node + ",table=\"dispatcher\"}") != std::string::npos,
+      text.find("mv_dispatcher_destinations{" + up + ",state=\"active\"} 3") != std::string::npos,
       text);
   BOOST_TEST(
-      text.find("mv_dispatcher_destinations{" + node + ",state=\"active\"}") != std::string::npos,
+      text.find("mv_dispatcher_destinations{" + up + ",state=\"inactive\"} 2") != std::string::npos,
       text);
+  BOOST_TEST(text.find(kDown) == std::string::npos, text);
 }
 
-// Verifies the sampler reads both views at once when it starts, so /metrics has them without
-// anyone opening the NOC.
-BOOST_FIXTURE_TEST_CASE(sampler_reads_the_views_at_start, NocFixture) {
+// Verifies the sampler counts at once when it starts, so /metrics has the counts without anyone
+// opening the NOC.
+BOOST_FIXTURE_TEST_CASE(sampler_counts_at_start, NocFixture) {
+  rpc.replies[{kUp, "htable.stats"}] = json::array();
   NocSampler sampler(
       noc, std::chrono::hours(1),
       std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>()));
-  BOOST_TEST(test::wait_until(
-      [&] {
-        auto sample = noc.last_sample();
-        return sample.drift_read && sample.dispatcher_read;
-      },
-      std::chrono::seconds(10)));
+  BOOST_TEST(test::wait_until([&] { return noc.last_sample().destinations.size() == 2u; },
+                              std::chrono::seconds(10)));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -62,9 +62,9 @@ struct KamailioConfig {
   std::chrono::seconds audit_interval{60};
   // htable mv keys each node round compares with Redis one by one (0: none).
   std::size_t audit_keys_per_round = 100;
-  // How often the NOC's drift and dispatcher views are read in the background for /metrics (a
-  // scrape reads no table); 0: only when someone opens those views.
-  std::chrono::seconds noc_metrics_refresh{60};
+  // How often the destination counts /metrics shows are read in the background (one htable.stats
+  // per node; a scrape reads nothing); 0: never (no mv_dispatcher_destinations series).
+  std::chrono::seconds noc_metrics_refresh{10};
 };
 
 // What the daemon may reach. Test and benchmark stacks set loopback_only: every destination the

@@ -27,6 +27,7 @@ struct NodeStatus {
   std::int64_t applied_generation = 0;
   std::size_t reloads = 0;
   std::size_t restarts_seen = 0;
+  std::size_t audit_repaired_rows = 0;  // keys the audit's slices found differing and set again
   std::vector<TableStatus> tables;
 
   std::size_t expected_rows() const {

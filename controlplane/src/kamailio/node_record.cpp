@@ -84,6 +84,35 @@ bool destination_marked_down(KamailioRpc& rpc, const std::string& endpoint,
   return !table_value(rpc, endpoint, kDownHtable, destination).is_null();
 }
 
+std::size_t down_mark_count(KamailioRpc& rpc, const std::string& endpoint) {
+  // [{"name": "mvdown", "slots": n, "all": items, ...}, ...]
+  for (const auto& stats : rpc.call(endpoint, "htable.stats")) {
+    if (stats.value("name", "") == kDownHtable) return stats.value("all", std::size_t{0});
+  }
+  return 0;
+}
+
+std::size_t clear_down_marks_except(KamailioRpc& rpc, const std::string& endpoint,
+                                    const std::set<std::string>& kept) {
+  nlohmann::json dump;
+  try {
+    // [{"entry": slot, "size": n, "slot": [{"name": uri, "value": ...}, ...]}, ...]
+    dump = rpc.call(endpoint, "htable.dump", {kDownHtable});
+  } catch (const RpcError&) {
+    return 0;  // an empty table answers with an error: no marks
+  }
+  std::size_t cleared = 0;
+  for (const auto& entry : dump) {
+    for (const auto& item : entry.value("slot", nlohmann::json::array())) {
+      auto uri = item.value("name", "");
+      if (uri.empty() || kept.contains(uri)) continue;
+      delete_node_key(rpc, endpoint, kDownHtable, uri);
+      ++cleared;
+    }
+  }
+  return cleared;
+}
+
 void set_htable_key(KamailioRpc& rpc, const std::string& endpoint, const std::string& key,
                     const std::string& value, int value_type) {
   if (value_type == 1) {

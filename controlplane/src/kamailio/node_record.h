@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "kamailio/kamailio_rpc.h"
@@ -39,6 +41,12 @@ std::optional<std::string> htable_value(KamailioRpc& rpc, const std::string& end
 // `mvdown`, which route USE_TRUNK skips. Throws RpcError.
 bool destination_marked_down(KamailioRpc& rpc, const std::string& endpoint,
                              const std::string& destination);
+// How many destinations are marked down (htable.stats: one reply whatever the table sizes).
+std::size_t down_mark_count(KamailioRpc& rpc, const std::string& endpoint);
+// Removes the marks of every destination but `kept` (htable.dump mvdown: as many items as marks).
+// Returns how many went.
+std::size_t clear_down_marks_except(KamailioRpc& rpc, const std::string& endpoint,
+                                    const std::set<std::string>& kept);
 
 // One key of the node's htable `mv` set (an integer when `value_type` is 1, as db_redis rows say)
 // or deleted (deleting a missing key is no error). Throws RpcError.

@@ -48,6 +48,13 @@ void EdgeStatusMetrics::collect(MetricsWriter& out) const {
     out.sample("mv_edge_restarts_seen_total", {{"node", node.endpoint}},
                static_cast<double>(node.restarts_seen));
   }
+  out.family("mv_edge_audit_repaired_rows_total",
+             "htable keys the background audit found differing on a node and set again",
+             MetricType::counter);
+  for (const auto& node : nodes) {
+    out.sample("mv_edge_audit_repaired_rows_total", {{"node", node.endpoint}},
+               static_cast<double>(node.audit_repaired_rows));
+  }
 }
 
 void RegistrationMetrics::collect(MetricsWriter& out) const {

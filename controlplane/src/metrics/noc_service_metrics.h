@@ -5,8 +5,8 @@
 
 namespace mv::metrics {
 
-// mv_edge_drift_rows and mv_dispatcher_destinations from the NOC views as last read
-// (NocService::last_sample): a scrape reads no table. Kept fresh by service::NocSampler.
+// mv_dispatcher_destinations from the counts as last read (NocService::last_sample): a scrape
+// reads nothing. Kept fresh by service::NocSampler.
 NocMetrics noc_service_metrics(const service::NocService& noc);
 
 }  // namespace mv::metrics

@@ -74,13 +74,9 @@ std::vector<model::Trunk> NocService::trunks_if_reachable() {
 }
 
 std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher_sets() {
-  auto views = per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
+  return per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
     return model::decode_dispatcher_list(dispatcher_list(endpoint));
   });
-  std::lock_guard lock(sample_mutex_);
-  sample_.dispatcher = views;
-  sample_.dispatcher_read = true;
-  return views;
 }
 
 NocSample NocService::last_sample() const {
@@ -89,8 +85,21 @@ NocSample NocService::last_sample() const {
 }
 
 void NocService::refresh_sample() {
-  dispatcher_sets();
-  drift();
+  std::map<std::string, std::size_t> loaded;
+  for (const auto& node : reloader_.status()) {
+    for (const auto& table : node.tables) {
+      if (table.table == model::kDispatcherTable) loaded[node.endpoint] = table.loaded_rows;
+    }
+  }
+  NocSample sample;
+  for (auto& view : per_node<std::size_t>([&](const std::string& endpoint) {
+         return kamailio::down_mark_count(rpc_, endpoint);
+       })) {
+    sample.destinations.push_back(
+        {view.endpoint, std::move(view.error), loaded[view.endpoint], view.value});
+  }
+  std::lock_guard lock(sample_mutex_);
+  sample_ = std::move(sample);
 }
 
 std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher() {
@@ -181,9 +190,6 @@ std::vector<NodeDrift> NocService::drift() {
     }
     nodes.push_back(std::move(node));
   }
-  std::lock_guard lock(sample_mutex_);
-  sample_.drift = nodes;
-  sample_.drift_read = true;
   return nodes;
 }
 

@@ -48,19 +48,26 @@ struct GatewayHealth {
   bool probing = false;
 };
 
-// The table-wide views as last read, for /metrics: a scrape reads no table. `read` is false until
-// the first read.
+// One node's dispatcher destinations as last counted, for /metrics: `loaded` as the reloader
+// counted them after its last reload of the table, `down` the ones the probes hold down (htable
+// mvdown, which routing skips).
+struct DestinationCounts {
+  std::string endpoint;
+  std::optional<std::string> error;
+  std::size_t loaded = 0;
+  std::size_t down = 0;
+};
+
+// What /metrics shows of the nodes beyond the reloader's own status: a scrape reads nothing.
+// Empty until the first refresh_sample().
 struct NocSample {
-  bool drift_read = false;
-  std::vector<NodeDrift> drift;
-  bool dispatcher_read = false;
-  std::vector<NodeView<std::vector<model::DispatcherSet>>> dispatcher;
+  std::vector<DestinationCounts> destinations;
 };
 
 // What each Kamailio node has loaded now, read over JSON-RPC one node after the other (each call
 // bounded by the client's timeout), with trunk and customer ids from the trunks in Redis. A node
-// that does not answer gets its error; the others still answer. The last drift and dispatcher
-// views read are kept (last_sample()).
+// that does not answer gets its error; the others still answer. The views list whole tables and
+// are read on request only; refresh_sample() keeps the few counts /metrics shows (last_sample()).
 class NocService {
  public:
   struct Settings {
@@ -89,10 +96,10 @@ class NocService {
   // The trunk's destination on every node (the caller checked who owns the trunk).
   std::vector<GatewayHealth> gateway_health(const std::string& trunk_id);
 
-  // The drift and dispatcher views as last read, by a view or by refresh_sample().
+  // The counts as last read by refresh_sample().
   NocSample last_sample() const;
-  // Reads both views again: every table of every node (the background refresh for /metrics).
-  // Throws store::StoreUnavailable (the drift needs Redis) after keeping the dispatcher view.
+  // Reads the counts again: one htable.stats per node, whatever the number of trunks (the
+  // background refresh for /metrics).
   void refresh_sample();
 
  private:
