@@ -6,6 +6,7 @@
 #include <csignal>
 #include <iostream>
 #include <optional>
+#include <thread>
 
 #include "api/api_service.h"
 #include "api/ops_routes.h"
@@ -26,6 +27,7 @@
 #include "model/api_key_request.h"
 #include "noc_page.h"
 #include "openapi_document.h"
+#include "service/edge_rows_upgrade.h"
 #include "service/noc_sampler.h"
 #include "service/noc_service.h"
 #include "service/trunk_service.h"
@@ -94,7 +96,7 @@ int serve(const config::Config& config) {
   store::RedisTrunkStore trunk_store(redis, config.kamailio.redis_db, edge_settings(config));
   store::RedisApiKeyStore key_store(redis);
   store::RedisPool kamailio_db(kamailio_redis(config), 1);
-  http::JsonRpcHttpClient rpc(config.kamailio.rpc_timeout);
+  http::JsonRpcHttpClient rpc(config.kamailio.rpc_timeout, config.kamailio.table_rpc_timeout);
   try {
     trunk_store.set_app_servers(config.kamailio.app_servers);
   } catch (const store::StoreUnavailable& e) {
@@ -138,6 +140,15 @@ int serve(const config::Config& config) {
   if (config.kamailio.noc_metrics_refresh.count() > 0) {
     noc_sampler.emplace(noc, config.kamailio.noc_metrics_refresh, log);
   }
+  // Trunks written by an older daemon get this one's edge rows, once, while the API serves.
+  std::jthread edge_rows_upgrade([&](std::stop_token stop) {
+    try {
+      service::upgrade_edge_rows(
+          catalog, trunk_store, [&edge] { edge.trunks_changed(); }, stop, *log);
+    } catch (const std::exception& e) {
+      log->error("edge rows: not all written again ({}); the next start goes on", e.what());
+    }
+  });
   auto noc_page = api::noc_page_files(std::string(web::kIndexHtml), std::string(web::kNocCss),
                                       std::string(web::kNocJs));
   auto router = api::build_router({trunks, checks, edge, edge, noc, key_store, clock},

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <sstream>
 #include <thread>
 
 #include "support/edge_fixture.h"
@@ -160,6 +161,43 @@ BOOST_FIXTURE_TEST_CASE(reload_waits_for_the_edge_replica, ReplicaWaitFixture) {
                std::string::npos;
       },
       std::chrono::seconds(20)));
+}
+
+// Verifies a trunk whose rows an older daemon wrote (layout 1: no source, route or route-list
+// keys) receives calls again once a daemon of this layout starts: it writes every trunk's rows
+// again, once, and records the layout.
+BOOST_FIXTURE_TEST_CASE(older_layout_rows_written_again_at_start, EdgeFixture) {
+  auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:5999","inbound_ip":"127.0.0.62"})");
+  auto id = trunk["id"].get<std::string>();
+  BOOST_TEST_REQUIRE(edge_has_sources(1));
+  BOOST_TEST(first_line(redis.cli({"GET", "mv:edge:rows_layout"})) == "2");
+
+  // What an older daemon left: none of these keys, no route list, no layout; the node loaded
+  // that whole table.
+  daemon.kill();
+  std::istringstream owned(redis.cli({"HGETALL", "mv:edge:htable_rows"}));
+  for (std::string owner, row_id; std::getline(owned, owner) && std::getline(owned, row_id);) {
+    bool source = owner.starts_with("s") && owner.ends_with(":" + id);
+    if (source || owner == "t:" + id || owner == "n:" + id || owner == "o:cust_edge") {
+      redis.cli({"-n", "1", "DEL", "htable:entry::" + row_id});
+      redis.cli({"HDEL", "mv:edge:htable_rows", owner});
+    }
+  }
+  redis.cli({"DEL", "mv:edge:routes:cust_edge", "mv:edge:source_prefixes", "mv:edge:rows_layout"});
+  BOOST_TEST_REQUIRE(wait_until(
+      [&] {
+        kamailio.rpc("htable.reload", json::array({"mv"}));
+        return !kamailio.rpc("htable.get", json::array({"mv", "t:" + id})).contains("item");
+      },
+      10s));
+  expect_forbidden("127.0.0.62");
+
+  daemon.start();
+  BOOST_TEST_REQUIRE(edge_has_sources(1));
+  BOOST_TEST(kamailio.rpc("htable.get", json::array({"mv", "t:" + id})).contains("item"));
+  expect_call_routed("127.0.0.62", trunk);
+  BOOST_TEST(first_line(redis.cli({"GET", "mv:edge:rows_layout"})) == "2");
+  BOOST_TEST(daemon.log_text().find("writing 1 trunks' rows again") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -42,6 +42,7 @@ kamailio:
   rpc_endpoints: [http://127.0.0.1:5071/RPC, http://10.0.0.2:5071/RPC]
   redis_db: 3
   rpc_timeout_ms: 1500
+  table_rpc_timeout_ms: 90000
   app_servers: [sip:10.0.0.5:5080, "10.0.0.6", "sip:[2001:db8::7]:5080;transport=TCP"]
 log_level: debug
 )");
@@ -59,6 +60,7 @@ log_level: debug
   BOOST_TEST(c.kamailio.rpc_endpoints.size() == 2u);
   BOOST_TEST(c.kamailio.redis_db == 3);
   BOOST_TEST(c.kamailio.rpc_timeout.count() == 1500);
+  BOOST_TEST(c.kamailio.table_rpc_timeout.count() == 90000);
   // Kept as dispatcher destinations.
   std::vector<std::string> app_servers{"sip:10.0.0.5:5080", "sip:10.0.0.6",
                                        "sip:[2001:db8::7]:5080;transport=tcp"};
@@ -165,6 +167,7 @@ BOOST_AUTO_TEST_CASE(audit_and_noc_refresh_are_read) {
   BOOST_REQUIRE(defaults.config.has_value());
   BOOST_TEST(defaults.config->kamailio.audit_interval.count() == 60);
   BOOST_TEST(defaults.config->kamailio.noc_metrics_refresh.count() == 10);
+  BOOST_TEST(defaults.config->kamailio.table_rpc_timeout.count() == 60000);
   auto load = parse_config("kamailio:\n  audit_interval_s: 300\n  noc_metrics_refresh_s: 0\n");
   BOOST_REQUIRE(load.config.has_value());
   BOOST_TEST(load.config->kamailio.audit_interval.count() == 300);

@@ -219,9 +219,9 @@ ConfigLoad parse_config(std::string_view yaml_text, const ConfigEnvironment& env
   const auto kamailio = root["kamailio"];
   reader.only_keys(
       kamailio, "kamailio",
-      {"rpc_endpoints", "redis_db", "rpc_timeout_ms", "app_servers", "registration_expires_s",
-       "registration_poll_ms", "edge_replicas", "edge_replica_wait_ms", "audit_interval_s",
-       "audit_keys_per_round", "noc_metrics_refresh_s"});
+      {"rpc_endpoints", "redis_db", "rpc_timeout_ms", "table_rpc_timeout_ms", "app_servers",
+       "registration_expires_s", "registration_poll_ms", "edge_replicas", "edge_replica_wait_ms",
+       "audit_interval_s", "audit_keys_per_round", "noc_metrics_refresh_s"});
   if (kamailio && kamailio.IsMap()) {
     reader.integer(kamailio["redis_db"], "kamailio.redis_db", 0, 15, config.kamailio.redis_db);
     reader.integer(kamailio["edge_replicas"], "kamailio.edge_replicas", 0, 1000,
@@ -230,6 +230,8 @@ ConfigLoad parse_config(std::string_view yaml_text, const ConfigEnvironment& env
                     config.kamailio.edge_replica_wait);
     reader.duration(kamailio["rpc_timeout_ms"], "kamailio.rpc_timeout_ms", 100, 60000,
                     config.kamailio.rpc_timeout);
+    reader.duration(kamailio["table_rpc_timeout_ms"], "kamailio.table_rpc_timeout_ms", 1000, 600000,
+                    config.kamailio.table_rpc_timeout);
     reader.integer(kamailio["registration_expires_s"], "kamailio.registration_expires_s", 60, 86400,
                    config.kamailio.registration_expires_s);
     reader.duration(kamailio["registration_poll_ms"], "kamailio.registration_poll_ms", 200, 60000,

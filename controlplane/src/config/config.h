@@ -45,6 +45,9 @@ struct KamailioConfig {
   std::vector<std::string> rpc_endpoints;  // JSON-RPC URLs, one per edge node
   int redis_db = 1;  // Kamailio's own database on the same Redis (db_redis scans all of it)
   std::chrono::milliseconds rpc_timeout{2000};
+  // The bound on a call that reloads or lists a whole table (kamailio::reloads_or_lists_a_table):
+  // at 100k trunks htable.reload and dispatcher.list take seconds.
+  std::chrono::milliseconds table_rpc_timeout{60000};
   // The application servers, as dispatcher destinations ("sip:127.0.0.1:5080"): inbound calls go
   // to them, and outbound calls are accepted only from their addresses.
   std::vector<std::string> app_servers;

@@ -10,7 +10,7 @@ nlohmann::json JsonRpcHttpClient::call(const std::string& endpoint, const std::s
   nlohmann::json reply;
   try {
     web::http::client::http_client_config config;
-    config.set_timeout(timeout_);
+    config.set_timeout(kamailio::reloads_or_lists_a_table(method) ? table_timeout_ : timeout_);
     web::http::client::http_client client(endpoint, config);
     auto response =
         client.request(web::http::methods::POST, "", request.dump(), "application/json").get();

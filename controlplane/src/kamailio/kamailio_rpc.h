@@ -23,4 +23,8 @@ class KamailioRpc {
                               const nlohmann::json& params = nlohmann::json::array()) = 0;
 };
 
+// Whether `method` reloads or lists a whole table (htable.reload, dispatcher.list, uac.reg_dump,
+// ...): at 100k trunks such a call takes seconds, so clients bound it apart from the others.
+bool reloads_or_lists_a_table(const std::string& method);
+
 }  // namespace mv::kamailio

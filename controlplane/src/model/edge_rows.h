@@ -125,6 +125,11 @@ EdgeRow next_route_row(const std::string& trunk_id, const std::optional<std::str
 // Every customer's list, from all trunks.
 std::vector<EdgeRow> customer_routes_rows(const std::vector<Trunk>& trunks);
 
+// The layout of the rows above. A daemon finding an older one recorded in Redis writes every
+// trunk's rows again (service/edge_rows_upgrade.h). 1: sources in permissions' address table and
+// outbound routes in dispatcher sets; 2: both as htable `mv` keys ("s:", "t:", "o:"/"n:").
+inline constexpr int kEdgeRowsLayout = 2;
+
 // htable `mv` key "c:<customer id>" -> the customer's dispatcher set (value type int).
 EdgeRow customer_set_row(const std::string& customer_id, std::int64_t dispatcher_set);
 

@@ -35,6 +35,9 @@ inline constexpr std::string_view kEdgeSourcePrefixes = "mv:edge:source_prefixes
 inline std::string edge_customer_routes(std::string_view customer_id) {
   return "mv:edge:routes:" + std::string(customer_id);
 }
+// The layout every trunk's edge rows are written in (model::kEdgeRowsLayout), once a daemon has
+// rewritten them all after an upgrade; absent before that (and in a database from before it).
+inline constexpr std::string_view kEdgeRowsLayout = "mv:edge:rows_layout";
 // Customer id -> the customer's dispatcher set; the last set handed out; the last trunk order.
 inline constexpr std::string_view kEdgeCustomerSets = "mv:edge:customer_sets";
 inline constexpr std::string_view kEdgeLastCustomerSet = "mv:edge:last_customer_set";

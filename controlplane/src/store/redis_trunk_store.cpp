@@ -271,6 +271,7 @@ RedisTrunkStore::RedisTrunkStore(RedisPool& pool, int kamailio_db, model::EdgeSe
       update_(edge_rows_script(lua_source::kTrunkUpdate)),
       delete_(edge_rows_script(lua_source::kTrunkDelete)),
       set_app_servers_(edge_rows_script(lua_source::kAppServersSet)),
+      rewrite_(edge_rows_script(lua_source::kTrunkEdgeRewrite)),
       placement_({lua_source::kTrunkPlacement}) {}
 
 nlohmann::json RedisTrunkStore::edge_args(nlohmann::json edge_rows) const {
@@ -299,6 +300,27 @@ void RedisTrunkStore::set_app_servers(const std::vector<std::string>& uris) {
       run_script(pool_, set_app_servers_, {}, edge_args(edge_rows_json(rows, std::nullopt)));
   if (reply.type == RedisReply::Type::error)
     throw std::runtime_error("app server script: " + reply.text);
+}
+
+bool RedisTrunkStore::rewrite_edge_rows(const model::Trunk& trunk) {
+  auto args = edge_args(trunk_edge_json(trunk, settings_, false));
+  args["updated_ns"] = std::to_string(trunk.updated_ns);
+  auto reply = run_script(pool_, rewrite_,
+                          {{"trunk", keys::trunk(trunk.id)},
+                           {"customer_trunks", keys::customer_trunks(trunk.customer_id)}},
+                          args);
+  if (reply.type == RedisReply::Type::error)
+    throw std::runtime_error("rewrite script: " + reply.text);
+  return reply.text == "ok";
+}
+
+int RedisTrunkStore::edge_rows_layout() {
+  auto reply = pool_.command({"GET", std::string(keys::kEdgeRowsLayout)});
+  return reply.is_nil() ? 0 : std::stoi(reply.text);
+}
+
+void RedisTrunkStore::record_edge_rows_layout(int layout) {
+  pool_.command({"SET", std::string(keys::kEdgeRowsLayout), std::to_string(layout)});
 }
 
 WriteResult RedisTrunkStore::create(model::Trunk& trunk, const model::AuditEntry& audit,

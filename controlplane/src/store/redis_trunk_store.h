@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model/edge_rows.h"
+#include "store/edge_rows_store.h"
 #include "store/redis_client.h"
 #include "store/script_runner.h"
 #include "store/trunk_store.h"
@@ -14,7 +15,7 @@ namespace mv::store {
 // Trunks in Redis: one hash per trunk plus the indexes in redis_keys.h, written by the Lua
 // scripts in lua/ (trunk_*.lua, built on edge_rows.lua). schemas/redis-keys.md documents the
 // layout.
-class RedisTrunkStore final : public TrunkStore {
+class RedisTrunkStore final : public TrunkStore, public EdgeRowsStore {
  public:
   // `kamailio_db`: the database number Kamailio's db_redis reads (its rows are kept there, in
   // step with the trunks, by the same scripts).
@@ -33,6 +34,10 @@ class RedisTrunkStore final : public TrunkStore {
   // The application servers' dispatcher rows (set 1): exactly `uris`, in order.
   void set_app_servers(const std::vector<std::string>& uris);
 
+  bool rewrite_edge_rows(const model::Trunk& trunk) override;
+  int edge_rows_layout() override;
+  void record_edge_rows_layout(int layout) override;
+
  private:
   std::vector<model::Trunk> fetch(const std::vector<std::string>& trunk_ids);
 
@@ -49,6 +54,7 @@ class RedisTrunkStore final : public TrunkStore {
   const Script update_;
   const Script delete_;
   const Script set_app_servers_;
+  const Script rewrite_;
   const Script placement_;
 };
 
