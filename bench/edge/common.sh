@@ -15,9 +15,9 @@
 #   KAMAILIO_ARGS               extra kamailio options, e.g. "-x fm" for another memory manager
 #   RPC_TIMEOUT_MS              the daemon's kamailio.rpc_timeout_ms (unset: its default)
 #   FILL_CUSTOMERS=100          customers the filler trunks are spread over
-#   TCP_CONN_WQ_MAX             the edge's tcp_conn_wq_max in bytes (unset: kamailio.cfg's 32 MiB,
-#                               too small for dispatcher.list at 100k trunks, ~38 MB; the daemon
-#                               lists the dispatcher before each of its reloads)
+#   TCP_CONN_WQ_MAX             the edge's tcp_conn_wq_max in bytes (unset: kamailio.cfg's 128 MiB;
+#                               dispatcher.list at 100k trunks is ~38 MB, and the daemon lists the
+#                               dispatcher before and after each of its reloads)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 EDGE_BENCH=$ROOT/bench/edge
