@@ -5,8 +5,10 @@
 # /v1/noc/dispatcher).
 #
 # Knobs: AUDIT_S (kamailio.audit_interval_s, default the daemon's 60), NOC_REFRESH_S
-# (kamailio.noc_metrics_refresh_s, default 60), SCRAPES (20), SHM_MB=512 PKG_MB=64 (100k trunks
-# need PKG_MB=128), APPLY_TIMEOUT=600 (s), and common.sh's.
+# (kamailio.noc_metrics_refresh_s, default 10), SCRAPES (20), NOC_READS (5; 0: none, so the window
+# is not spent on what Kamailio still builds for them), SHM_MB=512 PKG_MB=64 (100k trunks need
+# PKG_MB=512: htable.reload builds its key list in pkg memory), APPLY_TIMEOUT=600 (s), and
+# common.sh's.
 # Usage: bash bench/edge/idle.sh [TRUNKS] [WINDOW_S]
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -40,7 +42,7 @@ time_get() {
   curl -fsS -o /dev/null -w '%{time_total}\n' ${2:+-H "Authorization: Bearer $2"} "$API$1"
 }
 scrape_times=$(for _ in $(seq "$SCRAPES"); do time_get /metrics; done)
-noc_times=$(for _ in $(seq 5); do
+noc_times=$(for _ in $(seq "${NOC_READS:-5}"); do
   awk -v a="$(time_get /v1/noc/drift "$admin")" -v b="$(time_get /v1/noc/dispatcher "$admin")" \
     'BEGIN {print a + b}'
 done)
