@@ -2,6 +2,10 @@
 
 #include <spdlog/sinks/null_sink.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "metrics/noc_service_metrics.h"
 #include "metrics/registry.h"
 #include "service/noc_sampler.h"
@@ -241,6 +245,51 @@ BOOST_FIXTURE_TEST_CASE(sampler_counts_at_start, NocFixture) {
       std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>()));
   BOOST_TEST(test::wait_until([&] { return noc.last_sample().destinations.size() == 2u; },
                               std::chrono::seconds(10)));
+}
+
+// Verifies the whole-table views are read one at a time: while one waits on a node, any other
+// waits its listing_wait and is then refused with NocBusy, and the next one after it is read.
+BOOST_AUTO_TEST_CASE(whole_table_views_one_at_a_time) {
+  // Answers dispatcher.list only once `release` is set; anything else as the recorded replies.
+  struct HeldRpc final : kamailio::KamailioRpc {
+    test::FakeKamailioRpc replies;
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool listing = false;
+    bool release = false;
+    json call(const std::string& endpoint, const std::string& method, const json& params) override {
+      if (method == "dispatcher.list") {
+        std::unique_lock lock(mutex);
+        listing = true;
+        changed.notify_all();
+        changed.wait(lock, [&] { return release; });
+      }
+      return replies.call(endpoint, method, params);
+    }
+  } rpc;
+  rpc.replies.replies[{kUp, "dispatcher.list"}] = json::parse(test::kDispatcherList);
+  rpc.replies.replies[{kUp, "htable.dump mv"}] = json::parse(test::kHtableMv);
+  test::FakeTrunkCatalog catalog;
+  test::FakeEdgeStatus reloader;
+  test::ManualClock clock{1'795'390'140'000'000'000};
+  NocService noc{rpc, catalog, reloader, clock, {{kUp}, {}, {}, std::chrono::milliseconds(50)}};
+
+  std::thread first([&] { noc.dispatcher(); });
+  {
+    std::unique_lock lock(rpc.mutex);
+    rpc.changed.wait(lock, [&] { return rpc.listing; });
+  }
+  BOOST_CHECK_THROW(noc.permissions(), NocBusy);
+  BOOST_CHECK_THROW(noc.dispatcher(), NocBusy);
+  BOOST_CHECK_THROW(noc.drift(), NocBusy);
+  BOOST_TEST(noc.gateway_health(kTrunk)[0].state == "active");  // two keys: never refused
+  {
+    std::lock_guard lock(rpc.mutex);
+    rpc.release = true;
+  }
+  rpc.changed.notify_all();
+  first.join();
+  BOOST_TEST(noc.permissions()[0].value.size() == 13u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

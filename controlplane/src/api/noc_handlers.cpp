@@ -101,21 +101,19 @@ HttpResponse nodes_response(const std::vector<service::NodeView<std::vector<T>>>
   return json_response(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-}  // namespace
-
-HttpResponse noc_dispatcher(service::NocService& noc) {
-  return nodes_response(noc.dispatcher(), "sets", set_json);
+// The whole-table views are read one at a time (NocService): one that waited too long for its
+// turn is a 503 to retry, not a second listing on the nodes.
+template <typename Read>
+HttpResponse one_at_a_time(Read read) {
+  try {
+    return read();
+  } catch (const service::NocBusy&) {
+    return error_response(
+        {model::ErrorCode::service_unavailable, "another NOC view is being read; retry shortly"});
+  }
 }
 
-HttpResponse noc_permissions(service::NocService& noc) {
-  return nodes_response(noc.permissions(), "entries", permission_json);
-}
-
-HttpResponse noc_registrations(service::NocService& noc) {
-  return nodes_response(noc.registrations(), "registrations", registration_json);
-}
-
-HttpResponse noc_drift(service::NocService& noc) {
+HttpResponse drift_response(service::NocService& noc) {
   auto nodes = ojson::array();
   std::size_t drift_rows = 0;
   for (const auto& node : noc.drift()) {
@@ -137,6 +135,26 @@ HttpResponse noc_drift(service::NocService& noc) {
   }
   ojson body = {{"drift_rows", drift_rows}, {"nodes", std::move(nodes)}};
   return json_response(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace
+
+HttpResponse noc_dispatcher(service::NocService& noc) {
+  return one_at_a_time([&] { return nodes_response(noc.dispatcher(), "sets", set_json); });
+}
+
+HttpResponse noc_permissions(service::NocService& noc) {
+  return one_at_a_time(
+      [&] { return nodes_response(noc.permissions(), "entries", permission_json); });
+}
+
+HttpResponse noc_registrations(service::NocService& noc) {
+  return one_at_a_time(
+      [&] { return nodes_response(noc.registrations(), "registrations", registration_json); });
+}
+
+HttpResponse noc_drift(service::NocService& noc) {
+  return one_at_a_time([&] { return drift_response(noc); });
 }
 
 HttpResponse trunk_health(service::TrunkService& trunks, service::NocService& noc,

@@ -73,10 +73,10 @@ std::vector<model::Trunk> NocService::trunks_if_reachable() {
   }
 }
 
-std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher_sets() {
-  return per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
-    return model::decode_dispatcher_list(dispatcher_list(endpoint));
-  });
+std::unique_lock<std::timed_mutex> NocService::listing_turn() {
+  std::unique_lock turn(listing_mutex_, std::defer_lock);
+  if (!turn.try_lock_for(settings_.listing_wait)) throw NocBusy();
+  return turn;
 }
 
 NocSample NocService::last_sample() const {
@@ -103,7 +103,10 @@ void NocService::refresh_sample() {
 }
 
 std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher() {
-  auto views = dispatcher_sets();
+  auto turn = listing_turn();
+  auto views = per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
+    return model::decode_dispatcher_list(dispatcher_list(endpoint));
+  });
   auto trunks = trunks_if_reachable();
   auto index = by_id(trunks);
   for (auto& view : views) {
@@ -119,6 +122,7 @@ std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher(
 }
 
 std::vector<NodeView<std::vector<model::PermissionEntry>>> NocService::permissions() {
+  auto turn = listing_turn();
   return per_node<std::vector<model::PermissionEntry>>([&](const std::string& endpoint) {
     return model::decode_sources(
         model::decode_htable_dump(rpc_.call(endpoint, "htable.dump", json::array({"mv"}))));
@@ -126,6 +130,7 @@ std::vector<NodeView<std::vector<model::PermissionEntry>>> NocService::permissio
 }
 
 std::vector<NodeView<std::vector<model::RegistrationEntry>>> NocService::registrations() {
+  auto turn = listing_turn();
   auto now_s = clock_.now_unix_ns() / 1'000'000'000;
   auto views = per_node<std::vector<model::RegistrationEntry>>([&](const std::string& endpoint) {
     // AOR -> the last error reply to its REGISTER (kamailio.cfg's reply_route).
@@ -147,6 +152,7 @@ std::vector<NodeView<std::vector<model::RegistrationEntry>>> NocService::registr
 }
 
 std::vector<NodeDrift> NocService::drift() {
+  auto turn = listing_turn();
   auto desired = model::desired_rows(catalog_.all_trunks(), catalog_.customer_sets(),
                                      settings_.app_servers, settings_.edge);
   std::map<std::string, edge::NodeStatus> reloads;

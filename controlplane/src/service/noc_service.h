@@ -1,8 +1,10 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,12 @@ struct GatewayHealth {
   bool probing = false;
 };
 
+// Another whole-table view is being read: retry once it is done.
+class NocBusy : public std::runtime_error {
+ public:
+  NocBusy() : std::runtime_error("another NOC view is being read") {}
+};
+
 // One node's dispatcher destinations as last counted, for /metrics: `loaded` as the reloader
 // counted them after its last reload of the table, `down` the ones the probes hold down (htable
 // mvdown, which routing skips).
@@ -74,6 +82,8 @@ class NocService {
     std::vector<std::string> endpoints;
     std::vector<std::string> app_servers;  // desired dispatcher set 1
     model::EdgeSettings edge;
+    // How long a whole-table view waits for the one being read before it gives up (NocBusy).
+    std::chrono::milliseconds listing_wait{20000};
   };
 
   NocService(kamailio::KamailioRpc& rpc, store::TrunkCatalog& catalog,
@@ -84,11 +94,12 @@ class NocService {
         clock_(clock),
         settings_(std::move(settings)) {}
 
-  // Trunk lookups are best effort here: with Redis down the nodes' state is still shown, without
-  // gateway names (and registrations without customer ids).
+  // The whole-table views list every table of every node: one at a time, since each keeps a
+  // node's RPC busy for seconds at 100k trunks (minutes for a drift). A view asked for while
+  // another is read waits for it up to Settings::listing_wait, then throws NocBusy. Trunk lookups
+  // are best effort here: with Redis down the nodes' state is still shown, without gateway names
+  // (and registrations without customer ids).
   std::vector<NodeView<std::vector<model::DispatcherSet>>> dispatcher();
-  // The same without gateway names: no Redis read (for metrics scrapes and health checks).
-  std::vector<NodeView<std::vector<model::DispatcherSet>>> dispatcher_sets();
   std::vector<NodeView<std::vector<model::PermissionEntry>>> permissions();
   std::vector<NodeView<std::vector<model::RegistrationEntry>>> registrations();
   // Needs Redis (the desired side): throws store::StoreUnavailable.
@@ -114,6 +125,9 @@ class NocService {
   const edge::EdgeStatusSource& reloader_;
   const util::Clock& clock_;
   Settings settings_;
+  // Held while a whole-table view is read.
+  std::timed_mutex listing_mutex_;
+  std::unique_lock<std::timed_mutex> listing_turn();
   mutable std::mutex sample_mutex_;
   NocSample sample_;
 };
