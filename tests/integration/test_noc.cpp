@@ -73,6 +73,17 @@ struct NocFixture : EdgeFixture {
     return table.substr(start, table.find('\n', at) - start);
   }
 
+  // Waits until the drift view shows no drift (the dispatcher follows a change within 5 s);
+  // `drift` is the view as last read.
+  bool drift_clears(json& drift) {
+    return wait_until(
+        [&] {
+          drift = noc("drift");
+          return drift["drift_rows"] == 0;
+        },
+        20s);
+  }
+
   std::string metrics() { return daemon.call("GET", "/metrics", "").body; }
 
   // mv_dispatcher_destinations{state="inactive"} of the node (-1 when /metrics lacks it). The
@@ -206,13 +217,7 @@ BOOST_FIXTURE_TEST_CASE(drift_after_rows_changed_behind_the_daemon, NocFixture) 
   wait_applied(trunk);
   // Calls route with it now; the dispatcher (the health probes) follows within 5 s.
   json drift;
-  BOOST_TEST_REQUIRE(wait_until(
-                         [&] {
-                           drift = noc("drift");
-                           return drift["drift_rows"] == 0;
-                         },
-                         20s),
-                     drift.dump());
+  BOOST_TEST_REQUIRE(drift_clears(drift), drift.dump());
   BOOST_TEST(drift["nodes"][0]["in_sync"] == true);
   BOOST_TEST(drift["nodes"][0]["last_reload_at"].is_string());
   BOOST_TEST(drift["nodes"][0]["restarted_since_reload"] == false);
@@ -302,13 +307,7 @@ BOOST_FIXTURE_TEST_CASE(registrations_without_passwords, NocFixture) {
 
   wait_applied(trunk);
   json drift;
-  BOOST_TEST(wait_until(
-                 [&] {
-                   drift = noc("drift");
-                   return drift["drift_rows"] == 0;
-                 },
-                 20s),
-             drift.dump());
+  BOOST_TEST(drift_clears(drift), drift.dump());
   BOOST_TEST(drift["nodes"][0]["tables"]["uacreg"]["expected_rows"] == 1);
   // a:, t:, o: and c:
   BOOST_TEST(drift["nodes"][0]["tables"]["htable"]["expected_rows"] == 4);

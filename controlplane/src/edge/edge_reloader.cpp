@@ -391,28 +391,14 @@ bool EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table,
   if (!replicas_caught_up()) return false;
   // Until it is counted, the node may hold anything: a failure from here on reloads it again.
   table.loaded_version = -1;
-  // dispatcher.reload marks every destination active again: a carrier that probes had taken out
-  // would get calls (and make them wait for a timeout) until it failed two probes more.
+  bool dispatcher = table.table == model::kDispatcherTable;
   std::vector<nlohmann::json> down;
-  if (table.table == model::kDispatcherTable) down = inactive_destinations(endpoint);
+  if (dispatcher) down = inactive_destinations(endpoint);
   auto reload_call = reload_calls().at(table.table);
   rpc_.call(endpoint, reload_call.first, reload_call.second);
   // The node stamped its reload when it ran it: the time after the call bounds that second.
   daemon_db_.command({"SET", reload_at, std::to_string(now_unix_ns() / 1'000'000), "PX", "2000"});
-  std::set<std::string> still_down;
-  for (const auto& destination : down) {
-    try {
-      rpc_.call(endpoint, "dispatcher.set_state", destination);
-      still_down.insert(destination.at(2).get<std::string>());
-    } catch (const kamailio::RpcError&) {
-      // The destination is no longer in the table: nothing to keep down.
-    }
-  }
-  if (table.table == model::kDispatcherTable) {
-    // A destination removed while down never gets its dst-up event: its mark would stay (and
-    // count as down) for good. The marks now are exactly the destinations held down.
-    kamailio::clear_down_marks_except(rpc_, endpoint, still_down);
-  }
+  if (dispatcher) keep_down(endpoint, down);
   ++node.reloads;
   node.last_reload_unix_ns = table.last_reload_unix_ns = now_unix_ns();
   return true;
@@ -652,6 +638,23 @@ std::vector<nlohmann::json> EdgeReloader::inactive_destinations(const std::strin
     }
   }
   return down;
+}
+
+void EdgeReloader::keep_down(const std::string& endpoint, const std::vector<nlohmann::json>& down) {
+  // dispatcher.reload marks every destination active again: a carrier that probes had taken out
+  // would get calls (and make them wait for a timeout) until it failed two probes more.
+  std::set<std::string> still_down;
+  for (const auto& destination : down) {
+    try {
+      rpc_.call(endpoint, "dispatcher.set_state", destination);
+      still_down.insert(destination.at(2).get<std::string>());
+    } catch (const kamailio::RpcError&) {
+      // The destination is no longer in the table: nothing to keep down.
+    }
+  }
+  // A destination removed while down never gets its dst-up event: its mark would stay (and count
+  // as down) for good. The marks now are exactly the destinations held down.
+  kamailio::clear_down_marks_except(rpc_, endpoint, still_down);
 }
 
 std::map<std::string, std::int64_t> EdgeReloader::table_versions() {

@@ -159,6 +159,9 @@ class EdgeReloader final : public service::TrunkChangeListener,
   nlohmann::json dispatcher_records(const std::string& endpoint);
   // dispatcher.set_state parameters that would take each inactive destination out again.
   std::vector<nlohmann::json> inactive_destinations(const std::string& endpoint);
+  // After a dispatcher reload: `down` (inactive_destinations before it) out again, and the
+  // probes' down marks trimmed to them.
+  void keep_down(const std::string& endpoint, const std::vector<nlohmann::json>& down);
   std::map<std::string, std::int64_t> table_versions();
   std::size_t expected_rows(const std::string& table);
   // The rows the daemon wrote to `table` (its row map, and the padding row), in O(1).

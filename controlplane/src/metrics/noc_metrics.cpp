@@ -10,7 +10,7 @@ void NocMetrics::collect(MetricsWriter& out) const {
   try {
     counts = destinations_();
   } catch (const std::exception&) {
-    counts.clear();
+    // No counts this scrape: the family stays, without series.
   }
   std::map<std::string, std::map<std::string, std::size_t>> by_node;  // node -> state -> count
   for (const auto& entry : counts) {
