@@ -16,7 +16,8 @@ packages=(
 if [[ "${MV_BENCH:-0}" == 1 ]]; then packages+=(wrk jq); fi
 # The NOC page test drives Debian's Chromium headless.
 # The lock-down suite runs SIPVicious's scanners against the edge.
-if [[ "${MV_TEST:-0}" == 1 ]]; then packages+=(chromium sipvicious); fi
+# The JSON-RPC client, lock-down and source-key suites run Python helpers.
+if [[ "${MV_TEST:-0}" == 1 ]]; then packages+=(chromium sipvicious python3); fi
 # make fuzz: clang with libFuzzer and the sanitizer runtimes.
 if [[ "${MV_FUZZ:-0}" == 1 ]]; then packages+=(clang libclang-rt-14-dev); fi
 
