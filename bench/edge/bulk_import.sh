@@ -14,7 +14,8 @@
 # bodies are written before the clock starts.
 #
 # Knobs: TRUNKS=10000 PARALLEL=16 REPEATS=3 SHM_MB=256 PKG_MB=32 APPLY_TIMEOUT=300 (s after the
-# last 201) RPC_TIMEOUT_MS (the daemon's kamailio.rpc_timeout_ms; its default is 2000)
+# last 201) RPC_TIMEOUT_MS (the daemon's kamailio.rpc_timeout_ms; its default is 2000) NODES=1
+# (edge nodes: "all routing" is every node's; Kamailio's CPU is theirs together)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -29,7 +30,8 @@ RESULTS=$WORK/results
 : >"$RESULTS"
 for repeat in $(seq "$REPEATS"); do
   start_redis
-  start_kamailio "$EDGE_CFG" "$SHM_MB" "$PKG_MB"
+  SIP_PORTS=() RPC_PORTS=() KAM_PIDS=()
+  start_edge_nodes "$SHM_MB" "$PKG_MB"
   start_daemon "$(free_port)"
   make_fill_keys
   admin_key=$(make_key ops admin)
@@ -38,7 +40,7 @@ for repeat in $(seq "$REPEATS"); do
   }
   wait_for 30 edge_in_sync || die "edge not in sync before the import"  # the app server's row
   fill_requests 1 "$TRUNKS" "$WORK/import.curl"
-  k0=$(kamailio_ticks "$KAM_PID"); d0=$(proc_ticks "$DAEMON_PID"); r0=$(proc_ticks "$REDIS_PID")
+  k0=$(every_node_ticks); d0=$(proc_ticks "$DAEMON_PID"); r0=$(proc_ticks "$REDIS_PID")
 
   start=$(now)
   post_requests "$WORK/import.curl" "$TRUNKS" "$PARALLEL"
@@ -46,18 +48,20 @@ for repeat in $(seq "$REPEATS"); do
   wait_edge_applied "$APPLY_TIMEOUT" >/dev/null
   applied=$(now)
 
-  k1=$(kamailio_ticks "$KAM_PID"); d1=$(proc_ticks "$DAEMON_PID"); r1=$(proc_ticks "$REDIS_PID")
+  k1=$(every_node_ticks); d1=$(proc_ticks "$DAEMON_PID"); r1=$(proc_ticks "$REDIS_PID")
   status=$(curl -fsS "$API/v1/edge/status" -H "Authorization: Bearer $admin_key")
   jq -e '.nodes | all(.in_sync)' <<<"$status" >/dev/null || die "edge not in sync: $status"
   rows=$(loaded_rows)
   htable_rows=${rows#*htable=}
   ((htable_rows >= TRUNKS)) || die "edge loaded $rows"
-  reloads=$(jq '.nodes[0].reloads' <<<"$status")
+  reloads=$(jq '[.nodes[].reloads] | add' <<<"$status")
   awk -v n="$TRUNKS" -v a="$start" -v b="$posted" -v c="$applied" -v k=$((k1 - k0)) -v d=$((d1 - d0)) \
     -v r=$((r1 - r0)) -v hz="$HZ" -v reloads="$reloads" -v rows="$rows" 'BEGIN {
     printf "%.2f %.2f %.0f %.1f %.1f %.1f %d %s\n", b - a, c - a, n / (b - a), k / hz, d / hz, r / hz, reloads, rows}' >>"$RESULTS"
   log "import $repeat: $(tail -1 "$RESULTS")"
-  stop_pid "$DAEMON_PID"; stop_pid "$KAM_PID"; stop_pid "$REDIS_PID"
+  stop_pid "$DAEMON_PID"
+  for pid in "${KAM_PIDS[@]}"; do stop_pid "$pid"; done
+  stop_pid "$REDIS_PID"
 done
 
 echo

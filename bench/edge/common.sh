@@ -11,6 +11,7 @@
 #                               (default build/controlplane/controlplane, kamailio-cfg/kamailio.cfg)
 #   KEEP=1                      keep the temporary directory (logs, sipp output)
 #   CHILDREN=4                  Kamailio's UDP workers (MV_CHILDREN), edge and relay alike
+#   NODES=1                     edge nodes started by start_edge_nodes (one Redis for all)
 #   DS_PING_INTERVAL=3600       MV_DS_PING_INTERVAL: no OPTIONS probes during a benchmark
 #   KAMAILIO_ARGS               extra kamailio options, e.g. "-x fm" for another memory manager
 #   RPC_TIMEOUT_MS              the daemon's kamailio.rpc_timeout_ms (unset: its default)
@@ -135,7 +136,22 @@ EOF
   done
 }
 
-# rpc METHOD [PARAMS_JSON]: Kamailio JSON-RPC over HTTP; prints the result (fails on an error).
+# start_edge_nodes SHM_MB PKG_MB [STARTUP_TIMEOUT_S]: NODES edge Kamailios ($EDGE_CFG), each on
+# its own ports. Sets SIP_PORTS RPC_PORTS KAM_PIDS (one entry per node), and SIP_PORT RPC_PORT
+# KAM_PID as the first node's.
+NODES=${NODES:-1}
+SIP_PORTS=() RPC_PORTS=() KAM_PIDS=()
+start_edge_nodes() {
+  local node
+  for ((node = 0; node < NODES; node++)); do
+    start_kamailio "$EDGE_CFG" "$@"
+    SIP_PORTS+=("$SIP_PORT") RPC_PORTS+=("$RPC_PORT") KAM_PIDS+=("$KAM_PID")
+  done
+  SIP_PORT=${SIP_PORTS[0]} RPC_PORT=${RPC_PORTS[0]} KAM_PID=${KAM_PIDS[0]}
+}
+
+# rpc METHOD [PARAMS_JSON]: Kamailio JSON-RPC over HTTP (the node at $RPC_PORT); prints the result
+# (fails on an error).
 rpc() {
   curl -fsS --max-time 60 "http://127.0.0.1:$RPC_PORT/RPC" -H 'Content-Type: application/json' \
     -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$1\",\"params\":${2:-[]}}" |
@@ -148,6 +164,12 @@ kamailio_ticks() {
   for pid in "$1" $(pgrep -P "$1"); do
     t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) && total=$((total + t))
   done
+  echo "$total"
+}
+# The same for every edge node of start_edge_nodes together.
+every_node_ticks() {
+  local pid total=0
+  for pid in "${KAM_PIDS[@]}"; do total=$((total + $(kamailio_ticks "$pid"))); done
   echo "$total"
 }
 # Machine ticks busy and in all (all cores), for "someone else's load" accounting.
@@ -168,7 +190,8 @@ wait_quiet() {
 udp_drops() { awk '/^Udp:/ && $2 ~ /^[0-9]+$/ {print $6}' /proc/net/snmp; }
 
 # --- controlplane -----------------------------------------------------------------------------
-# start_daemon APP_SERVER_PORT: the daemon with Kamailio ($RPC_PORT) as its edge node and
+# start_daemon APP_SERVER_PORT: the daemon with Kamailio ($RPC_PORTS, else $RPC_PORT) as its edge
+# nodes and
 # sip:127.0.0.1:APP_SERVER_PORT as the application server; kamailio.rpc_timeout_ms from
 # RPC_TIMEOUT_MS if set (else the daemon's default). Sets API DAEMON_PID CONFIG.
 start_daemon() {
@@ -188,7 +211,7 @@ redis:
   command_timeout_ms: 500
 kamailio:
   rpc_endpoints:
-    - http://127.0.0.1:$RPC_PORT/RPC
+$(for port in "${RPC_PORTS[@]:-$RPC_PORT}"; do echo "    - http://127.0.0.1:$port/RPC"; done)
 ${RPC_TIMEOUT_MS:+  rpc_timeout_ms: $RPC_TIMEOUT_MS}
   app_servers:
     - sip:127.0.0.1:$1
@@ -309,13 +332,14 @@ scenario() {
   echo "$out"
 }
 
-# sip_call SCENARIO IP: one sipp call (-m 1) from IP through the Kamailio at $SIP_PORT; succeeds
-# if it was answered. About 0.1 s.
+# sip_call SCENARIO IP [EDGE_SIP_PORT [PORT CONTROL_PORT]]: one sipp call (-m 1) from IP:PORT
+# through the Kamailio at EDGE_SIP_PORT ($SIP_PORT); succeeds if it was answered. About 0.1 s.
+# Calls made at the same time need ports of their own.
 PROBE_PORT=$(free_port)
 PROBE_CONTROL_PORT=$(free_port)
 sip_call() {
-  (cd "$WORK" && sipp "127.0.0.1:$SIP_PORT" -sf "$1" -i "$2" -p "$PROBE_PORT" -cp "$PROBE_CONTROL_PORT" \
-    -m 1 -nostdin -timeout 5s -timeout_error >/dev/null 2>&1)
+  (cd "$WORK" && sipp "127.0.0.1:${3:-$SIP_PORT}" -sf "$1" -i "$2" -p "${4:-$PROBE_PORT}" \
+    -cp "${5:-$PROBE_CONTROL_PORT}" -m 1 -nostdin -timeout 5s -timeout_error >/dev/null 2>&1)
 }
 
 # stat_field CSV NAME: the last value of column NAME in a sipp -trace_stat file.

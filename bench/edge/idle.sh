@@ -8,7 +8,7 @@
 # (kamailio.noc_metrics_refresh_s, default 10), SCRAPES (20), NOC_READS (5; 0: none, so the window
 # is not spent on what Kamailio still builds for them), SHM_MB=512 PKG_MB=64 (100k trunks need
 # PKG_MB=512: htable.reload builds its key list in pkg memory), APPLY_TIMEOUT=600 (s), and
-# common.sh's.
+# common.sh's (NODES=2: two edge nodes; Kamailio's CPU is then theirs together).
 # Usage: bash bench/edge/idle.sh [TRUNKS] [WINDOW_S]
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -18,7 +18,7 @@ WINDOW=${2:-60}
 SCRAPES=${SCRAPES:-20}
 
 start_redis
-start_kamailio "$EDGE_CFG" "${SHM_MB:-512}" "${PKG_MB:-64}"
+start_edge_nodes "${SHM_MB:-512}" "${PKG_MB:-64}"
 start_daemon 9
 if [[ -n ${AUDIT_S:-} || -n ${NOC_REFRESH_S:-} ]]; then  # restart the daemon with them
   stop_pid "$DAEMON_PID"
@@ -49,14 +49,14 @@ done)
 
 wait_quiet
 daemon_before=$(proc_ticks "$DAEMON_PID")
-kamailio_before=$(kamailio_ticks "$KAM_PID")
+kamailio_before=$(every_node_ticks)
 sleep "$WINDOW"
 daemon_after=$(proc_ticks "$DAEMON_PID")
-kamailio_after=$(kamailio_ticks "$KAM_PID")
+kamailio_after=$(every_node_ticks)
 percent() { awk -v t="$1" -v hz="$HZ" -v s="$WINDOW" 'BEGIN {printf "%.2f", 100 * t / hz / s}'; }
 ms() { awk '{printf "%.1f", $1 * 1000}'; }
 
-echo "trunks=$TRUNKS window_s=$WINDOW" \
+echo "trunks=$TRUNKS nodes=$NODES window_s=$WINDOW" \
   "daemon_cpu_pct=$(percent $((daemon_after - daemon_before)))" \
   "kamailio_cpu_pct=$(percent $((kamailio_after - kamailio_before)))" \
   "scrape_ms_median=$(median <<<"$scrape_times" | ms)" \

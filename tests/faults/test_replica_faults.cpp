@@ -77,13 +77,16 @@ BOOST_FIXTURE_TEST_CASE(racing_writes_on_two_replicas_keep_every_rule, ReplicaFi
   // 101 source keys: the 100 distinct trunks and the one overlapping winner.
   BOOST_TEST_REQUIRE(edge_has_sources(101));
   // The other replica knows the node is in step too (it may have applied nothing itself).
+  json node;
   BOOST_TEST(wait_until(
-      [&] {
-        auto htable = node_of(replica)["tables"]["htable"];
-        return node_of(replica)["in_sync"] == true && htable["loaded_rows"] >= 101 &&
-               htable["loaded_rows"] == htable["expected_rows"];
-      },
-      30s));
+                 [&] {
+                   node = node_of(replica);
+                   auto htable = node["tables"]["htable"];
+                   return node["in_sync"] == true && htable["loaded_rows"] >= 101 &&
+                          htable["loaded_rows"] == htable["expected_rows"];
+                 },
+                 30s),
+             node.dump());
   BOOST_TEST(drift_clears(replica, admin_key));
   for (const auto& log : {daemon.log_text(), replica.log_text(), kamailio.log_text()}) {
     auto refused = log.find("ongoing reload");

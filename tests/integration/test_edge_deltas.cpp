@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "edge/edge_reloader.h"
+#include "kamailio/node_record.h"
 #include "metrics/edge_metrics.h"
 #include "metrics/registry.h"
 #include "model/trunk.h"
@@ -112,6 +113,41 @@ BOOST_FIXTURE_TEST_CASE(changes_reach_the_node_key_by_key, DeltaFixture) {
   BOOST_TEST(calls["htable.reload"] == 0);
   BOOST_TEST(calls["htable.sets"] >= 3);
   BOOST_TEST(calls["htable.delete"] >= 2);
+}
+
+// Verifies a dispatcher reload (15-25 s at 100k trunks) does not hold a routing change back: with
+// the node's dispatcher.reload held unanswered, a new trunk's source address reaches the node and
+// the node's applied generation covers the write; once the reload answers, the dispatcher is
+// in step too.
+BOOST_FIXTURE_TEST_CASE(a_slow_dispatcher_reload_does_not_hold_back_routing, DeltaFixture) {
+  InstrumentedRpc rpc(node);
+  edge::EdgeReloader::Timing timing;
+  timing.health_reload_every = 100ms;
+  auto edge = reloader(rpc, timing);
+  BOOST_TEST_REQUIRE(wait_until([&] { return edge->status()[0].in_sync(); }, 20s));
+  rpc.hold("dispatcher.reload");
+
+  auto t = trunk("127.0.0.11");
+  BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == store::WriteResult::ok);
+  auto generation = std::stoll(daemon_db.command({"GET", "mv:edge:generation"}).text);
+  edge->trunks_changed();
+  BOOST_TEST_REQUIRE(wait_until([&] { return rpc.waiting("dispatcher.reload") == 1; }, 10s));
+  BOOST_TEST(wait_until([&] { return node_value("s:127.0.0.11").is_string(); }, 5s));
+  BOOST_TEST(wait_until(
+      [&] { return kamailio::node_applied_generation(rpc, node.rpc_url()) >= generation; }, 5s));
+  BOOST_TEST(rpc.waiting("dispatcher.reload") == 1);
+
+  rpc.release();
+  BOOST_TEST(wait_until(
+      [&] {
+        auto status = edge->status()[0];
+        return status.in_sync() &&
+               status.tables[1].loaded_version ==
+                   std::stoll(
+                       daemon_db.command({"HGET", "mv:edge:table_versions", "dispatcher"}).text);
+      },
+      20s));
+  BOOST_TEST(node.rpc("dispatcher.list").dump().find(t.id) != std::string::npos);
 }
 
 // Verifies the node's recorded version decides: a node without one (an operator's resync, or a

@@ -28,6 +28,16 @@ const std::map<std::string, std::pair<std::string, nlohmann::json>>& reload_call
   return kCalls;
 }
 
+// A node's result from its routing tables' (`routing`) and its dispatcher's: with the routing
+// tables in step, the node is not while its dispatcher failed (but a reload waiting for its time,
+// or another replica's, is no fault).
+std::string with_dispatcher(const std::string& routing, const std::string& dispatcher) {
+  if (dispatcher == "ok" || dispatcher == "never" || dispatcher == EdgeReloader::kWaitingForLock) {
+    return routing;
+  }
+  return std::string(model::kDispatcherTable) + ": " + dispatcher;
+}
+
 std::int64_t now_unix_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -54,6 +64,7 @@ EdgeReloader::EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_
     worker->status.endpoint = endpoints_[i];
     worker->status.name = model::edge_node_name(i);
     for (const char* name : model::kEdgeTables) {
+      if (std::string_view(name) == model::kDispatcherTable) continue;  // the health thread's
       TableStatus table;
       table.table = name;
       worker->status.tables.push_back(std::move(table));
@@ -62,6 +73,7 @@ EdgeReloader::EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_
   }
   for (auto& worker : workers_) {
     worker->thread = std::thread([this, &worker = *worker] { run(worker); });
+    worker->health_thread = std::thread([this, &worker = *worker] { run_health(worker); });
   }
 }
 
@@ -71,7 +83,10 @@ EdgeReloader::~EdgeReloader() {
     stopping_ = true;
   }
   wake_.notify_all();
-  for (auto& worker : workers_) worker->thread.join();
+  for (auto& worker : workers_) {
+    worker->thread.join();
+    worker->health_thread.join();
+  }
 }
 
 void EdgeReloader::trunks_changed() {
@@ -79,8 +94,8 @@ void EdgeReloader::trunks_changed() {
   {
     std::lock_guard lock(mutex_);
     for (auto& worker : workers_) {
-      already_pending &= worker->new_writes;
-      worker->changed = worker->new_writes = true;
+      already_pending &= worker->new_writes && worker->health_changed;
+      worker->changed = worker->new_writes = worker->health_changed = true;
     }
   }
   // A pending change is seen by the workers under the lock anyway: waking them again per write
@@ -91,7 +106,17 @@ void EdgeReloader::trunks_changed() {
 std::vector<NodeStatus> EdgeReloader::status() const {
   std::lock_guard lock(mutex_);
   std::vector<NodeStatus> nodes;
-  for (const auto& worker : workers_) nodes.push_back(worker->status);
+  for (const auto& worker : workers_) {
+    auto node = worker->status;
+    const auto& health = worker->health;
+    node.tables.insert(node.tables.begin() + 1, health.table);  // in kEdgeTables' order
+    node.reloads += health.reloads;
+    node.last_reload_unix_ns = std::max(node.last_reload_unix_ns, health.table.last_reload_unix_ns);
+    if (node.last_result == "ok" || node.last_result == kWaitingForDispatcher) {
+      node.last_result = with_dispatcher(node.last_result, health.last_result);
+    }
+    nodes.push_back(std::move(node));
+  }
   return nodes;
 }
 
@@ -101,8 +126,8 @@ bool EdgeReloader::resync(const std::string& node_name) {
     auto worker = std::find_if(workers_.begin(), workers_.end(),
                                [&](const auto& each) { return each->status.name == node_name; });
     if (worker == workers_.end()) return false;
-    (*worker)->resync_requested = true;
-    (*worker)->changed = true;
+    (*worker)->resync_requested = (*worker)->health_resync = true;
+    (*worker)->changed = (*worker)->health_changed = true;
   }
   wake_.notify_all();
   return true;
@@ -121,6 +146,8 @@ void EdgeReloader::run(NodeWorker& worker) {
     }
     auto node = worker.status;
     bool resync = std::exchange(worker.resync_requested, false);
+    bool dispatcher_loaded = worker.dispatcher_loaded;
+    auto dispatcher_result = worker.health.last_result;
     lock.unlock();
     if (resync) {
       log_->warn("edge {}: resync asked for: reloading every table", node.endpoint);
@@ -129,10 +156,10 @@ void EdgeReloader::run(NodeWorker& worker) {
     // Read before reloading: every write up to this generation is in Redis already. Reloading
     // while the node's Redis replica lags could load old rows and record them as applied.
     auto generation = current_generation();
-    std::optional<InStep> in_step;
+    std::optional<bool> in_step;
     if (!generation) {
       node.last_result = "redis: the edge generation cannot be read";
-      in_step = InStep{};
+      in_step = false;
     } else {
       auto now = std::chrono::steady_clock::now();
       bool audit = resync || now >= worker.next_audit;
@@ -143,29 +170,39 @@ void EdgeReloader::run(NodeWorker& worker) {
         // node's thread: std::terminate would take the daemon down with it.
         node.last_result = std::string("round failed: ") + e.what();
         log_->error("edge {}: {}", node.endpoint, node.last_result);
-        in_step = InStep{};
+        in_step = false;
       }
-      if (audit && in_step && in_step->all) worker.next_audit = now + timing_.audit_every;
+      // The application servers are dispatcher rows: until the dispatcher was loaded once, the
+      // node may not reach them (the health thread wakes this one when it is).
+      if (in_step && *in_step && !dispatcher_loaded) {
+        node.last_result = with_dispatcher(kWaitingForDispatcher, dispatcher_result);
+        in_step = false;
+      }
+      if (audit && in_step && *in_step) worker.next_audit = now + timing_.audit_every;
     }
     // nullopt: another replica of the daemon has the node's lock (its round records the
-    // outcome); nothing to record yet. Calls route with every change once `routing` holds.
-    if (in_step) record_round(node, in_step->routing ? generation : std::nullopt);
+    // outcome); nothing to record yet.
+    if (in_step) record_round(node, *in_step ? generation : std::nullopt);
     lock.lock();
+    // A restart the routing round found: the dispatcher need not wait for its next look.
+    if (node.restarts_seen > worker.status.restarts_seen) {
+      worker.health_resync = worker.health_changed = true;
+      wake_.notify_all();
+    }
     worker.status = std::move(node);
     // A resync asked for is kept until a round of this replica's has run it.
     if (resync && !in_step) worker.resync_requested = true;
-    if (!(in_step && in_step->all) && !stopping_) {
+    if (!(in_step && *in_step) && !stopping_) {
       worker.changed = true;
-      // New writes do not wait for the retry (a dispatcher reload waiting for its time, say).
+      // New writes do not wait for the retry.
       auto again = in_step ? timing_.retry : timing_.lock_poll;
       wake_.wait_for(lock, again, [&] { return stopping_ || worker.new_writes; });
     }
   }
 }
 
-std::optional<EdgeReloader::InStep> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit,
-                                                                   bool resync,
-                                                                   HtableAudit& htable_audit) {
+std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit, bool resync,
+                                                   HtableAudit& htable_audit) {
   store::RedisLock lock(daemon_db_, store::keys::edge_reload_lock(node.endpoint));
   std::optional<std::string> token;
   try {
@@ -173,7 +210,7 @@ std::optional<EdgeReloader::InStep> EdgeReloader::sync_node_locked(NodeStatus& n
   } catch (const store::StoreUnavailable& e) {
     node.last_result = std::string("redis: ") + e.what();
     log_->warn("edge {}: {}", node.endpoint, node.last_result);
-    return InStep{};
+    return false;
   }
   if (!token) {
     node.last_result = kWaitingForLock;
@@ -196,7 +233,7 @@ std::optional<EdgeReloader::InStep> EdgeReloader::sync_node_locked(NodeStatus& n
   };
   auto in_step = sync_node(node, audit, resync, keep_lock);
   // Under the lock too: a repair must not land between another replica's changes.
-  if (in_step.routing && timing_.audit_keys_per_round > 0) {
+  if (in_step && timing_.audit_keys_per_round > 0) {
     try {
       auto htable = std::find_if(node.tables.begin(), node.tables.end(),
                                  [](const auto& t) { return t.table == model::kHtableTable; });
@@ -222,8 +259,8 @@ std::optional<EdgeReloader::InStep> EdgeReloader::sync_node_locked(NodeStatus& n
   return in_step;
 }
 
-EdgeReloader::InStep EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
-                                             const std::function<void()>& after_table) {
+bool EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
+                             const std::function<void()>& after_table) {
   // Why a step failed, or nullopt: what it throws must not end the reloader's thread.
   auto attempt = [](const auto& step) -> std::optional<std::string> {
     try {
@@ -247,7 +284,7 @@ EdgeReloader::InStep EdgeReloader::sync_node(NodeStatus& node, bool audit, bool 
   if (failure) {
     node.last_result = *failure;
     log_->warn("edge {}: {}", node.endpoint, node.last_result);
-    return {};
+    return false;
   }
   // A table that fails (a listing too big for the node at 100k rows, say) does not keep the
   // node's other tables from being reloaded: the first failure is the node's result.
@@ -273,32 +310,25 @@ EdgeReloader::InStep EdgeReloader::sync_node(NodeStatus& node, bool audit, bool 
     }
     auto started = std::chrono::steady_clock::now();
     bool reloaded = false;
-    auto table_failure =
-        attempt([&] { reloaded = reload_table(node.endpoint, table, node, resync); });
+    auto table_failure = attempt([&] { reloaded = reload_table(node.endpoint, table); });
     if (table_failure) {
       reload_metrics_.reloaded(node.endpoint, table.table, "error",
                                std::chrono::steady_clock::now() - started);
     } else if (reloaded) {
       reload_took[table.table] = std::chrono::steady_clock::now() - started;
+      ++node.reloads;
+      node.last_reload_unix_ns = table.last_reload_unix_ns;
     }
     note(table, table_failure);
     after_table();
   }
-  InStep in_step{true, true};
-  // The dispatcher holds the trunks for their health alone, but the application servers too:
-  // calls wait for it until this daemon has loaded it on the node once.
-  auto mark = [&](const TableStatus& table, bool table_in_step) {
-    in_step.all &= table_in_step;
-    if (table.table != model::kDispatcherTable || table.last_reload_unix_ns == 0) {
-      in_step.routing &= table_in_step;
-    }
-  };
+  bool in_step = true;
   for (auto& table : node.tables) {
     bool table_in_sync = false;
     auto reloaded = reload_took.find(table.table);
     if (reloaded == reload_took.end() && table.table != model::kUacregTable &&
         table.loaded_version != versions[table.table]) {
-      mark(table, false);  // its reload failed or waits
+      in_step = false;  // its reload failed or waits
       continue;
     }
     note(table, attempt([&] {
@@ -314,13 +344,12 @@ EdgeReloader::InStep EdgeReloader::sync_node(NodeStatus& node, bool audit, bool 
              table_in_sync = sync_table(node.endpoint, table, versions[table.table], audit, node);
            }
          }));
-    mark(table, table_in_sync);
+    in_step &= table_in_sync;
     after_table();
   }
-  // The dispatcher waiting for its next reload is no fault: calls route meanwhile.
-  node.last_result = failure ? *failure : in_step.routing ? "ok" : "mismatch";
+  node.last_result = failure ? *failure : in_step ? "ok" : "mismatch";
   if (failure) {
-    in_step.routing = in_step.all = false;
+    in_step = false;
     log_->warn("edge {}: {}", node.endpoint, node.last_result);
   }
   return in_step;
@@ -343,10 +372,6 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
     return sync_registrations(endpoint, table, version, audit);
   // Loaded, unchanged since, on a node that has not restarted: only an audit reads rows.
   if (!audit) return true;
-  // The dispatcher's rows are counted after each of its reloads; between two, only a restart
-  // (a new boot id: reloaded and counted again) or an RPC could change them. Counting them needs
-  // the whole listing (38 MB at 100k trunks): an audit does not pay that.
-  if (table.table == model::kDispatcherTable) return true;
   // Both counts in O(1): the rows this daemon wrote (not a SCAN of Kamailio's database) against
   // the node's item count. The audit's slices compare the rows themselves.
   table.expected_rows = owned_rows(table.table);
@@ -360,7 +385,9 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
              table.loaded_rows, table.table, table.expected_rows);
   auto started = std::chrono::steady_clock::now();
   try {
-    if (!reload_table(endpoint, table, node, true)) return false;
+    if (!reload_table(endpoint, table)) return false;
+    ++node.reloads;
+    node.last_reload_unix_ns = table.last_reload_unix_ns;
     bool in_sync = count_table(endpoint, table, version);
     reload_metrics_.reloaded(endpoint, table.table, in_sync ? "ok" : "mismatch",
                              std::chrono::steady_clock::now() - started);
@@ -372,36 +399,172 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
   }
 }
 
-bool EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table, NodeStatus& node,
-                                bool force) {
-  auto now_ns = now_unix_ns();
-  // A table this daemon has not seen loaded (its first round, a restart, a failure) goes at once.
-  if (table.table == model::kDispatcherTable && !force && table.loaded_version != -1 &&
-      std::chrono::nanoseconds(now_ns - table.last_reload_unix_ns) < timing_.health_reload_every) {
-    return false;
-  }
+bool EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table) {
   // A module's reload_delta (1 s) compares whole seconds of the wall clock: the next reload
   // waits until the second after the last one (with a margin for the hosts' clocks), whichever
   // replica made it.
   auto reload_at = store::keys::edge_reload_at(table.table, endpoint);
   auto last = daemon_db_.command({"GET", reload_at});
-  auto now_ms = now_ns / 1'000'000;
+  auto now_ms = now_unix_ns() / 1'000'000;
   if (!last.is_nil() && now_ms < (std::stoll(last.text) / 1000 + 1) * 1000 + 100) return false;
   // The node reads its tables from its Redis replica: it must have every write first.
   if (!replicas_caught_up()) return false;
   // Until it is counted, the node may hold anything: a failure from here on reloads it again.
   table.loaded_version = -1;
-  bool dispatcher = table.table == model::kDispatcherTable;
-  std::vector<nlohmann::json> down;
-  if (dispatcher) down = inactive_destinations(endpoint);
   auto reload_call = reload_calls().at(table.table);
   rpc_.call(endpoint, reload_call.first, reload_call.second);
   // The node stamped its reload when it ran it: the time after the call bounds that second.
   daemon_db_.command({"SET", reload_at, std::to_string(now_unix_ns() / 1'000'000), "PX", "2000"});
-  if (dispatcher) keep_down(endpoint, down);
-  ++node.reloads;
-  node.last_reload_unix_ns = table.last_reload_unix_ns = now_unix_ns();
+  table.last_reload_unix_ns = now_unix_ns();
   return true;
+}
+
+void EdgeReloader::run_health(NodeWorker& worker) {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, timing_.verify_every, [&] { return stopping_ || worker.health_changed; });
+    if (stopping_) break;
+    if (worker.health_changed) {
+      wake_.wait_for(lock, timing_.settle, [&] { return stopping_; });
+      if (stopping_) break;
+      worker.health_changed = false;
+    }
+    auto health = worker.health;
+    bool resync = std::exchange(worker.health_resync, false);
+    auto endpoint = worker.status.endpoint;
+    lock.unlock();
+    std::optional<std::chrono::milliseconds> again;
+    try {
+      again = sync_health(endpoint, health, resync);
+    } catch (const std::exception& e) {
+      // As in run(): nothing a round throws may end the thread.
+      health.last_result = std::string("round failed: ") + e.what();
+      log_->error("edge {}: dispatcher: {}", endpoint, health.last_result);
+      again = timing_.retry;
+    }
+    lock.lock();
+    worker.health = std::move(health);
+    if (again && resync) worker.health_resync = true;
+    if (!again && !worker.dispatcher_loaded) {
+      worker.dispatcher_loaded = worker.changed = true;
+      wake_.notify_all();
+    }
+    if (again && !stopping_) {
+      worker.health_changed = true;
+      // New writes do not cut this short: health_reload_every is the point of it.
+      wake_.wait_for(lock, *again, [&] { return stopping_; });
+    }
+  }
+}
+
+std::optional<std::chrono::milliseconds> EdgeReloader::sync_health(const std::string& endpoint,
+                                                                   HealthStatus& health,
+                                                                   bool resync) {
+  auto& table = health.table;
+  auto failed = [&](const std::string& why) {
+    health.last_result = why;
+    log_->warn("edge {}: dispatcher: {}", endpoint, why);
+    return std::optional(timing_.retry);
+  };
+  std::int64_t version = 0;
+  try {
+    version = table_versions()[table.table];
+  } catch (const store::StoreUnavailable& e) {
+    return failed(std::string("redis: ") + e.what());
+  }
+  auto now = std::chrono::steady_clock::now();
+  // Loaded at this version, and not yet time to look whether the node restarted: nothing to do.
+  if (!resync && table.loaded_version == version && now < health.next_node_check) {
+    return std::nullopt;
+  }
+  store::RedisLock lock(daemon_db_, store::keys::edge_health_lock(endpoint));
+  std::optional<std::string> token;
+  try {
+    token = lock.try_acquire(timing_.lock_expiry);
+  } catch (const store::StoreUnavailable& e) {
+    return failed(std::string("redis: ") + e.what());
+  }
+  if (!token) {
+    health.last_result = kWaitingForLock;
+    return timing_.lock_poll;
+  }
+  // Never throws, as the routing round's.
+  auto keep_lock = [&] {
+    try {
+      if (!lock.extend(*token, timing_.lock_expiry)) {
+        log_->warn("edge {}: a dispatcher step took longer than {} ms: its lock expired", endpoint,
+                   timing_.lock_expiry.count());
+      }
+    } catch (const store::StoreUnavailable& e) {
+      log_->warn("edge {}: cannot extend {}: {}", endpoint, lock.key(), e.what());
+    }
+  };
+  std::optional<std::chrono::milliseconds> again;
+  try {
+    again = sync_health_locked(endpoint, health, resync, version, keep_lock);
+    health.next_node_check = now + timing_.verify_every;
+  } catch (const kamailio::RpcError& e) {
+    again = failed(e.what());
+  } catch (const store::StoreUnavailable& e) {
+    again = failed(std::string("redis: ") + e.what());
+  } catch (const nlohmann::json::exception& e) {
+    again = failed(std::string("unexpected JSON-RPC reply: ") + e.what());
+  }
+  try {
+    lock.release(*token);
+  } catch (const store::StoreUnavailable& e) {
+    log_->warn("edge {}: cannot release {} (it expires by itself): {}", endpoint, lock.key(),
+               e.what());
+  }
+  return again;
+}
+
+std::optional<std::chrono::milliseconds> EdgeReloader::sync_health_locked(
+    const std::string& endpoint, HealthStatus& health, bool resync, std::int64_t version,
+    const std::function<void()>& keep_lock) {
+  auto& table = health.table;
+  if (resync) kamailio::forget_node_dispatcher_version(rpc_, endpoint);
+  // What the node recorded decides, whichever replica reloaded it: none recorded means a node
+  // that started since (or a resync), which reloads at once.
+  auto node_version = kamailio::node_dispatcher_version(rpc_, endpoint);
+  if (node_version == version) {
+    if (table.loaded_version != version) {
+      // Counted in step by whoever recorded it (another replica, say): this replica's own
+      // counts may be older.
+      table.loaded_rows = table.expected_rows = owned_rows(table.table);
+      table.loaded_version = version;
+    }
+    health.last_result = "ok";
+    return std::nullopt;
+  }
+  if (node_version) {
+    auto since = std::chrono::nanoseconds(now_unix_ns() - table.last_reload_unix_ns);
+    if (since < timing_.health_reload_every) {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(timing_.health_reload_every -
+                                                                   since);
+    }
+  }
+  auto started = std::chrono::steady_clock::now();
+  try {
+    auto down = inactive_destinations(endpoint);
+    keep_lock();
+    if (!reload_table(endpoint, table)) return timing_.lock_poll;
+    ++health.reloads;
+    keep_lock();
+    keep_down(endpoint, down);
+    keep_lock();
+    bool in_step = count_table(endpoint, table, version);
+    reload_metrics_.reloaded(endpoint, table.table, in_step ? "ok" : "mismatch",
+                             std::chrono::steady_clock::now() - started);
+    health.last_result = in_step ? "ok" : "mismatch";
+    if (!in_step) return timing_.retry;
+  } catch (...) {
+    reload_metrics_.reloaded(endpoint, table.table, "error",
+                             std::chrono::steady_clock::now() - started);
+    throw;
+  }
+  kamailio::record_node_dispatcher_version(rpc_, endpoint, version);
+  return std::nullopt;
 }
 
 bool EdgeReloader::apply_htable_log(const std::string& endpoint, TableStatus& table,
@@ -491,8 +654,10 @@ std::size_t EdgeReloader::owned_rows(const std::string& table) {
 bool EdgeReloader::count_table(const std::string& endpoint, TableStatus& table,
                                std::int64_t version) {
   table.loaded_rows = loaded_rows(endpoint, table.table);
-  // Redis may have changed since it was counted; the next round settles that.
-  table.expected_rows = expected_rows(table.table);
+  // Redis may have changed since it was counted; the next round settles that. The rows this
+  // daemon wrote are counted in O(1); Kamailio's whole database (a SCAN) only when they differ.
+  table.expected_rows = owned_rows(table.table);
+  if (table.loaded_rows != table.expected_rows) table.expected_rows = expected_rows(table.table);
   bool in_sync = table.loaded_rows == table.expected_rows;
   table.loaded_version = in_sync ? version : -1;
   if (!in_sync) {

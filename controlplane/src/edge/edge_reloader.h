@@ -17,6 +17,7 @@
 #include "edge/edge_status.h"
 #include "kamailio/kamailio_rpc.h"
 #include "metrics/edge_metrics.h"
+#include "model/edge_rows.h"
 #include "service/trunk_service.h"
 #include "store/redis_client.h"
 #include "store/script_runner.h"
@@ -27,19 +28,24 @@ namespace mv::edge {
 // route on) key by key from its change log (mv:edge:htable_log, from the version the node
 // recorded it has, mvnode "mv_version"), uacreg record by record, and the dispatcher (only the
 // trunks' health probes and the application servers) by reloading it, at most every
-// `health_reload_every`. Each node has its own thread, so a node that is down or slow never holds
-// up the others, and a node never sees two rounds at once. A burst of writes waits `settle` and
-// then costs one round per node. A failed round is retried after `retry`. Without changes every
-// node is checked every `verify_every` without reading a whole table: a node that restarted (its
-// boot id, htable mvnode "boot", changed) reloads everything, and a slice of htable keys is
-// compared with Redis (`audit_keys_per_round`). Every `audit_every` each node's row counts are
-// compared with Redis: a table whose count differs reloads. After each round whose routing tables
-// are in step the node's applied generation is recorded on the node (mvnode "applied") and in
-// Redis (mv:edge:node_applied), and the generation every node has is raised from those.
-// Destinations that probing had taken out stay out across a dispatcher reload. Replicas of the
-// daemon share the nodes: each node's round runs under a lock in Redis
-// (mv:edge:reload_lock:<endpoint>), so two replicas never change one node at once; a replica that
-// finds the lock taken tries again `lock_poll` later. A reload waits for the wall-clock second
+// `health_reload_every`. Each node has two threads: one for the tables calls route with (htable,
+// uacreg), one for the dispatcher, whose reload and listings take seconds at 100k trunks (15-25 s
+// measured) and must not hold a routing change back. A node that is down or slow never holds up
+// the others, and a node never sees two rounds of one kind at once. A burst of writes waits
+// `settle` and then costs one round per node. A failed round is retried after `retry`. Without
+// changes every node is checked every `verify_every` without reading a whole table: a node that
+// restarted (its boot id, htable mvnode "boot", changed; its dispatcher version, mvnode
+// "ds_version", gone) loads again, and a slice of htable keys is compared with Redis
+// (`audit_keys_per_round`). Every `audit_every` each node's row counts are compared with Redis:
+// a table whose count differs reloads. After each round whose routing tables are in step (and the
+// dispatcher was loaded once, for the application servers) the node's applied generation is
+// recorded on the node (mvnode "applied") and in Redis (mv:edge:node_applied), and the
+// generation every node has is raised from those. Destinations that probing had taken out stay
+// out across a dispatcher reload. Replicas of the daemon share the nodes: each node's routing
+// round runs under a lock in Redis (mv:edge:reload_lock:<endpoint>), its dispatcher reload under
+// another (mv:edge:health_lock:<endpoint>), so two replicas never change one node's tables at
+// once, and a dispatcher version one replica loaded is not loaded again by the other; a replica
+// that finds a lock taken tries again `lock_poll` later. A reload waits for the wall-clock second
 // after the node's last one of that table (mv:edge:reload_at:<table>:<endpoint>), as the
 // module's reload_delta wants.
 class EdgeReloader final : public service::TrunkChangeListener,
@@ -57,7 +63,8 @@ class EdgeReloader final : public service::TrunkChangeListener,
     // or a table version that moved is noticed every verify_every without reading any row).
     std::chrono::milliseconds audit_every{60000};
     // A node's reload lock expires this long after it was taken or last extended (after each
-    // table), even if its holder died: above the longest table reload (~5 s at 100k rows).
+    // table, and each step of a dispatcher reload), even if its holder died: above the longest
+    // single step (~5 s at 100k rows).
     std::chrono::milliseconds lock_expiry{10000};
     // Up to this long, before reloading after a change, for the nodes' Redis replicas.
     std::chrono::milliseconds replica_wait{200};
@@ -65,7 +72,8 @@ class EdgeReloader final : public service::TrunkChangeListener,
     // instead: one RPC per change costs more beyond.
     std::int64_t max_htable_changes = 2000;
     // The dispatcher only watches the trunks' health (calls route on htable mv): its whole-list
-    // reload runs at most this often per node, so a new trunk is probed within about this long.
+    // reload runs at most this often per node, so a new trunk is probed within about this long
+    // (plus the reload's own time: 15-25 s at 100k trunks).
     std::chrono::milliseconds health_reload_every{5000};
     // htable mv keys compared with Redis, one by one, in every round that finds the node in
     // step: a value changed on the node behind the daemon's back is found within (keys in the
@@ -75,6 +83,9 @@ class EdgeReloader final : public service::TrunkChangeListener,
 
   // A node's last_result while another replica holds its reload lock.
   static constexpr const char* kWaitingForLock = "waiting for the reload lock";
+  // A node's last_result while its routing tables are in step but its dispatcher (which holds the
+  // application servers too) was never loaded by this daemon.
+  static constexpr const char* kWaitingForDispatcher = "waiting for the dispatcher's first load";
 
   // `daemon_db`: where the trunks and the edge generations live; `kamailio_db`: Kamailio's rows;
   // `reload_metrics`: counts every reload with its result and duration; `edge_replicas`: the
@@ -97,33 +108,52 @@ class EdgeReloader final : public service::TrunkChangeListener,
     std::vector<std::string> pending_rows;
   };
 
-  // One node's thread and what it last found.
+  // The node's dispatcher as its health thread last found it.
+  struct HealthStatus {
+    TableStatus table{.table = model::kDispatcherTable};
+    std::string last_result = "never";  // "ok", "mismatch", kWaitingForLock or the error
+    std::size_t reloads = 0;
+    std::chrono::steady_clock::time_point next_node_check;  // the first round reads the node
+  };
+
+  // One node's threads and what they last found.
   struct NodeWorker {
-    NodeStatus status;
+    NodeStatus status;        // the routing tables (htable, uacreg); status() adds the dispatcher
     bool changed = true;      // load once at start: the node may predate this daemon's writes
     bool new_writes = false;  // writes since this node's round began
     std::chrono::steady_clock::time_point next_audit;  // the first round audits
     bool resync_requested = false;  // by an operator: reload every table, then audit
     HtableAudit htable_audit;
+    HealthStatus health;
+    bool health_changed = true;      // writes since the health thread's last round
+    bool health_resync = false;      // by an operator: reload the dispatcher
+    bool dispatcher_loaded = false;  // in step once since this daemon started (application servers)
     std::thread thread;
+    std::thread health_thread;
   };
 
   void run(NodeWorker& worker);
   // sync_node under the node's reload lock; nullopt when the lock is taken (another replica's
   // round, or a reload in this wall-clock second, which Kamailio's reload_delta would refuse).
-  // What a round left a node with: `routing`, the tables calls route with (htable mv, uacreg) in
-  // step with Redis; `all`, the dispatcher's health list too.
-  struct InStep {
-    bool routing = false;
-    bool all = false;
-  };
-  std::optional<InStep> sync_node_locked(NodeStatus& node, bool audit, bool resync,
-                                         HtableAudit& htable_audit);
+  // The value: the tables calls route with (htable mv, uacreg) are in step with Redis.
+  std::optional<bool> sync_node_locked(NodeStatus& node, bool audit, bool resync,
+                                       HtableAudit& htable_audit);
   // Applies or reloads what the node needs and checks it; true when it matches Redis.
   // `after_table` runs after each table (to keep the node's lock). `audit`: count every table's
   // rows on the node and in Redis even where nothing changed. `resync`: reload every table whole.
-  InStep sync_node(NodeStatus& node, bool audit, bool resync,
-                   const std::function<void()>& after_table);
+  bool sync_node(NodeStatus& node, bool audit, bool resync,
+                 const std::function<void()>& after_table);
+  // The node's dispatcher thread: a round per change (after `settle`), and the node's recorded
+  // dispatcher version read every verify_every.
+  void run_health(NodeWorker& worker);
+  // Reloads the node's dispatcher when the version it recorded is not Redis's, under the node's
+  // health lock. nullopt: in step (or nothing to do); otherwise how long until the next try
+  // (health_reload_every not over, a lock taken, a failure).
+  std::optional<std::chrono::milliseconds> sync_health(const std::string& endpoint,
+                                                       HealthStatus& health, bool resync);
+  std::optional<std::chrono::milliseconds> sync_health_locked(
+      const std::string& endpoint, HealthStatus& health, bool resync, std::int64_t version,
+      const std::function<void()>& keep_lock);
   // Applies htable mv's change log on the node, from the version recorded there up to `version`,
   // in order, and records `version` there. False when it cannot (no version recorded: the node
   // started since; the log no longer reaches back; more than max_htable_changes): the table is
@@ -138,11 +168,9 @@ class EdgeReloader final : public service::TrunkChangeListener,
   // drifted; true when in step. uacreg: record by record (sync_registrations).
   bool sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version, bool audit,
                   NodeStatus& node);
-  // The reload RPC, with the dispatcher's probed-down destinations kept down. False when it must
-  // wait (nothing done): the dispatcher's last reload is younger than health_reload_every, the
-  // node reloaded in this wall-clock second (Kamailio's reload_delta would refuse it), or the
-  // nodes' Redis replicas lag. `force`: no health_reload_every wait (a resync, an audit).
-  bool reload_table(const std::string& endpoint, TableStatus& table, NodeStatus& node, bool force);
+  // The reload RPC. False when it must wait (nothing done): the node reloaded the table in this
+  // wall-clock second (Kamailio's reload_delta would refuse it), or the nodes' Redis replicas lag.
+  bool reload_table(const std::string& endpoint, TableStatus& table);
   // Counts what the node loaded against Redis; in step: the table is loaded at `version`.
   bool count_table(const std::string& endpoint, TableStatus& table, std::int64_t version);
   void detect_restart(NodeStatus& node);

@@ -10,6 +10,7 @@ namespace {
 // reply ("Key name doesn't exist in htable"). Returns null for a missing key.
 constexpr const char* kRoutingHtable = "mv";
 constexpr const char* kHtableVersionKey = "mv_version";
+constexpr const char* kDispatcherVersionKey = "ds_version";
 constexpr const char* kDownHtable = "mvdown";
 
 bool missing_key(const RpcError& e) {
@@ -40,6 +41,13 @@ void delete_node_key(KamailioRpc& rpc, const std::string& endpoint, const char* 
   }
 }
 
+std::optional<std::int64_t> node_version(KamailioRpc& rpc, const std::string& endpoint,
+                                         const char* key) {
+  auto value = node_value(rpc, endpoint, key);
+  if (!value.is_number_integer()) return std::nullopt;
+  return value.get<std::int64_t>();
+}
+
 }  // namespace
 
 std::string node_boot_id(KamailioRpc& rpc, const std::string& endpoint) {
@@ -57,9 +65,7 @@ void record_node_applied(KamailioRpc& rpc, const std::string& endpoint, std::int
 }
 
 std::optional<std::int64_t> node_htable_version(KamailioRpc& rpc, const std::string& endpoint) {
-  auto value = node_value(rpc, endpoint, kHtableVersionKey);
-  if (!value.is_number_integer()) return std::nullopt;
-  return value.get<std::int64_t>();
+  return node_version(rpc, endpoint, kHtableVersionKey);
 }
 
 void record_node_htable_version(KamailioRpc& rpc, const std::string& endpoint,
@@ -69,6 +75,19 @@ void record_node_htable_version(KamailioRpc& rpc, const std::string& endpoint,
 
 void forget_node_htable_version(KamailioRpc& rpc, const std::string& endpoint) {
   delete_node_key(rpc, endpoint, kNodeHtable, kHtableVersionKey);
+}
+
+std::optional<std::int64_t> node_dispatcher_version(KamailioRpc& rpc, const std::string& endpoint) {
+  return node_version(rpc, endpoint, kDispatcherVersionKey);
+}
+
+void record_node_dispatcher_version(KamailioRpc& rpc, const std::string& endpoint,
+                                    std::int64_t version) {
+  rpc.call(endpoint, "htable.seti", {kNodeHtable, kDispatcherVersionKey, version});
+}
+
+void forget_node_dispatcher_version(KamailioRpc& rpc, const std::string& endpoint) {
+  delete_node_key(rpc, endpoint, kNodeHtable, kDispatcherVersionKey);
 }
 
 std::optional<std::string> htable_value(KamailioRpc& rpc, const std::string& endpoint,

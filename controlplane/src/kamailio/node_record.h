@@ -32,6 +32,13 @@ void record_node_htable_version(KamailioRpc& rpc, const std::string& endpoint,
 // Forgets it, so the next round reloads the whole table (an operator's resync).
 void forget_node_htable_version(KamailioRpc& rpc, const std::string& endpoint);
 
+// The same for the dispatcher ("ds_version"): the version of its rows last reloaded and counted
+// on the node, by whichever replica of the daemon; nullopt when none is. Throws RpcError.
+std::optional<std::int64_t> node_dispatcher_version(KamailioRpc& rpc, const std::string& endpoint);
+void record_node_dispatcher_version(KamailioRpc& rpc, const std::string& endpoint,
+                                    std::int64_t version);
+void forget_node_dispatcher_version(KamailioRpc& rpc, const std::string& endpoint);
+
 // One key of the node's htable `mv` as text (an integer in decimal); nullopt when it has none.
 // Throws RpcError.
 std::optional<std::string> htable_value(KamailioRpc& rpc, const std::string& endpoint,

@@ -60,6 +60,10 @@ inline std::string edge_reload_at(std::string_view table, std::string_view endpo
 inline std::string edge_reload_lock(std::string_view endpoint) {
   return "mv:edge:reload_lock:" + std::string(endpoint);
 }
+// The same for the node's dispatcher (its health list), reloaded apart from the routing tables.
+inline std::string edge_health_lock(std::string_view endpoint) {
+  return "mv:edge:health_lock:" + std::string(endpoint);
+}
 // Kamailio's own database (db_redis layout "<table>:entry::<id>", see kamailio-cfg/).
 // The row kept against db_redis's batch bug (see lua/edge_rows.lua), out of the range INCR reaches.
 inline constexpr std::string_view kPaddingRowId = "1000000000";
