@@ -6,11 +6,11 @@
 #include <set>
 #include <utility>
 
+#include "edge/node_lock_hold.h"
 #include "kamailio/node_record.h"
 #include "model/edge_rows.h"
 
 #include "store/redis_keys.h"
-#include "store/redis_lock.h"
 #include "store/store_unavailable.h"
 
 #include "lua_sources.h"
@@ -164,7 +164,7 @@ void EdgeReloader::run(NodeWorker& worker) {
       auto now = std::chrono::steady_clock::now();
       bool audit = resync || now >= worker.next_audit;
       try {
-        in_step = sync_node_locked(node, audit, resync, worker.htable_audit);
+        in_step = sync_node_locked(node, audit, resync);
       } catch (const std::exception& e) {
         // Whatever a round throws (a value in Redis that is no number, say) must not end the
         // node's thread: std::terminate would take the daemon down with it.
@@ -183,6 +183,10 @@ void EdgeReloader::run(NodeWorker& worker) {
     // nullopt: another replica of the daemon has the node's lock (its round records the
     // outcome); nothing to record yet.
     if (in_step) record_round(node, *in_step ? generation : std::nullopt);
+    // After the round is recorded: the slice's reads (one htable.get per key) do not delay it.
+    if (in_step && *in_step && timing_.audit_keys_per_round > 0) {
+      audit_htable_locked(node, worker.htable_audit);
+    }
     lock.lock();
     // A restart the routing round found: the dispatcher need not wait for its next look.
     if (node.restarts_seen > worker.status.restarts_seen) {
@@ -201,62 +205,44 @@ void EdgeReloader::run(NodeWorker& worker) {
   }
 }
 
-std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit, bool resync,
-                                                   HtableAudit& htable_audit) {
-  store::RedisLock lock(daemon_db_, store::keys::edge_reload_lock(node.endpoint));
-  std::optional<std::string> token;
+std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit, bool resync) {
+  std::optional<NodeLockHold> lock;
   try {
-    token = lock.try_acquire(timing_.lock_expiry);
+    lock.emplace(daemon_db_, store::keys::edge_reload_lock(node.endpoint), timing_.lock_expiry,
+                 *log_);
   } catch (const store::StoreUnavailable& e) {
     node.last_result = std::string("redis: ") + e.what();
     log_->warn("edge {}: {}", node.endpoint, node.last_result);
     return false;
   }
-  if (!token) {
+  if (!lock->taken()) {
     node.last_result = kWaitingForLock;
-    log_->debug("edge {}: {} is taken, trying again in {} ms", node.endpoint, lock.key(),
+    log_->debug("edge {}: {} is taken, trying again in {} ms", node.endpoint, lock->key(),
                 timing_.lock_poll.count());
     return std::nullopt;
   }
-  bool lost = false;
-  // Never throws: Redis going away mid-round must not end the node's thread (nor the daemon).
-  auto keep_lock = [&] {
-    if (lost) return;
-    try {
-      if (lock.extend(*token, timing_.lock_expiry)) return;
-      log_->warn("edge {}: a table took longer than {} ms: its reload lock expired", node.endpoint,
-                 timing_.lock_expiry.count());
-    } catch (const store::StoreUnavailable& e) {
-      log_->warn("edge {}: cannot extend {}: {}", node.endpoint, lock.key(), e.what());
-    }
-    lost = true;
-  };
-  auto in_step = sync_node(node, audit, resync, keep_lock);
-  // Under the lock too: a repair must not land between another replica's changes.
-  if (in_step && timing_.audit_keys_per_round > 0) {
-    try {
-      auto htable = std::find_if(node.tables.begin(), node.tables.end(),
-                                 [](const auto& t) { return t.table == model::kHtableTable; });
-      auto repaired = audit_htable_slice(node.endpoint, htable_audit, htable->loaded_version);
-      node.audit_repaired_rows += repaired;
-      if (repaired > 0) {
-        log_->warn("edge {}: {} htable keys differed from Redis: set again", node.endpoint,
-                   repaired);
-      }
-    } catch (const kamailio::RpcError& e) {
-      log_->warn("edge {}: htable audit: {}", node.endpoint, e.what());
-    } catch (const store::StoreUnavailable& e) {
-      log_->warn("edge {}: htable audit: redis: {}", node.endpoint, e.what());
-    }
-    keep_lock();
-  }
+  return sync_node(node, audit, resync, [&] { lock->keep(); });
+}
+
+void EdgeReloader::audit_htable_locked(NodeStatus& node, HtableAudit& htable_audit) {
   try {
-    lock.release(*token);
+    // Under the node's lock: a repair must not land between another replica's changes. Taken:
+    // that replica's round is on the node, and this slice waits for the next round.
+    NodeLockHold lock(daemon_db_, store::keys::edge_reload_lock(node.endpoint), timing_.lock_expiry,
+                      *log_);
+    if (!lock.taken()) return;
+    auto htable = std::find_if(node.tables.begin(), node.tables.end(),
+                               [](const auto& t) { return t.table == model::kHtableTable; });
+    auto repaired = audit_htable_slice(node.endpoint, htable_audit, htable->loaded_version);
+    node.audit_repaired_rows += repaired;
+    if (repaired > 0) {
+      log_->warn("edge {}: {} htable keys differed from Redis: set again", node.endpoint, repaired);
+    }
+  } catch (const kamailio::RpcError& e) {
+    log_->warn("edge {}: htable audit: {}", node.endpoint, e.what());
   } catch (const store::StoreUnavailable& e) {
-    log_->warn("edge {}: cannot release {} (it expires by itself): {}", node.endpoint, lock.key(),
-               e.what());
+    log_->warn("edge {}: htable audit: redis: {}", node.endpoint, e.what());
   }
-  return in_step;
 }
 
 bool EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
@@ -477,31 +463,19 @@ std::optional<std::chrono::milliseconds> EdgeReloader::sync_health(const std::st
   if (!resync && table.loaded_version == version && now < health.next_node_check) {
     return std::nullopt;
   }
-  store::RedisLock lock(daemon_db_, store::keys::edge_health_lock(endpoint));
-  std::optional<std::string> token;
+  std::optional<NodeLockHold> lock;
   try {
-    token = lock.try_acquire(timing_.lock_expiry);
+    lock.emplace(daemon_db_, store::keys::edge_health_lock(endpoint), timing_.lock_expiry, *log_);
   } catch (const store::StoreUnavailable& e) {
     return failed(std::string("redis: ") + e.what());
   }
-  if (!token) {
+  if (!lock->taken()) {
     health.last_result = kWaitingForLock;
     return timing_.lock_poll;
   }
-  // Never throws, as the routing round's.
-  auto keep_lock = [&] {
-    try {
-      if (!lock.extend(*token, timing_.lock_expiry)) {
-        log_->warn("edge {}: a dispatcher step took longer than {} ms: its lock expired", endpoint,
-                   timing_.lock_expiry.count());
-      }
-    } catch (const store::StoreUnavailable& e) {
-      log_->warn("edge {}: cannot extend {}: {}", endpoint, lock.key(), e.what());
-    }
-  };
   std::optional<std::chrono::milliseconds> again;
   try {
-    again = sync_health_locked(endpoint, health, resync, version, keep_lock);
+    again = sync_health_locked(endpoint, health, resync, version, [&] { lock->keep(); });
     health.next_node_check = now + timing_.verify_every;
   } catch (const kamailio::RpcError& e) {
     again = failed(e.what());
@@ -509,12 +483,6 @@ std::optional<std::chrono::milliseconds> EdgeReloader::sync_health(const std::st
     again = failed(std::string("redis: ") + e.what());
   } catch (const nlohmann::json::exception& e) {
     again = failed(std::string("unexpected JSON-RPC reply: ") + e.what());
-  }
-  try {
-    lock.release(*token);
-  } catch (const store::StoreUnavailable& e) {
-    log_->warn("edge {}: cannot release {} (it expires by itself): {}", endpoint, lock.key(),
-               e.what());
   }
   return again;
 }

@@ -136,8 +136,10 @@ class EdgeReloader final : public service::TrunkChangeListener,
   // sync_node under the node's reload lock; nullopt when the lock is taken (another replica's
   // round, or a reload in this wall-clock second, which Kamailio's reload_delta would refuse).
   // The value: the tables calls route with (htable mv, uacreg) are in step with Redis.
-  std::optional<bool> sync_node_locked(NodeStatus& node, bool audit, bool resync,
-                                       HtableAudit& htable_audit);
+  std::optional<bool> sync_node_locked(NodeStatus& node, bool audit, bool resync);
+  // audit_htable_slice under the node's reload lock, after a round in step; none when another
+  // replica holds the lock. Never throws.
+  void audit_htable_locked(NodeStatus& node, HtableAudit& htable_audit);
   // Applies or reloads what the node needs and checks it; true when it matches Redis.
   // `after_table` runs after each table (to keep the node's lock). `audit`: count every table's
   // rows on the node and in Redis even where nothing changed. `resync`: reload every table whole.
