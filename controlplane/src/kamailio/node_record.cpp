@@ -13,8 +13,11 @@ constexpr const char* kHtableVersionKey = "mv_version";
 constexpr const char* kDispatcherVersionKey = "ds_version";
 constexpr const char* kDownHtable = "mvdown";
 
+// htable.get says "Key name doesn't exist in htable", htable.delete "Key not found in htable".
 bool missing_key(const RpcError& e) {
-  return std::string_view(e.what()).find("doesn't exist") != std::string_view::npos;
+  std::string_view what = e.what();
+  return what.find("doesn't exist") != std::string_view::npos ||
+         what.find("Key not found") != std::string_view::npos;
 }
 
 nlohmann::json table_value(KamailioRpc& rpc, const std::string& endpoint, const char* table,
