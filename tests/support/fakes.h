@@ -171,7 +171,7 @@ class FakeTrunkStore final : public store::TrunkStore {
 };
 
 // Counts how often trunks changed.
-class CountingChangeListener final : public service::TrunkChangeListener {
+class CountingChangeListener final : public edge::TrunkChangeListener {
  public:
   int changes = 0;
   void trunks_changed() override { ++changes; }

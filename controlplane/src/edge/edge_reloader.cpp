@@ -48,13 +48,13 @@ std::int64_t now_unix_ns() {
 
 EdgeReloader::EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_db,
                            store::RedisPool& kamailio_db, std::vector<std::string> endpoints,
-                           Timing timing, metrics::EdgeReloadMetrics& reload_metrics,
+                           Timing timing, ReloadObserver& reload_observer,
                            std::shared_ptr<spdlog::logger> log, int edge_replicas)
     : rpc_(rpc),
       daemon_db_(daemon_db),
       kamailio_db_(kamailio_db),
       timing_(timing),
-      reload_metrics_(reload_metrics),
+      reload_observer_(reload_observer),
       log_(std::move(log)),
       edge_replicas_(edge_replicas),
       record_round_({store::lua_source::kEdgeRecordRound}),
@@ -298,8 +298,8 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
     bool reloaded = false;
     auto table_failure = attempt([&] { reloaded = reload_table(node.endpoint, table); });
     if (table_failure) {
-      reload_metrics_.reloaded(node.endpoint, table.table, "error",
-                               std::chrono::steady_clock::now() - started);
+      reload_observer_.reloaded(node.endpoint, table.table, "error",
+                                std::chrono::steady_clock::now() - started);
     } else if (reloaded) {
       reload_took[table.table] = std::chrono::steady_clock::now() - started;
       ++node.reloads;
@@ -324,8 +324,8 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
              if (table_in_sync && table.table == model::kHtableTable) {
                kamailio::record_node_htable_version(rpc_, node.endpoint, versions[table.table]);
              }
-             reload_metrics_.reloaded(node.endpoint, table.table, table_in_sync ? "ok" : "mismatch",
-                                      reloaded->second);
+             reload_observer_.reloaded(node.endpoint, table.table,
+                                       table_in_sync ? "ok" : "mismatch", reloaded->second);
            } else {
              table_in_sync = sync_table(node.endpoint, table, versions[table.table], audit, node);
            }
@@ -375,12 +375,12 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
     ++node.reloads;
     node.last_reload_unix_ns = table.last_reload_unix_ns;
     bool in_sync = count_table(endpoint, table, version);
-    reload_metrics_.reloaded(endpoint, table.table, in_sync ? "ok" : "mismatch",
-                             std::chrono::steady_clock::now() - started);
+    reload_observer_.reloaded(endpoint, table.table, in_sync ? "ok" : "mismatch",
+                              std::chrono::steady_clock::now() - started);
     return in_sync;
   } catch (...) {
-    reload_metrics_.reloaded(endpoint, table.table, "error",
-                             std::chrono::steady_clock::now() - started);
+    reload_observer_.reloaded(endpoint, table.table, "error",
+                              std::chrono::steady_clock::now() - started);
     throw;
   }
 }
@@ -522,13 +522,13 @@ std::optional<std::chrono::milliseconds> EdgeReloader::sync_health_locked(
     keep_down(endpoint, down);
     keep_lock();
     bool in_step = count_table(endpoint, table, version);
-    reload_metrics_.reloaded(endpoint, table.table, in_step ? "ok" : "mismatch",
-                             std::chrono::steady_clock::now() - started);
+    reload_observer_.reloaded(endpoint, table.table, in_step ? "ok" : "mismatch",
+                              std::chrono::steady_clock::now() - started);
     health.last_result = in_step ? "ok" : "mismatch";
     if (!in_step) return timing_.retry;
   } catch (...) {
-    reload_metrics_.reloaded(endpoint, table.table, "error",
-                             std::chrono::steady_clock::now() - started);
+    reload_observer_.reloaded(endpoint, table.table, "error",
+                              std::chrono::steady_clock::now() - started);
     throw;
   }
   kamailio::record_node_dispatcher_version(rpc_, endpoint, version);
@@ -700,8 +700,8 @@ bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& 
   bool in_sync = table.loaded_rows == table.expected_rows;
   table.loaded_version = in_sync ? version : -1;
   if (changes > 0) {
-    reload_metrics_.reloaded(endpoint, table.table, in_sync ? "ok" : "mismatch",
-                             std::chrono::steady_clock::now() - started);
+    reload_observer_.reloaded(endpoint, table.table, in_sync ? "ok" : "mismatch",
+                              std::chrono::steady_clock::now() - started);
   }
   return in_sync;
 }

@@ -14,11 +14,10 @@
 
 #include <spdlog/logger.h>
 
+#include "edge/edge_ports.h"
 #include "edge/edge_status.h"
 #include "kamailio/kamailio_rpc.h"
-#include "metrics/edge_metrics.h"
 #include "model/edge_rows.h"
-#include "service/trunk_service.h"
 #include "store/redis_client.h"
 #include "store/script_runner.h"
 
@@ -48,9 +47,7 @@ namespace mv::edge {
 // that finds a lock taken tries again `lock_poll` later. A reload waits for the wall-clock second
 // after the node's last one of that table (mv:edge:reload_at:<table>:<endpoint>), as the
 // module's reload_delta wants.
-class EdgeReloader final : public service::TrunkChangeListener,
-                           public EdgeStatusSource,
-                           public EdgeRepair {
+class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, public EdgeRepair {
  public:
   struct Timing {
     // A burst of writes lands in one round (changes apply key by key: a short wait will do).
@@ -88,11 +85,12 @@ class EdgeReloader final : public service::TrunkChangeListener,
   static constexpr const char* kWaitingForDispatcher = "waiting for the dispatcher's first load";
 
   // `daemon_db`: where the trunks and the edge generations live; `kamailio_db`: Kamailio's rows;
-  // `reload_metrics`: counts every reload with its result and duration; `edge_replicas`: the
-  // Redis replicas the nodes read from, which must have every write before a reload (0: none).
+  // `reload_observer`: told of every reload with its result and duration (the metrics);
+  // `edge_replicas`: the Redis replicas the nodes read from, which must have every write before a
+  // reload (0: none).
   EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_db,
                store::RedisPool& kamailio_db, std::vector<std::string> endpoints, Timing timing,
-               metrics::EdgeReloadMetrics& reload_metrics, std::shared_ptr<spdlog::logger> log,
+               ReloadObserver& reload_observer, std::shared_ptr<spdlog::logger> log,
                int edge_replicas = 0);
   ~EdgeReloader() override;
 
@@ -212,7 +210,7 @@ class EdgeReloader final : public service::TrunkChangeListener,
   store::RedisPool& daemon_db_;
   store::RedisPool& kamailio_db_;
   Timing timing_;
-  metrics::EdgeReloadMetrics& reload_metrics_;
+  ReloadObserver& reload_observer_;
   std::shared_ptr<spdlog::logger> log_;
   int edge_replicas_;
   const store::Script record_round_;  // lua/edge_record_round.lua

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "edge/edge_ports.h"
 #include "edge/edge_status.h"
 #include "edge/registration_counts.h"
 #include "metrics/registry.h"
@@ -12,13 +13,12 @@
 namespace mv::metrics {
 
 // Counted by the reloader as it reloads: per node, table and result, and how long each took.
-class EdgeReloadMetrics {
+class EdgeReloadMetrics final : public edge::ReloadObserver {
  public:
   explicit EdgeReloadMetrics(Registry& registry);
 
-  // `result`: "ok" (the node loaded what Redis holds), "mismatch" or "error" (an RPC failed).
   void reloaded(const std::string& node, const std::string& table, const std::string& result,
-                std::chrono::duration<double> took);
+                std::chrono::duration<double> took) override;
 
  private:
   CounterFamily& reloads_;

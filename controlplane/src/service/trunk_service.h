@@ -4,6 +4,7 @@
 #include <string>
 #include <variant>
 
+#include "edge/edge_ports.h"
 #include "model/api_error.h"
 #include "model/audit.h"
 #include "model/etag.h"
@@ -13,13 +14,6 @@
 #include "util/clock.h"
 
 namespace mv::service {
-
-// Told after every successful trunk write (the Kamailio edge must reload).
-class TrunkChangeListener {
- public:
-  virtual ~TrunkChangeListener() = default;
-  virtual void trunks_changed() = 0;
-};
 
 template <typename T>
 using Outcome = std::variant<T, model::ApiError>;
@@ -42,7 +36,8 @@ struct CreatedTrunk {
 // customer owns the trunks it acts on. No HTTP here.
 class TrunkService {
  public:
-  TrunkService(store::TrunkStore& store, const util::Clock& clock, TrunkChangeListener& listener)
+  TrunkService(store::TrunkStore& store, const util::Clock& clock,
+               edge::TrunkChangeListener& listener)
       : store_(store), clock_(clock), listener_(listener) {}
 
   Outcome<CreatedTrunk> create(const model::Actor& actor, const model::TrunkPatch& body,
@@ -73,7 +68,7 @@ class TrunkService {
 
   store::TrunkStore& store_;
   const util::Clock& clock_;
-  TrunkChangeListener& listener_;
+  edge::TrunkChangeListener& listener_;
   std::atomic<std::int64_t> last_ns_{0};
 };
 
