@@ -168,6 +168,34 @@ BOOST_FIXTURE_TEST_CASE(a_node_without_its_version_reloads_the_table, DeltaFixtu
   BOOST_TEST(rpc.take_calls()["htable.reload"] == 0);
 }
 
+// Verifies a node far behind (more than max_htable_changes) is caught up by a whole reload that
+// is paced after the previous one (reload_pause_factor), so a bulk import does not reload back
+// to back: with a pause far longer than the test, a burst of writes gets no reload and stays
+// off the node, while an operator's resync (a node that lost its version) reloads at once.
+BOOST_FIXTURE_TEST_CASE(catching_up_reloads_are_paced, DeltaFixture) {
+  InstrumentedRpc rpc(node);
+  edge::EdgeReloader::Timing timing;
+  timing.max_htable_changes = 3;
+  timing.reload_pause_factor = 1e6;  // the first round's reload (a millisecond or more) -> >15 min
+  auto edge = reloader(rpc, timing);
+  BOOST_TEST_REQUIRE(wait_until([&] { return edge->status()[0].in_sync(); }, 20s));
+  BOOST_TEST_REQUIRE(wait_until([&] { return rpc.take_calls()["htable.reload"] == 0; }, 5s));
+
+  for (int i = 1; i <= 4; ++i) {
+    auto t = trunk("127.0.1." + std::to_string(i));
+    BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == store::WriteResult::ok);
+  }
+  edge->trunks_changed();
+  std::this_thread::sleep_for(3s);
+  BOOST_TEST(rpc.take_calls()["htable.reload"] == 0);
+  BOOST_TEST(node_value("s:127.0.1.4").is_null());
+  BOOST_TEST(!node_has_every_change());
+
+  BOOST_TEST_REQUIRE(edge->resync("edge-1"));
+  BOOST_TEST(wait_until([&] { return node_value("s:127.0.1.4").is_string(); }, 10s));
+  BOOST_TEST(wait_until([&] { return node_has_every_change(); }, 10s));
+}
+
 // Verifies two daemon replicas racing over one node apply every change once and in order (the
 // log and the node's recorded version decide, under the node's lock), and the node ends with
 // exactly the keys Redis holds.

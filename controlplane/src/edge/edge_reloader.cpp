@@ -8,6 +8,7 @@
 
 #include "edge/node_lock_hold.h"
 #include "kamailio/node_record.h"
+#include "kamailio/node_tables.h"
 #include "model/edge_rows.h"
 
 #include "store/redis_keys.h"
@@ -17,16 +18,6 @@
 
 namespace mv::edge {
 namespace {
-
-constexpr const char* kHtableName = "mv";
-
-// The RPC that makes a node load each table again, with its parameters.
-const std::map<std::string, std::pair<std::string, nlohmann::json>>& reload_calls() {
-  static const std::map<std::string, std::pair<std::string, nlohmann::json>> kCalls{
-      {model::kDispatcherTable, {"dispatcher.reload", nlohmann::json::array()}},
-      {model::kHtableTable, {"htable.reload", nlohmann::json::array({kHtableName})}}};
-  return kCalls;
-}
 
 // A node's result from its routing tables' (`routing`) and its dispatcher's: with the routing
 // tables in step, the node is not while its dispatcher failed (but a reload waiting for its time,
@@ -284,19 +275,21 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
     if (table.table == model::kUacregTable || table.loaded_version == versions[table.table]) {
       continue;
     }
+    bool paced = false;
     if (table.table == model::kHtableTable) {
-      bool applied = false;
+      auto log = HtableLog::reload;
       auto log_failure =
-          attempt([&] { applied = apply_htable_log(node.endpoint, table, versions[table.table]); });
+          attempt([&] { log = apply_htable_log(node.endpoint, table, versions[table.table]); });
       note(table, log_failure);
-      if (log_failure || applied) {
+      if (log_failure || log == HtableLog::applied) {
         after_table();
         continue;
       }
+      paced = log == HtableLog::catch_up && !resync;
     }
     auto started = std::chrono::steady_clock::now();
     bool reloaded = false;
-    auto table_failure = attempt([&] { reloaded = reload_table(node.endpoint, table); });
+    auto table_failure = attempt([&] { reloaded = reload_table(node.endpoint, table, paced); });
     if (table_failure) {
       reload_observer_.reloaded(node.endpoint, table.table, "error",
                                 std::chrono::steady_clock::now() - started);
@@ -320,8 +313,11 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
     note(table, attempt([&] {
            if (reloaded != reload_took.end()) {
              table_in_sync = count_table(node.endpoint, table, versions[table.table]);
-             // The rows loaded include every change up to the version read before the reload.
-             if (table_in_sync && table.table == model::kHtableTable) {
+             // The rows loaded include every change up to the version read before the reload:
+             // recorded when they count right, or when writes since explain the difference (the
+             // log from that version on brings the node in step, key by key or by a reload).
+             if (table.table == model::kHtableTable &&
+                 (table_in_sync || table_versions()[table.table] != versions[table.table])) {
                kamailio::record_node_htable_version(rpc_, node.endpoint, versions[table.table]);
              }
              reload_observer_.reloaded(node.endpoint, table.table,
@@ -361,7 +357,7 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
   // Both counts in O(1): the rows this daemon wrote (not a SCAN of Kamailio's database) against
   // the node's item count. The audit's slices compare the rows themselves.
   table.expected_rows = owned_rows(table.table);
-  table.loaded_rows = loaded_rows(endpoint, table.table);
+  table.loaded_rows = kamailio::loaded_row_count(rpc_, endpoint, table.table);
   if (table.loaded_rows == table.expected_rows) return true;
   // Rows in Kamailio's database this daemon did not write are loaded too (the NOC's drift view
   // names them): the node matching the database needs no reload.
@@ -385,7 +381,16 @@ bool EdgeReloader::sync_table(const std::string& endpoint, TableStatus& table, s
   }
 }
 
-bool EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table) {
+std::chrono::nanoseconds EdgeReloader::reload_pause_left(const TableStatus& table) const {
+  if (table.last_reload_unix_ns == 0) return {};
+  auto pause = std::chrono::nanoseconds(
+      static_cast<std::int64_t>(timing_.reload_pause_factor * table.last_reload_took_ns));
+  auto since = std::chrono::nanoseconds(now_unix_ns() - table.last_reload_unix_ns);
+  return std::max(pause - since, std::chrono::nanoseconds::zero());
+}
+
+bool EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table, bool paced) {
+  if (paced && reload_pause_left(table) > std::chrono::nanoseconds::zero()) return false;
   // A module's reload_delta (1 s) compares whole seconds of the wall clock: the next reload
   // waits until the second after the last one (with a margin for the hosts' clocks), whichever
   // replica made it.
@@ -397,11 +402,12 @@ bool EdgeReloader::reload_table(const std::string& endpoint, TableStatus& table)
   if (!replicas_caught_up()) return false;
   // Until it is counted, the node may hold anything: a failure from here on reloads it again.
   table.loaded_version = -1;
-  auto reload_call = reload_calls().at(table.table);
-  rpc_.call(endpoint, reload_call.first, reload_call.second);
+  auto started_ns = now_unix_ns();
+  kamailio::reload_table(rpc_, endpoint, table.table);
   // The node stamped its reload when it ran it: the time after the call bounds that second.
   daemon_db_.command({"SET", reload_at, std::to_string(now_unix_ns() / 1'000'000), "PX", "2000"});
   table.last_reload_unix_ns = now_unix_ns();
+  table.last_reload_took_ns = table.last_reload_unix_ns - started_ns;
   return true;
 }
 
@@ -507,14 +513,15 @@ std::optional<std::chrono::milliseconds> EdgeReloader::sync_health_locked(
   }
   if (node_version) {
     auto since = std::chrono::nanoseconds(now_unix_ns() - table.last_reload_unix_ns);
-    if (since < timing_.health_reload_every) {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(timing_.health_reload_every -
-                                                                   since);
+    auto left = std::max(std::chrono::nanoseconds(timing_.health_reload_every) - since,
+                         reload_pause_left(table));
+    if (left > std::chrono::nanoseconds::zero()) {
+      return std::chrono::ceil<std::chrono::milliseconds>(left);
     }
   }
   auto started = std::chrono::steady_clock::now();
   try {
-    auto down = inactive_destinations(endpoint);
+    auto down = kamailio::inactive_destinations(rpc_, endpoint);
     keep_lock();
     if (!reload_table(endpoint, table)) return timing_.lock_poll;
     ++health.reloads;
@@ -535,19 +542,19 @@ std::optional<std::chrono::milliseconds> EdgeReloader::sync_health_locked(
   return std::nullopt;
 }
 
-bool EdgeReloader::apply_htable_log(const std::string& endpoint, TableStatus& table,
-                                    std::int64_t version) {
+EdgeReloader::HtableLog EdgeReloader::apply_htable_log(const std::string& endpoint,
+                                                       TableStatus& table, std::int64_t version) {
   auto node_version = kamailio::node_htable_version(rpc_, endpoint);
   // Ahead of Redis: the database went back (restored); its rows are the truth.
-  if (!node_version || *node_version > version) return false;
+  if (!node_version || *node_version > version) return HtableLog::reload;
   auto changes = version - *node_version;
-  if (changes > timing_.max_htable_changes) return false;
+  if (changes > timing_.max_htable_changes) return HtableLog::catch_up;
   if (changes > 0) {
     auto entries = daemon_db_.command({"XRANGE", std::string(store::keys::kEdgeHtableLog),
                                        std::to_string(*node_version + 1) + "-0",
                                        std::to_string(version) + "-0"});
     // One entry per version: fewer means the log was trimmed past the node's version.
-    if (entries.elements.size() != static_cast<std::size_t>(changes)) return false;
+    if (entries.elements.size() != static_cast<std::size_t>(changes)) return HtableLog::reload;
     for (const auto& entry : entries.elements) {
       std::map<std::string, std::string> fields;
       const auto& pairs = entry.elements.at(1).elements;
@@ -566,11 +573,11 @@ bool EdgeReloader::apply_htable_log(const std::string& endpoint, TableStatus& ta
   }
   if (table.loaded_version != version) {
     // Both counts without reading a row (the audit counts Redis's rows themselves).
-    table.loaded_rows = loaded_rows(endpoint, table.table);
+    table.loaded_rows = kamailio::loaded_row_count(rpc_, endpoint, table.table);
     table.expected_rows = owned_rows(table.table);
     table.loaded_version = version;
   }
-  return true;
+  return HtableLog::applied;
 }
 
 std::size_t EdgeReloader::audit_htable_slice(const std::string& endpoint, HtableAudit& audit,
@@ -621,7 +628,7 @@ std::size_t EdgeReloader::owned_rows(const std::string& table) {
 
 bool EdgeReloader::count_table(const std::string& endpoint, TableStatus& table,
                                std::int64_t version) {
-  table.loaded_rows = loaded_rows(endpoint, table.table);
+  table.loaded_rows = kamailio::loaded_row_count(rpc_, endpoint, table.table);
   // Redis may have changed since it was counted; the next round settles that. The rows this
   // daemon wrote are counted in O(1); Kamailio's whole database (a SCAN) only when they differ.
   table.expected_rows = owned_rows(table.table);
@@ -644,7 +651,7 @@ bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& 
   if (table.loaded_version == version) {
     // Nothing changed since the last comparison: uac's record counter is enough (a comparison
     // reads every row and every record, ~7 % of a core every 10 s at 10,000 registrations).
-    table.loaded_rows = registration_count(endpoint);
+    table.loaded_rows = kamailio::registration_count(rpc_, endpoint);
     if (table.loaded_rows == table.expected_rows) return true;
   }
   // uac.reg_reload would drop every registration first (and cannot run more than once per
@@ -662,12 +669,12 @@ bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& 
   table.expected_rows = wanted.size();
 
   // The records hold passwords in clear text: compared here, never logged or kept.
-  auto loaded = registration_records(endpoint);
+  auto loaded = kamailio::registration_records(rpc_, endpoint);
   std::size_t changes = 0;
   for (const auto& [uuid, row] : wanted) {
     auto it = loaded.find(uuid);
     if (it != loaded.end() && same_registration(row, it->second)) continue;
-    rpc_.call(endpoint, "uac.reg_refresh", nlohmann::json::array({uuid}));
+    kamailio::refresh_registration(rpc_, endpoint, uuid);
     ++changes;
   }
   auto now = std::chrono::steady_clock::now();
@@ -675,8 +682,7 @@ bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& 
     if (wanted.contains(uuid)) continue;
     // Gone from Redis: un-REGISTER while the record can still answer the registrar's challenge,
     // and remove it once it holds no binding (or the un-REGISTER had its chance).
-    auto flags = record.value("flags", 0);
-    bool bound = (flags & 4) && !(flags & 1) && record.value("expires", 0) != 0;
+    bool bound = kamailio::registration_bound(record);
     auto key = endpoint + " " + uuid;
     std::optional<std::chrono::steady_clock::time_point> sent;
     {
@@ -685,18 +691,19 @@ bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& 
     }
     if (bound && (!sent || now - *sent < std::chrono::seconds(5))) {
       if (!sent) {
-        rpc_.call(endpoint, "uac.reg_unregister", nlohmann::json::array({"l_uuid", uuid}));
+        kamailio::unregister(rpc_, endpoint, uuid);
         std::lock_guard lock(unregister_sent_mutex_);
         unregister_sent_[key] = now;
       }
     } else {
-      rpc_.call(endpoint, "uac.reg_remove", nlohmann::json::array({uuid}));
+      kamailio::remove_registration(rpc_, endpoint, uuid);
       std::lock_guard lock(unregister_sent_mutex_);
       unregister_sent_.erase(key);
     }
     ++changes;
   }
-  table.loaded_rows = changes == 0 ? loaded.size() : registration_records(endpoint).size();
+  table.loaded_rows =
+      changes == 0 ? loaded.size() : kamailio::registration_records(rpc_, endpoint).size();
   bool in_sync = table.loaded_rows == table.expected_rows;
   table.loaded_version = in_sync ? version : -1;
   if (changes > 0) {
@@ -704,27 +711,6 @@ bool EdgeReloader::sync_registrations(const std::string& endpoint, TableStatus& 
                               std::chrono::steady_clock::now() - started);
   }
   return in_sync;
-}
-
-std::size_t EdgeReloader::registration_count(const std::string& endpoint) {
-  // ["uac:regtotal = 1001"]
-  for (const auto& line : rpc_.call(endpoint, "stats.get_statistics", {"uac:regtotal"})) {
-    if (!line.is_string()) continue;
-    auto text = line.get<std::string>();
-    auto equals = text.find('=');
-    if (equals != std::string::npos) return std::strtoull(text.c_str() + equals + 1, nullptr, 10);
-  }
-  return 0;
-}
-
-std::map<std::string, nlohmann::json> EdgeReloader::registration_records(
-    const std::string& endpoint) {
-  std::map<std::string, nlohmann::json> records;
-  for (auto& record : rpc_.call(endpoint, "uac.reg_dump")) {
-    auto uuid = record.value("l_uuid", "");
-    records[uuid] = std::move(record);
-  }
-  return records;
 }
 
 bool EdgeReloader::same_registration(const std::map<std::string, std::string>& row,
@@ -746,44 +732,13 @@ bool EdgeReloader::same_registration(const std::map<std::string, std::string>& r
   return true;
 }
 
-nlohmann::json EdgeReloader::dispatcher_records(const std::string& endpoint) {
-  try {
-    return rpc_.call(endpoint, "dispatcher.list").value("RECORDS", nlohmann::json::array());
-  } catch (const kamailio::RpcError& e) {
-    // An empty table is an error reply, not an empty list.
-    if (std::string_view(e.what()).find("No Destination Sets") != std::string_view::npos) {
-      return nlohmann::json::array();
-    }
-    throw;
-  }
-}
-
-std::vector<nlohmann::json> EdgeReloader::inactive_destinations(const std::string& endpoint) {
-  // FLAGS: first letter A(ctive), I(nactive), D(isabled) or T(rying); then P(robing) or X.
-  std::vector<nlohmann::json> down;
-  for (const auto& record : dispatcher_records(endpoint)) {
-    auto set = record.value("SET", nlohmann::json::object());
-    for (const auto& target : set.value("TARGETS", nlohmann::json::array())) {
-      auto dest = target.value("DEST", nlohmann::json::object());
-      if (dest.value("FLAGS", "").starts_with("I")) {
-        down.push_back({"ip", set.value("ID", 0), dest.value("URI", "")});
-      }
-    }
-  }
-  return down;
-}
-
-void EdgeReloader::keep_down(const std::string& endpoint, const std::vector<nlohmann::json>& down) {
+void EdgeReloader::keep_down(const std::string& endpoint,
+                             const std::vector<kamailio::DispatcherDestination>& down) {
   // dispatcher.reload marks every destination active again: a carrier that probes had taken out
   // would get calls (and make them wait for a timeout) until it failed two probes more.
   std::set<std::string> still_down;
   for (const auto& destination : down) {
-    try {
-      rpc_.call(endpoint, "dispatcher.set_state", destination);
-      still_down.insert(destination.at(2).get<std::string>());
-    } catch (const kamailio::RpcError&) {
-      // The destination is no longer in the table: nothing to keep down.
-    }
+    if (kamailio::mark_inactive(rpc_, endpoint, destination)) still_down.insert(destination.uri);
   }
   // A destination removed while down never gets its dst-up event: its mark would stay (and count
   // as down) for good. The marks now are exactly the destinations held down.
@@ -854,24 +809,6 @@ void EdgeReloader::record_round(NodeStatus& node, std::optional<std::int64_t> ge
 
 std::size_t EdgeReloader::expected_rows(const std::string& table) {
   return store::scan_keys(kamailio_db_, store::keys::kamailio_row(table, "*")).size();
-}
-
-std::size_t EdgeReloader::loaded_rows(const std::string& endpoint, const std::string& table) {
-  auto count = [](const nlohmann::json& result) { return result.is_array() ? result.size() : 0; };
-  if (table == model::kDispatcherTable) {
-    // {"NRSETS": n, "RECORDS": [{"SET": {"ID": id, "TARGETS": [{"DEST": {...}}, ...]}}, ...]}
-    std::size_t rows = 0;
-    for (const auto& record : dispatcher_records(endpoint)) {
-      rows += count(
-          record.value("SET", nlohmann::json::object()).value("TARGETS", nlohmann::json::array()));
-    }
-    return rows;
-  }
-  // htable.stats: [{"name": "mv", "slots": n, "all": items, ...}, ...]
-  for (const auto& stats : rpc_.call(endpoint, "htable.stats")) {
-    if (stats.value("name", "") == kHtableName) return stats.value("all", std::size_t{0});
-  }
-  return 0;
 }
 
 }  // namespace mv::edge

@@ -17,6 +17,7 @@
 #include "edge/edge_ports.h"
 #include "edge/edge_status.h"
 #include "kamailio/kamailio_rpc.h"
+#include "kamailio/node_tables.h"
 #include "model/edge_rows.h"
 #include "store/redis_client.h"
 #include "store/script_runner.h"
@@ -72,6 +73,12 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
     // reload runs at most this often per node, so a new trunk is probed within about this long
     // (plus the reload's own time: 15-25 s at 100k trunks).
     std::chrono::milliseconds health_reload_every{5000};
+    // A whole-table reload that only catches up (a node more than max_htable_changes behind, as
+    // in a bulk import; the dispatcher's health reloads) waits at least this many times its
+    // previous reload's duration after that one ended, so catching up takes at most a third of
+    // the node's time (measured at 100k trunks on 2 nodes: reloading back to back cost the nodes
+    // more CPU than the import itself). A node that restarted or lost its version is not paced.
+    double reload_pause_factor = 2.0;
     // htable mv keys compared with Redis, one by one, in every round that finds the node in
     // step: a value changed on the node behind the daemon's back is found within (keys in the
     // table / this) rounds, one round per verify_every at rest. 0: none.
@@ -154,11 +161,13 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
   std::optional<std::chrono::milliseconds> sync_health_locked(
       const std::string& endpoint, HealthStatus& health, bool resync, std::int64_t version,
       const std::function<void()>& keep_lock);
+  // What apply_htable_log did: the changes are on the node, or the table must be reloaded whole,
+  // at once (no version recorded: the node started since; the log no longer reaches back; the
+  // node ahead of Redis) or paced (more than max_htable_changes behind).
+  enum class HtableLog { applied, reload, catch_up };
   // Applies htable mv's change log on the node, from the version recorded there up to `version`,
-  // in order, and records `version` there. False when it cannot (no version recorded: the node
-  // started since; the log no longer reaches back; more than max_htable_changes): the table is
-  // reloaded whole instead.
-  bool apply_htable_log(const std::string& endpoint, TableStatus& table, std::int64_t version);
+  // in order, and records `version` there, when it can.
+  HtableLog apply_htable_log(const std::string& endpoint, TableStatus& table, std::int64_t version);
   // Compares the next audit_keys_per_round of the daemon's htable rows with the node's keys, one
   // htable.get each, and sets every key that differs or is missing; only while Redis's htable
   // version is `node_version`, the one the node has. Returns the keys repaired.
@@ -169,8 +178,11 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
   bool sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version, bool audit,
                   NodeStatus& node);
   // The reload RPC. False when it must wait (nothing done): the node reloaded the table in this
-  // wall-clock second (Kamailio's reload_delta would refuse it), or the nodes' Redis replicas lag.
-  bool reload_table(const std::string& endpoint, TableStatus& table);
+  // wall-clock second (Kamailio's reload_delta would refuse it), the nodes' Redis replicas lag,
+  // or, when `paced`, the pause after its last reload (reload_pause_factor) is not over.
+  bool reload_table(const std::string& endpoint, TableStatus& table, bool paced = false);
+  // How long after its last reload a paced reload of `table` waits still (zero: none).
+  std::chrono::nanoseconds reload_pause_left(const TableStatus& table) const;
   // Counts what the node loaded against Redis; in step: the table is loaded at `version`.
   bool count_table(const std::string& endpoint, TableStatus& table, std::int64_t version);
   void detect_restart(NodeStatus& node);
@@ -178,23 +190,16 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
   // registrations are the rows in Redis.
   bool sync_registrations(const std::string& endpoint, TableStatus& table, std::int64_t version,
                           bool audit);
-  std::size_t registration_count(const std::string& endpoint);
-  std::map<std::string, nlohmann::json> registration_records(const std::string& endpoint);
   static bool same_registration(const std::map<std::string, std::string>& row,
                                 const nlohmann::json& record);
-  // dispatcher.list's RECORDS: [{"SET": {"ID": id, "TARGETS": [{"DEST": {...}}]}}]; none when
-  // the table is empty.
-  nlohmann::json dispatcher_records(const std::string& endpoint);
-  // dispatcher.set_state parameters that would take each inactive destination out again.
-  std::vector<nlohmann::json> inactive_destinations(const std::string& endpoint);
   // After a dispatcher reload: `down` (inactive_destinations before it) out again, and the
   // probes' down marks trimmed to them.
-  void keep_down(const std::string& endpoint, const std::vector<nlohmann::json>& down);
+  void keep_down(const std::string& endpoint,
+                 const std::vector<kamailio::DispatcherDestination>& down);
   std::map<std::string, std::int64_t> table_versions();
   std::size_t expected_rows(const std::string& table);
   // The rows the daemon wrote to `table` (its row map, and the padding row), in O(1).
   std::size_t owned_rows(const std::string& table);
-  std::size_t loaded_rows(const std::string& endpoint, const std::string& table);
   // The write generation now (nullopt when Redis cannot say): read before a reload, every write
   // up to it is in Redis already.
   std::optional<std::int64_t> current_generation();

@@ -12,7 +12,8 @@ struct TableStatus {
   std::size_t expected_rows = 0;         // rows in Redis (Kamailio's database)
   std::size_t loaded_rows = 0;           // what the node reports it has loaded
   std::int64_t loaded_version = -1;      // mv:edge:table_versions when it last loaded; -1 unknown
-  std::int64_t last_reload_unix_ns = 0;  // its last whole-table reload on the node
+  std::int64_t last_reload_unix_ns = 0;  // its last whole-table reload on the node (its end)
+  std::int64_t last_reload_took_ns = 0;  // how long that reload's RPC took
 };
 
 // What one Kamailio node has loaded, as last checked.

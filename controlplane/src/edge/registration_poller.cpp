@@ -1,5 +1,6 @@
 #include "edge/registration_poller.h"
 
+#include "kamailio/node_tables.h"
 #include "logging/log_context.h"
 #include "model/edge_rows.h"
 #include "model/noc_views.h"
@@ -99,15 +100,14 @@ std::map<std::string, RegistrationPoller::Observed> RegistrationPoller::observe(
   // AOR -> "403 Forbidden": the last error reply to a REGISTER (kamailio.cfg, reply_route).
   std::map<std::string, std::string> errors;
   try {
-    errors = model::decode_htable_dump(
-        rpc_.call(endpoint, "htable.dump", nlohmann::json::array({"mvreg"})));
+    errors = model::decode_htable_dump(kamailio::htable_dump(rpc_, endpoint, "mvreg"));
   } catch (const kamailio::RpcError&) {
     // An empty table answers with an error: no error replies recorded.
   }
   std::map<std::string, Observed> observed;
   auto now_s = now_unix_ns() / 1'000'000'000;
   for (auto& entry :
-       model::decode_registrations(rpc_.call(endpoint, "uac.reg_dump"), errors, now_s)) {
+       model::decode_registrations(kamailio::registration_dump(rpc_, endpoint), errors, now_s)) {
     observed[entry.trunk_id] = {entry.state, entry.timer_expires_s * 1'000'000'000,
                                 std::move(entry.last_error)};
   }

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "kamailio/node_record.h"
+#include "kamailio/node_tables.h"
 #include "model/edge_rows.h"
 #include "store/store_unavailable.h"
 
@@ -53,18 +54,6 @@ std::vector<NodeView<T>> NocService::per_node(Read read) {
   return views;
 }
 
-json NocService::dispatcher_list(const std::string& endpoint) {
-  try {
-    return rpc_.call(endpoint, "dispatcher.list");
-  } catch (const kamailio::RpcError& e) {
-    // An empty table is an error reply, not an empty list.
-    if (std::string_view(e.what()).find("No Destination Sets") != std::string_view::npos) {
-      return json::object();
-    }
-    throw;
-  }
-}
-
 std::vector<model::Trunk> NocService::trunks_if_reachable() {
   try {
     return catalog_.all_trunks();
@@ -105,7 +94,7 @@ void NocService::refresh_sample() {
 std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher() {
   auto turn = listing_turn();
   auto views = per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
-    return model::decode_dispatcher_list(dispatcher_list(endpoint));
+    return model::decode_dispatcher_list(kamailio::dispatcher_list(rpc_, endpoint));
   });
   auto trunks = trunks_if_reachable();
   auto index = by_id(trunks);
@@ -125,7 +114,7 @@ std::vector<NodeView<std::vector<model::PermissionEntry>>> NocService::permissio
   auto turn = listing_turn();
   return per_node<std::vector<model::PermissionEntry>>([&](const std::string& endpoint) {
     return model::decode_sources(
-        model::decode_htable_dump(rpc_.call(endpoint, "htable.dump", json::array({"mv"}))));
+        model::decode_htable_dump(kamailio::htable_dump(rpc_, endpoint, "mv")));
   });
 }
 
@@ -134,10 +123,9 @@ std::vector<NodeView<std::vector<model::RegistrationEntry>>> NocService::registr
   auto now_s = clock_.now_unix_ns() / 1'000'000'000;
   auto views = per_node<std::vector<model::RegistrationEntry>>([&](const std::string& endpoint) {
     // AOR -> the last error reply to its REGISTER (kamailio.cfg's reply_route).
-    auto errors =
-        model::decode_htable_dump(rpc_.call(endpoint, "htable.dump", json::array({"mvreg"})));
+    auto errors = model::decode_htable_dump(kamailio::htable_dump(rpc_, endpoint, "mvreg"));
     // The dump holds passwords: decoded right here, the records dropped with this scope.
-    return model::decode_registrations(rpc_.call(endpoint, "uac.reg_dump"), errors, now_s);
+    return model::decode_registrations(kamailio::registration_dump(rpc_, endpoint), errors, now_s);
   });
   auto trunks = trunks_if_reachable();
   auto index = by_id(trunks);
@@ -165,12 +153,13 @@ std::vector<NodeDrift> NocService::drift() {
   auto views = per_node<Loaded>([&](const std::string& endpoint) {
     Loaded loaded;
     loaded.boot_id = kamailio::node_boot_id(rpc_, endpoint);
-    loaded.rows[model::kDispatcherTable] = model::loaded_dispatcher_rows(dispatcher_list(endpoint));
+    loaded.rows[model::kDispatcherTable] =
+        model::loaded_dispatcher_rows(kamailio::dispatcher_list(rpc_, endpoint));
     loaded.rows[model::kHtableTable] =
-        model::loaded_htable_rows(rpc_.call(endpoint, "htable.dump", json::array({"mv"})));
+        model::loaded_htable_rows(kamailio::htable_dump(rpc_, endpoint, "mv"));
     // Passwords in clear text: compared, then shown masked only.
     loaded.rows[model::kUacregTable] =
-        model::loaded_uacreg_rows(rpc_.call(endpoint, "uac.reg_dump"));
+        model::loaded_uacreg_rows(kamailio::registration_dump(rpc_, endpoint));
     return loaded;
   });
 

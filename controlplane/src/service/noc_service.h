@@ -117,7 +117,6 @@ class NocService {
   // Runs `read(endpoint)` against every node; a node that fails gets its error.
   template <typename T, typename Read>
   std::vector<NodeView<T>> per_node(Read read);
-  nlohmann::json dispatcher_list(const std::string& endpoint);
   std::vector<model::Trunk> trunks_if_reachable();
 
   kamailio::KamailioRpc& rpc_;

@@ -1,0 +1,99 @@
+#include <boost/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "kamailio/node_tables.h"
+#include "model/edge_rows.h"
+#include "support/fakes.h"
+
+namespace mv::test {
+
+BOOST_AUTO_TEST_SUITE(node_tables)
+
+using json = nlohmann::json;
+
+constexpr const char* kNode = "http://127.0.0.1:5071/RPC";
+
+// dispatcher.list of two sets: the application server, and a customer's set with one destination
+// probing took out and one active.
+const json kDispatcherList = json::parse(R"({"NRSETS": 2, "RECORDS": [
+  {"SET": {"ID": 1, "TARGETS": [{"DEST": {"URI": "sip:127.0.0.1:5080", "FLAGS": "AX"}}]}},
+  {"SET": {"ID": 1001, "TARGETS": [
+    {"DEST": {"URI": "sip:127.0.0.1:5091", "FLAGS": "IP"}},
+    {"DEST": {"URI": "sip:127.0.0.1:5092", "FLAGS": "AP"}}]}}]})");
+
+// Verifies the dispatcher's rows are its targets across sets, the destinations probing took out
+// are the Inactive ones with their set, and an empty table (an error reply in 5.6.3) is no rows
+// rather than an error.
+BOOST_AUTO_TEST_CASE(dispatcher_targets_and_inactive_destinations) {
+  FakeKamailioRpc rpc;
+  rpc.replies[{kNode, "dispatcher.list"}] = kDispatcherList;
+  BOOST_TEST(kamailio::loaded_row_count(rpc, kNode, model::kDispatcherTable) == 3u);
+  auto down = kamailio::inactive_destinations(rpc, kNode);
+  BOOST_TEST_REQUIRE(down.size() == 1u);
+  BOOST_TEST(down[0].set_id == 1001);
+  BOOST_TEST(down[0].uri == "sip:127.0.0.1:5091");
+
+  FakeKamailioRpc empty;
+  BOOST_CHECK_THROW(kamailio::dispatcher_list(empty, kNode), kamailio::RpcError);
+  struct EmptyTable final : kamailio::KamailioRpc {
+    json call(const std::string&, const std::string& method, const json&) override {
+      throw kamailio::RpcError(method + ": No Destination Sets");
+    }
+  } no_sets;
+  BOOST_TEST(kamailio::dispatcher_list(no_sets, kNode) == json::object());
+  BOOST_TEST(kamailio::loaded_row_count(no_sets, kNode, model::kDispatcherTable) == 0u);
+  BOOST_TEST(kamailio::inactive_destinations(no_sets, kNode).empty());
+}
+
+// Verifies a destination is taken out with dispatcher.set_state ip <set> <uri>, and one the node
+// no longer has is reported, not thrown.
+BOOST_AUTO_TEST_CASE(marking_a_destination_inactive) {
+  FakeKamailioRpc rpc;
+  rpc.replies[{kNode, "dispatcher.set_state"}] = json();
+  BOOST_TEST(kamailio::mark_inactive(rpc, kNode, {1001, "sip:127.0.0.1:5091"}));
+  BOOST_TEST(rpc.calls.back().second == json::parse(R"(["ip", 1001, "sip:127.0.0.1:5091"])"));
+  FakeKamailioRpc gone;
+  BOOST_TEST(!kamailio::mark_inactive(gone, kNode, {1001, "sip:127.0.0.1:5091"}));
+}
+
+// Verifies the whole-table reloads name the right RPC (htable mv, the dispatcher) and a table
+// without one (uacreg, record by record) is refused rather than sent.
+BOOST_AUTO_TEST_CASE(whole_table_reloads) {
+  FakeKamailioRpc rpc;
+  rpc.replies[{kNode, "htable.reload"}] = json();
+  rpc.replies[{kNode, "dispatcher.reload"}] = json();
+  kamailio::reload_table(rpc, kNode, model::kHtableTable);
+  kamailio::reload_table(rpc, kNode, model::kDispatcherTable);
+  BOOST_CHECK_THROW(kamailio::reload_table(rpc, kNode, model::kUacregTable), kamailio::RpcError);
+  BOOST_TEST_REQUIRE(rpc.calls.size() == 2u);
+  BOOST_TEST(rpc.calls[0].first == "htable.reload");
+  BOOST_TEST(rpc.calls[0].second == json::array({"mv"}));
+  BOOST_TEST(rpc.calls[1].first == "dispatcher.reload");
+}
+
+// Verifies uac's flag bits: a record holds a binding only while online, enabled and unexpired.
+BOOST_AUTO_TEST_CASE(registration_bound_by_flags) {
+  BOOST_TEST(kamailio::registration_bound({{"flags", 4}, {"expires", 600}}));
+  BOOST_TEST(kamailio::registration_bound({{"flags", 4 | 16}, {"expires", 600}}));
+  BOOST_TEST(!kamailio::registration_bound({{"flags", 4 | 1}, {"expires", 600}}));  // disabled
+  BOOST_TEST(!kamailio::registration_bound({{"flags", 0}, {"expires", 600}}));      // offline
+  BOOST_TEST(!kamailio::registration_bound({{"flags", 4}, {"expires", 0}}));
+}
+
+// Verifies uac's record counter is read from its statistic's text, and the records are keyed
+// by l_uuid.
+BOOST_AUTO_TEST_CASE(registration_count_and_records) {
+  FakeKamailioRpc rpc;
+  rpc.replies[{kNode, "stats.get_statistics"}] = json::array({"uac:regtotal = 1001"});
+  rpc.replies[{kNode, "uac.reg_dump"}] =
+      json::parse(R"([{"l_uuid": "a", "flags": 4}, {"l_uuid": "b", "flags": 0}])");
+  BOOST_TEST(kamailio::registration_count(rpc, kNode) == 1001u);
+  auto records = kamailio::registration_records(rpc, kNode);
+  BOOST_TEST(records.size() == 2u);
+  BOOST_TEST(records.at("b")["flags"] == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace mv::test
