@@ -84,6 +84,7 @@ void EdgeReloader::trunks_changed() {
   bool already_pending = true;
   {
     std::lock_guard lock(mutex_);
+    last_write_ = std::chrono::steady_clock::now();
     for (auto& worker : workers_) {
       already_pending &= worker->new_writes && worker->health_changed;
       worker->changed = worker->new_writes = worker->health_changed = true;
@@ -137,6 +138,7 @@ void EdgeReloader::run(NodeWorker& worker) {
     }
     auto node = worker.status;
     bool resync = std::exchange(worker.resync_requested, false);
+    bool writes_streaming = std::chrono::steady_clock::now() - last_write_ < timing_.writes_quiet;
     bool dispatcher_loaded = worker.dispatcher_loaded;
     auto dispatcher_result = worker.health.last_result;
     lock.unlock();
@@ -147,6 +149,7 @@ void EdgeReloader::run(NodeWorker& worker) {
     // Read before reloading: every write up to this generation is in Redis already. Reloading
     // while the node's Redis replica lags could load old rows and record them as applied.
     auto generation = current_generation();
+    bool paced = false;
     std::optional<bool> in_step;
     if (!generation) {
       node.last_result = "redis: the edge generation cannot be read";
@@ -155,7 +158,7 @@ void EdgeReloader::run(NodeWorker& worker) {
       auto now = std::chrono::steady_clock::now();
       bool audit = resync || now >= worker.next_audit;
       try {
-        in_step = sync_node_locked(node, audit, resync);
+        in_step = sync_node_locked(node, {audit, resync, writes_streaming}, paced);
       } catch (const std::exception& e) {
         // Whatever a round throws (a value in Redis that is no number, say) must not end the
         // node's thread: std::terminate would take the daemon down with it.
@@ -189,14 +192,16 @@ void EdgeReloader::run(NodeWorker& worker) {
     if (resync && !in_step) worker.resync_requested = true;
     if (!(in_step && *in_step) && !stopping_) {
       worker.changed = true;
-      // New writes do not wait for the retry.
+      // New writes do not wait for the retry, but a paced reload does: a bulk import's writes
+      // would otherwise run a round each.
       auto again = in_step ? timing_.retry : timing_.lock_poll;
-      wake_.wait_for(lock, again, [&] { return stopping_ || worker.new_writes; });
+      wake_.wait_for(lock, again, [&] { return stopping_ || (worker.new_writes && !paced); });
     }
   }
 }
 
-std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit, bool resync) {
+std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, const RoundMode& mode,
+                                                   bool& paced) {
   std::optional<NodeLockHold> lock;
   try {
     lock.emplace(daemon_db_, store::keys::edge_reload_lock(node.endpoint), timing_.lock_expiry,
@@ -212,7 +217,7 @@ std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, bool audit,
                 timing_.lock_poll.count());
     return std::nullopt;
   }
-  return sync_node(node, audit, resync, [&] { lock->keep(); });
+  return sync_node(node, mode, paced, [&] { lock->keep(); });
 }
 
 void EdgeReloader::audit_htable_locked(NodeStatus& node, HtableAudit& htable_audit) {
@@ -236,8 +241,9 @@ void EdgeReloader::audit_htable_locked(NodeStatus& node, HtableAudit& htable_aud
   }
 }
 
-bool EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
+bool EdgeReloader::sync_node(NodeStatus& node, const RoundMode& mode, bool& paced,
                              const std::function<void()>& after_table) {
+  auto [audit, resync, writes_streaming] = mode;
   // Why a step failed, or nullopt: what it throws must not end the reloader's thread.
   auto attempt = [](const auto& step) -> std::optional<std::string> {
     try {
@@ -275,7 +281,7 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
     if (table.table == model::kUacregTable || table.loaded_version == versions[table.table]) {
       continue;
     }
-    bool paced = false;
+    bool catching_up = false;
     if (table.table == model::kHtableTable) {
       auto log = HtableLog::reload;
       auto log_failure =
@@ -285,11 +291,13 @@ bool EdgeReloader::sync_node(NodeStatus& node, bool audit, bool resync,
         after_table();
         continue;
       }
-      paced = log == HtableLog::catch_up && !resync;
+      catching_up = log == HtableLog::catch_up && !resync && writes_streaming;
     }
     auto started = std::chrono::steady_clock::now();
     bool reloaded = false;
-    auto table_failure = attempt([&] { reloaded = reload_table(node.endpoint, table, paced); });
+    auto table_failure =
+        attempt([&] { reloaded = reload_table(node.endpoint, table, catching_up); });
+    if (!table_failure && !reloaded && catching_up) paced = true;
     if (table_failure) {
       reload_observer_.reloaded(node.endpoint, table.table, "error",
                                 std::chrono::steady_clock::now() - started);

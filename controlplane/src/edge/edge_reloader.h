@@ -79,6 +79,8 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
     // the node's time (measured at 100k trunks on 2 nodes: reloading back to back cost the nodes
     // more CPU than the import itself). A node that restarted or lost its version is not paced.
     double reload_pause_factor = 2.0;
+    // Writes this far apart are no longer a stream: a node far behind reloads without a pause.
+    std::chrono::milliseconds writes_quiet{1000};
     // htable mv keys compared with Redis, one by one, in every round that finds the node in
     // step: a value changed on the node behind the daemon's back is found within (keys in the
     // table / this) rounds, one round per verify_every at rest. 0: none.
@@ -138,17 +140,27 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
   };
 
   void run(NodeWorker& worker);
+  // What a routing round is asked to do beyond applying changes. `audit`: count every table's
+  // rows on the node and in Redis even where nothing changed. `resync`: reload every table whole.
+  // `writes_streaming`: a write came within `writes_quiet` (a bulk import): a node far behind
+  // then catches up by paced reloads; once the writes stop, the last reload goes at once.
+  struct RoundMode {
+    bool audit = false;
+    bool resync = false;
+    bool writes_streaming = false;
+  };
   // sync_node under the node's reload lock; nullopt when the lock is taken (another replica's
   // round, or a reload in this wall-clock second, which Kamailio's reload_delta would refuse).
   // The value: the tables calls route with (htable mv, uacreg) are in step with Redis.
-  std::optional<bool> sync_node_locked(NodeStatus& node, bool audit, bool resync);
+  std::optional<bool> sync_node_locked(NodeStatus& node, const RoundMode& mode, bool& paced);
   // audit_htable_slice under the node's reload lock, after a round in step; none when another
   // replica holds the lock. Never throws.
   void audit_htable_locked(NodeStatus& node, HtableAudit& htable_audit);
   // Applies or reloads what the node needs and checks it; true when it matches Redis.
   // `after_table` runs after each table (to keep the node's lock). `audit`: count every table's
   // rows on the node and in Redis even where nothing changed. `resync`: reload every table whole.
-  bool sync_node(NodeStatus& node, bool audit, bool resync,
+  // `paced`: set when a whole reload waits for its pause (reload_pause_factor).
+  bool sync_node(NodeStatus& node, const RoundMode& mode, bool& paced,
                  const std::function<void()>& after_table);
   // The node's dispatcher thread: a round per change (after `settle`), and the node's recorded
   // dispatcher version read every verify_every.
@@ -227,6 +239,7 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
   // "<endpoint> <l_uuid>" -> when its un-REGISTER went out.
   std::map<std::string, std::chrono::steady_clock::time_point> unregister_sent_;
   std::mutex unregister_sent_mutex_;
+  std::chrono::steady_clock::time_point last_write_;  // the last trunks_changed
   bool stopping_ = false;
 };
 
