@@ -3,9 +3,11 @@
 # process, keep-alive connections), into an empty Redis with the edge attached, until every one
 # routes: the time from the first POST to the edge having applied the last write
 # (mv:edge:applied_generation reaches mv:edge:generation: every change applied on the node, key by
-# key or by a whole reload, and its row counts checked against Redis), confirmed by GET
-# /v1/edge/status (in_sync, rows loaded) and by Kamailio's own JSON-RPC counts. REPEATS
-# imports, each on a fresh Redis, Kamailio and daemon.
+# key or by a whole reload, and its row counts checked against Redis), then until GET
+# /v1/edge/status says every node is in sync ("dispatcher too": the dispatcher, which only
+# probes the trunks' health, follows in a thread of its own), confirmed by Kamailio's own
+# JSON-RPC counts. CPU is counted up to then. REPEATS imports, each on a fresh Redis, Kamailio
+# and daemon.
 #
 #   bash bench/edge/bulk_import.sh
 #
@@ -47,17 +49,23 @@ for repeat in $(seq "$REPEATS"); do
   posted=$(now)
   wait_edge_applied "$APPLY_TIMEOUT" >/dev/null
   applied=$(now)
+  # The dispatcher (health probes only; calls route without it) follows in its own thread.
+  deadline=$((SECONDS + APPLY_TIMEOUT))
+  until edge_in_sync >/dev/null; do
+    ((SECONDS < deadline)) || die "edge not in sync $APPLY_TIMEOUT s after applying"
+    sleep 0.2
+  done
+  probed=$(now)
 
   k1=$(every_node_ticks); d1=$(proc_ticks "$DAEMON_PID"); r1=$(proc_ticks "$REDIS_PID")
   status=$(curl -fsS "$API/v1/edge/status" -H "Authorization: Bearer $admin_key")
-  jq -e '.nodes | all(.in_sync)' <<<"$status" >/dev/null || die "edge not in sync: $status"
   rows=$(loaded_rows)
   htable_rows=${rows#*htable=}
   ((htable_rows >= TRUNKS)) || die "edge loaded $rows"
   reloads=$(jq '[.nodes[].reloads] | add' <<<"$status")
   awk -v n="$TRUNKS" -v a="$start" -v b="$posted" -v c="$applied" -v k=$((k1 - k0)) -v d=$((d1 - d0)) \
-    -v r=$((r1 - r0)) -v hz="$HZ" -v reloads="$reloads" -v rows="$rows" 'BEGIN {
-    printf "%.2f %.2f %.0f %.1f %.1f %.1f %d %s\n", b - a, c - a, n / (b - a), k / hz, d / hz, r / hz, reloads, rows}' >>"$RESULTS"
+    -v r=$((r1 - r0)) -v hz="$HZ" -v reloads="$reloads" -v rows="$rows" -v p="$probed" 'BEGIN {
+    printf "%.2f %.2f %.0f %.1f %.1f %.1f %d %s %.2f\n", b - a, c - a, n / (b - a), k / hz, d / hz, r / hz, reloads, rows, p - a}' >>"$RESULTS"
   log "import $repeat: $(tail -1 "$RESULTS")"
   stop_pid "$DAEMON_PID"
   for pid in "${KAM_PIDS[@]}"; do stop_pid "$pid"; done
@@ -67,8 +75,8 @@ done
 echo
 echo "### Bulk import: $TRUNKS trunks, $PARALLEL POSTs in flight, until the edge has applied them all"
 echo
-echo "| run | all 201s (s) | POST/s | all routing (s) | reloads | Kamailio CPU (s) | daemon CPU (s) | Redis CPU (s) | rows loaded at the end |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-awk '{printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", NR, $1, $3, $2, $7, $4, $5, $6, $8, $9}' "$RESULTS"
+echo "| run | all 201s (s) | POST/s | all routing (s) | dispatcher too (s) | reloads | Kamailio CPU (s) | daemon CPU (s) | Redis CPU (s) | rows loaded at the end |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+awk '{printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", NR, $1, $3, $2, $10, $7, $4, $5, $6, $8, $9}' "$RESULTS"
 echo
-echo "Median time to all routing: $(awk '{print $2}' "$RESULTS" | median) s (target < 30 s)."
+echo "Median time to all routing: $(awk '{print $2}' "$RESULTS" | median) s (issue 12: < 60 s for 100,000 trunks on 2 nodes)."
