@@ -15,6 +15,7 @@
 #   DS_PING_INTERVAL=3600       MV_DS_PING_INTERVAL: no OPTIONS probes during a benchmark
 #   KAMAILIO_ARGS               extra kamailio options, e.g. "-x fm" for another memory manager
 #   RPC_TIMEOUT_MS              the daemon's kamailio.rpc_timeout_ms (unset: its default)
+#   HEALTH_RELOAD_S             the daemon's kamailio.health_reload_interval_s (unset: its default)
 #   FILL_CUSTOMERS=100          customers the filler trunks are spread over
 #   TCP_CONN_WQ_MAX             the edge's tcp_conn_wq_max in bytes (unset: kamailio.cfg's 128 MiB;
 #                               dispatcher.list at 100k trunks is ~38 MB, and the daemon lists the
@@ -213,6 +214,7 @@ kamailio:
   rpc_endpoints:
 $(for port in "${RPC_PORTS[@]:-$RPC_PORT}"; do echo "    - http://127.0.0.1:$port/RPC"; done)
 ${RPC_TIMEOUT_MS:+  rpc_timeout_ms: $RPC_TIMEOUT_MS}
+${HEALTH_RELOAD_S:+  health_reload_interval_s: $HEALTH_RELOAD_S}
   app_servers:
     - sip:127.0.0.1:$1
 outbound:

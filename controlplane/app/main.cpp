@@ -106,6 +106,7 @@ int serve(const config::Config& config) {
   edge::EdgeReloader::Timing reload_timing;
   reload_timing.replica_wait = config.kamailio.edge_replica_wait;
   reload_timing.audit_every = config.kamailio.audit_interval;
+  reload_timing.health_reload_every = config.kamailio.health_reload_interval;
   reload_timing.audit_keys_per_round = config.kamailio.audit_keys_per_round;
   edge::EdgeReloader edge(rpc, redis, kamailio_db, config.kamailio.rpc_endpoints, reload_timing,
                           reload_metrics, log, config.kamailio.edge_replicas);

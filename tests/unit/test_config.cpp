@@ -168,13 +168,18 @@ BOOST_AUTO_TEST_CASE(audit_and_noc_refresh_are_read) {
   BOOST_TEST(defaults.config->kamailio.audit_interval.count() == 60);
   BOOST_TEST(defaults.config->kamailio.noc_metrics_refresh.count() == 10);
   BOOST_TEST(defaults.config->kamailio.table_rpc_timeout.count() == 60000);
-  auto load = parse_config("kamailio:\n  audit_interval_s: 300\n  noc_metrics_refresh_s: 0\n");
+  BOOST_TEST(defaults.config->kamailio.health_reload_interval.count() == 5);
+  auto load = parse_config(
+      "kamailio:\n  audit_interval_s: 300\n  noc_metrics_refresh_s: 0\n"
+      "  health_reload_interval_s: 60\n");
   BOOST_REQUIRE(load.config.has_value());
   BOOST_TEST(load.config->kamailio.audit_interval.count() == 300);
   BOOST_TEST(load.config->kamailio.noc_metrics_refresh.count() == 0);
-  auto zero = parse_config("kamailio:\n  audit_interval_s: 0\n");
+  BOOST_TEST(load.config->kamailio.health_reload_interval.count() == 60);
+  auto zero = parse_config("kamailio:\n  audit_interval_s: 0\n  health_reload_interval_s: 0\n");
   BOOST_TEST(!zero.config.has_value());
   BOOST_TEST(mentions(zero, "kamailio.audit_interval_s"));
+  BOOST_TEST(mentions(zero, "kamailio.health_reload_interval_s"));
 }
 
 // Verifies the admin listener: its own address and port, or the main address by default.
