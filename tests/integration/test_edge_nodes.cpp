@@ -36,7 +36,7 @@ struct TwoNodeFixture {
   std::string edge_yaml() const {
     return "kamailio:\n  rpc_endpoints: [" + first.rpc_url() + ", " + second.rpc_url() +
            "]\n  redis_db: 1\n  app_servers: [sip:127.0.0.1:" + std::to_string(app_port) +
-           "]\n  registration_expires_s: 60\n  edge_replicas: 2\n";
+           "]\n  registration_expires_s: 60\n  edge_replicas: 2\n  health_reload_interval_s: 5\n";
   }
 
   static std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }

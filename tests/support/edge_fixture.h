@@ -40,7 +40,8 @@ struct EdgeFixture {
   std::string edge_yaml() const {
     return "kamailio:\n  rpc_endpoints: [" + kamailio.rpc_url() +
            "]\n  redis_db: 1\n  app_servers: [sip:127.0.0.1:" + std::to_string(app_port) +
-           "]\n  registration_expires_s: 60\n  registration_poll_ms: 200\n  edge_replicas: 1\n" +
+           "]\n  registration_expires_s: 60\n  registration_poll_ms: 200\n  edge_replicas: 1\n"
+           "  health_reload_interval_s: 5\n" +
            extra_kamailio_yaml;
   }
 

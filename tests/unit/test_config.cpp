@@ -168,7 +168,7 @@ BOOST_AUTO_TEST_CASE(audit_and_noc_refresh_are_read) {
   BOOST_TEST(defaults.config->kamailio.audit_interval.count() == 60);
   BOOST_TEST(defaults.config->kamailio.noc_metrics_refresh.count() == 10);
   BOOST_TEST(defaults.config->kamailio.table_rpc_timeout.count() == 60000);
-  BOOST_TEST(defaults.config->kamailio.health_reload_interval.count() == 5);
+  BOOST_TEST(defaults.config->kamailio.health_reload_interval.count() == 30);
   auto load = parse_config(
       "kamailio:\n  audit_interval_s: 300\n  noc_metrics_refresh_s: 0\n"
       "  health_reload_interval_s: 60\n");

@@ -72,7 +72,7 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
     // The dispatcher only watches the trunks' health (calls route on htable mv): its whole-list
     // reload runs at most this often per node, so a new trunk is probed within about this long
     // (plus the reload's own time: 15-25 s at 100k trunks).
-    std::chrono::milliseconds health_reload_every{5000};
+    std::chrono::milliseconds health_reload_every{30000};
     // A whole-table reload that only catches up (a node more than max_htable_changes behind, as
     // in a bulk import; the dispatcher's health reloads) waits at least this many times its
     // previous reload's duration after that one ended, so catching up takes at most a third of
