@@ -155,15 +155,37 @@ ControlPlane::ControlPlane(const RedisServer& redis, const std::string& extra_ya
 }
 
 void ControlPlane::start() {
-  process_ = ChildProcess({controlplane_binary(), "-c", config_path_, "serve"}, log_path_);
-  // /healthz is 200, or 404 when it is served on an admin port (started before the main one).
-  bool up = wait_until(
-      [&] {
-        auto status = http_request(port_, "GET", "/healthz").status;
-        return status == 200 || status == 404;
-      },
-      std::chrono::seconds(15));
-  if (!up) throw std::runtime_error("controlplane did not start: " + log_text());
+  // A free port can be taken between free_tcp_port() and the daemon's bind (suites run in
+  // parallel, and every outgoing connection takes an ephemeral port): then another port.
+  for (int attempt = 1;; ++attempt) {
+    auto log_before = log_text().size();
+    process_ = ChildProcess({controlplane_binary(), "-c", config_path_, "serve"}, log_path_);
+    // /healthz is 200, or 404 when it is served on an admin port (started before the main one).
+    bool up = wait_until(
+        [&] {
+          if (!process_.running()) return true;
+          auto status = http_request(port_, "GET", "/healthz").status;
+          return status == 200 || status == 404;
+        },
+        std::chrono::seconds(15));
+    if (up && process_.running()) return;
+    bool port_taken = log_text().find("Address already in use", log_before) != std::string::npos;
+    if (!port_taken || attempt == 3) {
+      throw std::runtime_error("controlplane did not start: " + log_text());
+    }
+    auto listen = "listen: 127.0.0.1:" + std::to_string(port_);
+    port_ = free_tcp_port();
+    std::string config;
+    {
+      std::ifstream file(config_path_);
+      std::stringstream text;
+      text << file.rdbuf();
+      config = text.str();
+    }
+    config.replace(config.find(listen), listen.size(),
+                   "listen: 127.0.0.1:" + std::to_string(port_));
+    std::ofstream(config_path_) << config;
+  }
 }
 
 ControlPlane::~ControlPlane() { process_.stop(SIGTERM); }
