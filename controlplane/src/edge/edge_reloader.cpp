@@ -325,7 +325,7 @@ bool EdgeReloader::sync_node(NodeStatus& node, const RoundMode& mode, bool& pace
              // recorded when they count right, or when writes since explain the difference (the
              // log from that version on brings the node in step, key by key or by a reload).
              if (table.table == model::kHtableTable &&
-                 (table_in_sync || table_versions()[table.table] != versions[table.table])) {
+                 (table_in_sync || table_version(table.table) != versions[table.table])) {
                kamailio::record_node_htable_version(rpc_, node.endpoint, versions[table.table]);
              }
              reload_observer_.reloaded(node.endpoint, table.table,
@@ -468,7 +468,7 @@ std::optional<std::chrono::milliseconds> EdgeReloader::sync_health(const std::st
   };
   std::int64_t version = 0;
   try {
-    version = table_versions()[table.table];
+    version = table_version(table.table);
   } catch (const store::StoreUnavailable& e) {
     return failed(std::string("redis: ") + e.what());
   }
@@ -751,6 +751,11 @@ void EdgeReloader::keep_down(const std::string& endpoint,
   // A destination removed while down never gets its dst-up event: its mark would stay (and count
   // as down) for good. The marks now are exactly the destinations held down.
   kamailio::clear_down_marks_except(rpc_, endpoint, still_down);
+}
+
+std::int64_t EdgeReloader::table_version(const std::string& table) {
+  auto reply = daemon_db_.command({"HGET", std::string(store::keys::kEdgeTableVersions), table});
+  return reply.is_nil() ? 0 : std::strtoll(reply.text.c_str(), nullptr, 10);
 }
 
 std::map<std::string, std::int64_t> EdgeReloader::table_versions() {

@@ -209,6 +209,8 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
   void keep_down(const std::string& endpoint,
                  const std::vector<kamailio::DispatcherDestination>& down);
   std::map<std::string, std::int64_t> table_versions();
+  // One table's version (0 when none is recorded yet): one HGET.
+  std::int64_t table_version(const std::string& table);
   std::size_t expected_rows(const std::string& table);
   // The rows the daemon wrote to `table` (its row map, and the padding row), in O(1).
   std::size_t owned_rows(const std::string& table);
