@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 // the carrier's registrar, inbound calls route again, and the node holds exactly the trunks'
 // rows.
 BOOST_FIXTURE_TEST_CASE(kamailio_killed_and_restarted, EdgeFixture) {
-  int registrar_port = free_tcp_port();
+  int registrar_port = reserve_port();
   auto account = "acct-" + std::to_string(registrar_port);
   // One registration before the crash, one after.
   auto registrar = Sipp::uas("uas-registrar.xml", registrar_port,

@@ -132,8 +132,8 @@ struct ReplicaWaitFixture : EdgeFixture {
 // from its replica, is reloaded only once the replica has every write: until then it keeps
 // probing the old destination.
 BOOST_FIXTURE_TEST_CASE(reload_waits_for_the_edge_replica, ReplicaWaitFixture) {
-  auto old_port = std::to_string(free_tcp_port());
-  auto new_port = std::to_string(free_tcp_port());
+  auto old_port = std::to_string(reserve_port());
+  auto new_port = std::to_string(reserve_port());
   auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:)" + old_port + "\"}");
   wait_applied(trunk);
   const auto& replica = kamailio.replica();

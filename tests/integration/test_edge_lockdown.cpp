@@ -103,7 +103,7 @@ BOOST_FIXTURE_TEST_CASE(json_rpc_only_on_its_socket_from_allowed_sources, EdgeFi
 BOOST_FIXTURE_TEST_CASE(forged_in_dialog_requests_reach_nobody, EdgeFixture) {
   auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:5999","inbound_ip":"127.0.8.0/24"})");
   wait_applied(trunk);
-  int other_port = free_tcp_port();
+  int other_port = reserve_port();
   const std::string app = "127.0.0.1:" + std::to_string(app_port);
   const std::string other = "127.0.0.77:" + std::to_string(other_port);
   const std::string edge = "127.0.0.1:" + std::to_string(kamailio.sip_port());
@@ -166,7 +166,7 @@ BOOST_FIXTURE_TEST_CASE(forged_in_dialog_requests_reach_nobody, EdgeFixture) {
 // application server's here) with no token ("1", "0", empty) and with a made-up one, over UDP
 // and TCP; a real test call still completes and spends its token.
 BOOST_FIXTURE_TEST_CASE(forged_test_call_reaches_no_carrier, EdgeFixture) {
-  int carrier_port = free_tcp_port();
+  int carrier_port = reserve_port();
   auto trunk =
       create(R"({"name":"carrier","proxy":"127.0.0.1:)" + std::to_string(carrier_port) + "\"}");
   wait_applied(trunk);

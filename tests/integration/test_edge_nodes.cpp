@@ -25,7 +25,7 @@ using namespace std::chrono_literals;
 // neither the writes nor the other node, and it must catch up alone when it is back.
 struct TwoNodeFixture {
   RedisServer redis;
-  int app_port = free_tcp_port();
+  int app_port = reserve_port();
   KamailioEdge first{redis};
   KamailioEdge second{redis};
   ControlPlane daemon{redis, edge_yaml()};
@@ -117,7 +117,7 @@ struct TwoNodeFixture {
 // Verifies create, a proxy change, deactivation and delete each route on both nodes, and that
 // sync, the edge status and each node's own record (htable mvnode) agree on its generation.
 BOOST_FIXTURE_TEST_CASE(every_change_routes_on_both_nodes, TwoNodeFixture) {
-  int carrier_port = free_tcp_port();
+  int carrier_port = reserve_port();
   auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:)" + std::to_string(carrier_port) +
                       R"(","inbound_ip":"127.0.9.1"})");
   wait_applied_on_both(trunk);
@@ -140,7 +140,7 @@ BOOST_FIXTURE_TEST_CASE(every_change_routes_on_both_nodes, TwoNodeFixture) {
     BOOST_TEST(recorded["item"]["value"].get<std::int64_t>() >= applied, recorded.dump());
   }
 
-  int moved_port = free_tcp_port();
+  int moved_port = reserve_port();
   patch(trunk, R"({"proxy":"127.0.0.1:)" + std::to_string(moved_port) + "\"}");
   wait_applied_on_both(trunk);
   for (const auto* node : {&first, &second}) expect_outbound_routed(*node, moved_port);

@@ -48,7 +48,7 @@ struct OutboundFixture : EdgeFixture {
 // answered with the trunk's username and realm (retry with the next CSeq), with From host =
 // from_domain and no X-MiniVoice header on the wire.
 BOOST_FIXTURE_TEST_CASE(call_through_407_with_trunk_credentials, OutboundFixture) {
-  int port = free_tcp_port();
+  int port = reserve_port();
   carrier_trunk(
       port, R"(,"register":false,"username":"user1","password":"s3cret","realm":"carrier.test",)"
             R"("from_domain":"example.net")");
@@ -62,7 +62,7 @@ BOOST_FIXTURE_TEST_CASE(call_through_407_with_trunk_credentials, OutboundFixture
 // Verifies the digest the edge sends for a 401 is right for the trunk's password (sipp checks
 // it), including a password with ':' in it.
 BOOST_FIXTURE_TEST_CASE(digest_answer_uses_the_trunk_password, OutboundFixture) {
-  int port = free_tcp_port();
+  int port = reserve_port();
   carrier_trunk(
       port,
       R"(,"register":false,"username":"acct-7","password":"pa:ss$wd","realm":"carrier.test")");
@@ -78,7 +78,7 @@ BOOST_FIXTURE_TEST_CASE(digest_answer_uses_the_trunk_password, OutboundFixture) 
 // are created neither `htable.dump mv` nor `uac.reg_dump` holds either password, while both hold
 // MD5("<username>:<realm>:<password>").
 BOOST_FIXTURE_TEST_CASE(edge_holds_ha1_and_no_password, OutboundFixture) {
-  int port = free_tcp_port();
+  int port = reserve_port();
   auto calling = carrier_trunk(port, R"(,"register":false,"username":"acct-ha1",)"
                                      R"("password":"Call-only-S3cret","realm":"carrier.test")");
   auto uas = carrier("uas-carrier-challenges-401.xml", port,
@@ -89,7 +89,7 @@ BOOST_FIXTURE_TEST_CASE(edge_holds_ha1_and_no_password, OutboundFixture) {
 
   // A trunk that registers (nobody answers at its proxy: the record stays loaded, retrying).
   auto registering =
-      create(R"({"name":"reg","proxy":"127.0.0.1:)" + std::to_string(free_tcp_port()) +
+      create(R"({"name":"reg","proxy":"127.0.0.1:)" + std::to_string(reserve_port()) +
              R"(","username":"acct-reg","password":"Reg-only-S3cret",)"
              R"("realm":"carrier.test"})");
   wait_applied(registering);
@@ -118,7 +118,7 @@ BOOST_FIXTURE_TEST_CASE(edge_holds_ha1_and_no_password, OutboundFixture) {
 // Verifies a trunk without a realm (the carrier names it in each challenge) still answers a 401
 // from its password, the one case where the edge must hold the password itself.
 BOOST_FIXTURE_TEST_CASE(digest_answer_without_realm_uses_the_password, OutboundFixture) {
-  int port = free_tcp_port();
+  int port = reserve_port();
   carrier_trunk(port,
                 R"(,"register":false,"username":"acct-norealm","password":"No-realm-S3cret")");
   auto uas = carrier("uas-carrier-challenges-401.xml", port,
@@ -133,7 +133,7 @@ BOOST_FIXTURE_TEST_CASE(digest_answer_without_realm_uses_the_password, OutboundF
 // Verifies a 503 from the customer's oldest trunk fails over to the next one, and that the From
 // header is left alone for a trunk without from_domain.
 BOOST_FIXTURE_TEST_CASE(failover_on_503_oldest_trunk_first, OutboundFixture) {
-  int oldest = free_tcp_port(), newer = free_tcp_port();
+  int oldest = reserve_port(), newer = reserve_port();
   carrier_trunk(oldest);
   carrier_trunk(newer);
   auto first = carrier("uas-carrier-rejects.xml", oldest, {{"__STATUS__", "503"}});
@@ -148,7 +148,7 @@ BOOST_FIXTURE_TEST_CASE(failover_on_503_oldest_trunk_first, OutboundFixture) {
 // Verifies a 486 is final: the caller gets it and the next trunk is not tried (it has no
 // carrier: trying it would end in 408, not 486).
 BOOST_FIXTURE_TEST_CASE(no_failover_on_486, OutboundFixture) {
-  int oldest = free_tcp_port(), newer = free_tcp_port();
+  int oldest = reserve_port(), newer = reserve_port();
   carrier_trunk(oldest);
   carrier_trunk(newer);
   auto busy = carrier("uas-carrier-rejects.xml", oldest, {{"__STATUS__", "486"}});
@@ -161,7 +161,7 @@ BOOST_FIXTURE_TEST_CASE(no_failover_on_486, OutboundFixture) {
 // tried), and a trunk of another customer, an inactive trunk or a customer without trunks get
 // 503 with X-MiniVoice-Error: no_active_trunk.
 BOOST_FIXTURE_TEST_CASE(trunk_header_selects_one_trunk, OutboundFixture) {
-  int oldest = free_tcp_port(), chosen = free_tcp_port();
+  int oldest = reserve_port(), chosen = reserve_port();
   carrier_trunk(oldest);
   auto trunk = carrier_trunk(chosen);
   auto uas = carrier("uas-carrier-answers.xml", chosen,
@@ -188,7 +188,7 @@ BOOST_FIXTURE_TEST_CASE(trunk_header_selects_one_trunk, OutboundFixture) {
 // Verifies a customer whose only trunk is deactivated gets no_active_trunk (the seed's failure
 // case), and gets calls through again once it is active.
 BOOST_FIXTURE_TEST_CASE(no_active_trunk_then_reactivated, OutboundFixture) {
-  int port = free_tcp_port();
+  int port = reserve_port();
   auto trunk = carrier_trunk(port, R"(,"is_active":false)");
   auto refused = app_server_call("uac-app-server-expects-no-active-trunk.xml", "cust_edge");
   expect_passed(refused, "call without an active trunk");
@@ -208,7 +208,7 @@ BOOST_FIXTURE_TEST_CASE(no_active_trunk_then_reactivated, OutboundFixture) {
 // down, while the control plane is down, and after Kamailio restarts (it loads dispatcher and
 // htable rows at start); the daemon notices the restart by its new boot id and reloads.
 BOOST_FIXTURE_TEST_CASE(outbound_survives_redis_down_and_kamailio_restart, OutboundFixture) {
-  int port = free_tcp_port();
+  int port = reserve_port();
   carrier_trunk(
       port, R"(,"register":false,"username":"acct-1","password":"s3cret","realm":"carrier.test")");
   auto place_call = [&](const char* when) {
@@ -239,7 +239,7 @@ BOOST_FIXTURE_TEST_CASE(outbound_survives_redis_down_and_kamailio_restart, Outbo
 // the application server's re-INVITE reaches the carrier with the CSeq raised by the edge's
 // retry and the trunk's From host, and the carrier's BYE reaches the application server.
 BOOST_FIXTURE_TEST_CASE(in_dialog_requests_both_ways, OutboundFixture) {
-  int port = free_tcp_port();
+  int port = reserve_port();
   carrier_trunk(
       port, R"(,"register":false,"username":"acct-2","password":"s3cret","realm":"carrier.test",)"
             R"("from_domain":"example.net")");
@@ -271,12 +271,12 @@ struct ProbingFixture : OutboundFixture {
 // another trunk's change reloads the dispatcher table (Kamailio's reload alone would mark it
 // active again and send it calls).
 BOOST_FIXTURE_TEST_CASE(dead_carrier_stays_out_across_reloads, ProbingFixture) {
-  int dead_port = free_tcp_port();
+  int dead_port = reserve_port();
   carrier_trunk(dead_port);
   auto dead_uri = "sip:127.0.0.1:" + std::to_string(dead_port);
   BOOST_TEST_REQUIRE(wait_until([&] { return flags_of(dead_uri).starts_with("I"); }, 15s));
   auto reloads_before = edge_node()["reloads"].get<int>();
-  carrier_trunk(free_tcp_port());
+  carrier_trunk(reserve_port());
   // The dispatcher follows the applied trunk in its own thread; its round ends after the
   // probed-down states are restored.
   BOOST_TEST(wait_until([&] { return edge_node()["reloads"].get<int>() > reloads_before; }, 20s));
@@ -287,7 +287,7 @@ BOOST_FIXTURE_TEST_CASE(dead_carrier_stays_out_across_reloads, ProbingFixture) {
 // destination in htable mvdown, and a call for the customer ends at once with no_active_trunk
 // instead of reaching the carrier (which would answer the INVITE with 486).
 BOOST_FIXTURE_TEST_CASE(trunk_failing_probes_is_skipped, ProbingFixture) {
-  int failing = free_tcp_port();
+  int failing = reserve_port();
   auto busy = carrier("uas-carrier-rejects.xml", failing, {{"__STATUS__", "486"}});
   carrier_trunk(failing);
   auto failing_uri = "sip:127.0.0.1:" + std::to_string(failing);

@@ -95,7 +95,7 @@ struct RegistrationFixture : EdgeFixture {
 // while the registrar is silent, then REGED with an expiry; a trunk with register:false or
 // without credentials shows NOREG.
 BOOST_FIXTURE_TEST_CASE(trying_then_reged, RegistrationFixture) {
-  int port = free_tcp_port();
+  int port = reserve_port();
   auto trunk = registering_trunk(port);
   BOOST_TEST(trunk["register"] == true);
   auto before = wait_for_state(trunk, "TRYING", 10s);
@@ -122,7 +122,7 @@ BOOST_FIXTURE_TEST_CASE(trying_then_reged, RegistrationFixture) {
 // Verifies a wrong password ends in FAILED with the registrar's answer as last_error, and a
 // registrar that does not answer in FAIL_WAIT; once it answers, REGED again without any API call.
 BOOST_FIXTURE_TEST_CASE(failed_fail_wait_and_back, RegistrationFixture) {
-  int wrong_port = free_tcp_port(), silent_port = free_tcp_port();
+  int wrong_port = reserve_port(), silent_port = reserve_port();
   auto wrong = registering_trunk(wrong_port, "not-the-password");
   auto rejecting = registrar(wrong_port, "s3cret");
   BOOST_TEST_REQUIRE(wait_for_state(wrong, "FAILED").back() == "FAILED");
@@ -144,7 +144,7 @@ BOOST_FIXTURE_TEST_CASE(failed_fail_wait_and_back, RegistrationFixture) {
 // Verifies deleting a registered trunk un-registers it (the registrar sees expires 0), and a
 // password change re-registers that trunk with the new password and no other trunk.
 BOOST_FIXTURE_TEST_CASE(delete_unregisters_and_update_touches_one, RegistrationFixture) {
-  int first_port = free_tcp_port(), second_port = free_tcp_port();
+  int first_port = reserve_port(), second_port = reserve_port();
   auto first_registrar = registrar(first_port, "s3cret", "uas-registrar-expects-unregister.xml");
   auto second_registrar = registrar(second_port);
   auto first = registering_trunk(first_port);
@@ -170,7 +170,7 @@ BOOST_FIXTURE_TEST_CASE(delete_unregisters_and_update_touches_one, RegistrationF
 // Verifies the state turns UNKNOWN (with the reason) while no edge node answers, not REGED
 // forever.
 BOOST_FIXTURE_TEST_CASE(unknown_while_the_edge_is_down, RegistrationFixture) {
-  int port = free_tcp_port();
+  int port = reserve_port();
   auto uas = registrar(port);
   auto trunk = registering_trunk(port);
   BOOST_TEST_REQUIRE(wait_for_state(trunk, "REGED").back() == "REGED");
@@ -183,7 +183,7 @@ BOOST_FIXTURE_TEST_CASE(unknown_while_the_edge_is_down, RegistrationFixture) {
 // Verifies the readiness check sends an OPTIONS from the edge to the trunk's proxy: 200 with a
 // latency from a live carrier, a timeout result from a dead port.
 BOOST_FIXTURE_TEST_CASE(readiness_check_from_the_edge, RegistrationFixture) {
-  int live = free_tcp_port(), dead = free_tcp_port();
+  int live = reserve_port(), dead = reserve_port();
   auto carrier = Sipp::uas("uas-carrier-answers-options.xml", live,
                            {{"__FROM_HOST_REGEX__", "@example\\.net>"}});
   auto trunk = create(R"({"name":"live","proxy":"127.0.0.1:)" + std::to_string(live) +
@@ -211,7 +211,7 @@ BOOST_FIXTURE_TEST_CASE(thousand_registrations_all_loaded, RegistrationFixture) 
   std::atomic<int> next{0}, created{0};
   // Loopback addresses of their own, on a port nobody listens on (a socket bound to 0.0.0.0:5060
   // would get 127.16.0.x:5060): nobody answers, the registrations keep trying.
-  auto dead_port = std::to_string(free_tcp_port());
+  auto dead_port = std::to_string(reserve_port());
   std::vector<std::thread> writers;
   for (int w = 0; w < 8; ++w) {
     writers.emplace_back([&] {

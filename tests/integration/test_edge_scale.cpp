@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 // own from_domain (t<n>.example), all with their proxy at one carrier port: a call shows which
 // trunk carried it.
 struct ScaleFixture : EdgeFixture {
-  int carrier_port = free_tcp_port();
+  int carrier_port = reserve_port();
   std::vector<json> trunks;
 
   static std::string inbound_ip(std::size_t n) {

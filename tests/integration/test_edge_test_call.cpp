@@ -42,7 +42,7 @@ struct TestCallFixture : EdgeFixture {
 // the carrier (sipp) sees the INVITE at the proxy with the trunk's From domain and no
 // X-MiniVoice header, then the ACK and the BYE.
 BOOST_FIXTURE_TEST_CASE(answered_call_is_acked_and_hung_up, TestCallFixture) {
-  int port = free_tcp_port();
+  int port = reserve_port();
   auto trunk = carrier_trunk(port, R"(,"from_domain":"example.net")");
   auto uas = carrier("uas-carrier-answers.xml", port, {{"__FROM_HOST_REGEX__", "@example\\.net>"}});
   auto answered = test_call(trunk);
@@ -60,7 +60,7 @@ BOOST_FIXTURE_TEST_CASE(answered_call_is_acked_and_hung_up, TestCallFixture) {
 // Verifies a busy carrier's 486 is reported as the final answer (result "rejected", nothing to
 // hang up).
 BOOST_FIXTURE_TEST_CASE(busy_carrier_gives_486, TestCallFixture) {
-  int port = free_tcp_port();
+  int port = reserve_port();
   auto trunk = carrier_trunk(port);
   auto uas = carrier("uas-carrier-rejects.xml", port, {{"__STATUS__", "486"}});
   auto busy = test_call(trunk);
@@ -76,7 +76,7 @@ BOOST_FIXTURE_TEST_CASE(busy_carrier_gives_486, TestCallFixture) {
 // answered with the trunk's credentials (sipp verifies the digest), and the password shows up
 // in no response and no daemon log line.
 BOOST_FIXTURE_TEST_CASE(carrier_challenge_is_answered_with_the_trunk_password, TestCallFixture) {
-  int port = free_tcp_port();
+  int port = reserve_port();
   const std::string password = "tc-Pa55:word";
   auto trunk = carrier_trunk(port, R"(,"register":false,"username":"acct-9","password":")" +
                                        password + R"(","realm":"carrier.test")");
@@ -92,7 +92,7 @@ BOOST_FIXTURE_TEST_CASE(carrier_challenge_is_answered_with_the_trunk_password, T
 
 // Verifies a carrier that never answers gives the timeout result (Kamailio's 408).
 BOOST_FIXTURE_TEST_CASE(silent_carrier_times_out, TestCallFixture) {
-  auto trunk = carrier_trunk(free_tcp_port());
+  auto trunk = carrier_trunk(reserve_port());
   auto silent = test_call(trunk);
   BOOST_TEST_REQUIRE(silent.status == 200, silent.body);
   BOOST_TEST(json::parse(silent.body)["sip_status"] == 408);
@@ -103,7 +103,7 @@ BOOST_FIXTURE_TEST_CASE(silent_carrier_times_out, TestCallFixture) {
 // inactive trunk of a customer with active ones gets trunk_inactive; neither sends an INVITE
 // (the carrier's sipp would receive it and fail on the unexpected message).
 BOOST_FIXTURE_TEST_CASE(inactive_trunk_and_no_active_trunk, TestCallFixture) {
-  int port = free_tcp_port();
+  int port = reserve_port();
   auto uas = carrier("uas-carrier-rejects.xml", port, {{"__STATUS__", "480"}});
   auto inactive = carrier_trunk(port, R"(,"is_active":false)");
   auto none = test_call(inactive);
@@ -111,7 +111,7 @@ BOOST_FIXTURE_TEST_CASE(inactive_trunk_and_no_active_trunk, TestCallFixture) {
   BOOST_TEST(error_code(none) == "no_active_trunk");
   BOOST_TEST(json::parse(none.body)["error"]["message"] == "no active outbound trunk available");
 
-  carrier_trunk(free_tcp_port());
+  carrier_trunk(reserve_port());
   auto refused = test_call(inactive);
   BOOST_TEST(refused.status == 409, refused.body);
   BOOST_TEST(error_code(refused) == "trunk_inactive");

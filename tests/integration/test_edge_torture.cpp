@@ -157,7 +157,7 @@ BOOST_FIXTURE_TEST_CASE(torture_requests_are_refused_or_answered, EdgeFixture) {
   auto messages = load_torture_messages();
   BOOST_TEST_REQUIRE(messages.size() >= 40u);
   auto pids_before = kamailio_pids(kamailio);
-  int sink_port = free_tcp_port();
+  int sink_port = reserve_port();
   {
     UdpRecorder app_server(app_port);
     UdpRecorder other_host(sink_port);

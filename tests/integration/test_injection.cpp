@@ -135,7 +135,7 @@ std::string xml_attribute(const std::string& text) {
 // The edge with one carrier port per call; values are tried through the API on inactive
 // trunks first (nothing reaches the edge), then the accepted ones are used for real calls.
 struct InjectionFixture : EdgeFixture {
-  int probe_port = free_tcp_port();
+  int probe_port = reserve_port();
 
   // POSTs one value into `field` of an otherwise plain trunk. Returns the stored value when
   // accepted (the trunk is deleted again), nullopt when refused with 400 in the JSON shape.
@@ -212,7 +212,7 @@ BOOST_FIXTURE_TEST_CASE(hostile_values_are_refused_or_reach_sip_intact, Injectio
     return values.empty() ? plain : values[i % values.size()];
   };
   for (std::size_t i = 0; i < calls; ++i) {
-    int port = free_tcp_port();
+    int port = reserve_port();
     json body = {{"name", "injected-" + std::to_string(i)},
                  {"proxy", with_port(pick("proxy", i, "127.0.0.1:PORT"), port)},
                  {"username", pick("username", i, "user1")},

@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 // A JSON-RPC endpoint on a loopback port that answers every call {"result": "done"} after 1.5 s,
 // as a node reloading 100k rows does.
 struct SlowNode {
-  int port = free_tcp_port();
+  int port = reserve_port();
   TempDir dir;
   ChildProcess server{{"/usr/bin/python3", "-c",
                        "import http.server, sys, time\n"

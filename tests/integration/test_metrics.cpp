@@ -119,7 +119,7 @@ BOOST_AUTO_TEST_CASE(readiness_follows_redis) {
 // the main port), the API only on the main port, and the admin port counts the main port's calls.
 BOOST_AUTO_TEST_CASE(ops_routes_only_on_admin_port) {
   RedisServer redis;
-  int admin_port = free_tcp_port();
+  int admin_port = reserve_port();
   ControlPlane daemon(redis, "", "  admin_port: " + std::to_string(admin_port) + "\n");
   auto key = daemon.create_key("cust_admin");
   const std::string unmatched =
@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(log_lines_are_json) {
 // loaded and expected rows, in-sync and restarts per node, registrations by state, and /readyz
 // naming the node in sync; the daemon's log lines stay JSON throughout.
 BOOST_FIXTURE_TEST_CASE(edge_families_with_kamailio, EdgeFixture) {
-  auto trunk = create(R"({"name":"in","proxy":"127.0.0.1:)" + std::to_string(free_tcp_port()) +
+  auto trunk = create(R"({"name":"in","proxy":"127.0.0.1:)" + std::to_string(reserve_port()) +
                       R"(","inbound_ip":"127.0.0.2"})");
   wait_applied(trunk);
   // The trunk's source key and route, its customer's set and routes.
@@ -234,7 +234,7 @@ BOOST_FIXTURE_TEST_CASE(edge_families_with_kamailio, EdgeFixture) {
              json::parse(R"([{"endpoint":")" + kamailio.rpc_url() + R"(","in_sync":true}])"));
 
   // A trunk that registers with a carrier nobody answers for: counted under its state.
-  create(R"({"name":"reg","proxy":"127.0.0.1:)" + std::to_string(free_tcp_port()) +
+  create(R"({"name":"reg","proxy":"127.0.0.1:)" + std::to_string(reserve_port()) +
          R"(","username":"acct","password":"s3cret"})");
   auto registered = [&] {
     auto scraped = scrape(daemon.port());

@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(exit_codes) {
   BOOST_TEST(bad_key.code == 5);
   BOOST_TEST(bad_key.err.starts_with("mvctl: unauthorized: "));
 
-  std::string nobody = "http://127.0.0.1:" + std::to_string(free_tcp_port());
+  std::string nobody = "http://127.0.0.1:" + std::to_string(reserve_port());
   auto unreachable = mvctl({"--url", nobody, "--key", s.customer_key, "trunks", "list"});
   BOOST_TEST(unreachable.code == 3);
   BOOST_TEST(unreachable.err.starts_with("mvctl: cannot reach the API at " + nobody + ": "));

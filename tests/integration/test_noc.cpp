@@ -134,7 +134,7 @@ struct ProbingFixture : NocFixture {
 // a carrier that stops answering turns inactive there and in its owner's health view, and
 // active again once it answers, while the other stays active.
 BOOST_FIXTURE_TEST_CASE(dispatcher_follows_probes, ProbingFixture) {
-  int first_port = free_tcp_port(), second_port = free_tcp_port();
+  int first_port = reserve_port(), second_port = reserve_port();
   auto first_carrier = carrier(first_port);
   auto second_carrier = carrier(second_port);
   auto first = trunk_at(first_port, "gw-one");
@@ -212,7 +212,7 @@ BOOST_FIXTURE_TEST_CASE(access_rules, NocFixture) {
 // has reloaded them (an operator's resync): a deleted destination as missing (with its trunk), a
 // stray htable row as extra; the permissions view shows the trunk's inbound address.
 BOOST_FIXTURE_TEST_CASE(drift_after_rows_changed_behind_the_daemon, NocFixture) {
-  auto trunk = trunk_at(free_tcp_port(), "gw-drift", R"(,"inbound_ip":"198.51.100.7")");
+  auto trunk = trunk_at(reserve_port(), "gw-drift", R"(,"inbound_ip":"198.51.100.7")");
   auto id = trunk["id"].get<std::string>();
   wait_applied(trunk);
   // Calls route with it now; the dispatcher (the health probes) follows within 5 s.
@@ -280,7 +280,7 @@ BOOST_FIXTURE_TEST_CASE(drift_after_rows_changed_behind_the_daemon, NocFixture) 
 // health body and not in the daemon's log.
 BOOST_FIXTURE_TEST_CASE(registrations_without_passwords, NocFixture) {
   const std::string password = "Noc-Pw-7781x";
-  int port = free_tcp_port();
+  int port = reserve_port();
   auto registrar = Sipp::uas("uas-registrar.xml", port,
                              {{"__USERNAME__", "acct-noc"}, {"__PASSWORD__", password}});
   auto trunk =

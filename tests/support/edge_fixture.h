@@ -18,7 +18,7 @@ using json = nlohmann::json;
 // Kamailio to reload; sipp plays the carrier (UAC) and the application server (UAS).
 struct EdgeFixture {
   RedisServer redis;
-  int app_port = free_tcp_port();
+  int app_port = reserve_port();
   KamailioEdge kamailio;
   std::string extra_kamailio_yaml;
   ControlPlane daemon{redis, edge_yaml()};

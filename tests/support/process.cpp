@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -12,8 +13,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <random>
 #include <stdexcept>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace mv::test {
 
@@ -126,21 +131,58 @@ std::string run_and_capture(const std::vector<std::string>& argv) {
   return output;
 }
 
-int free_tcp_port() {
-  // SIP listeners take the number for UDP too: skip numbers some UDP socket already holds.
-  for (;;) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    close(fd);
-    int port = ntohs(address.sin_port);
-    if (!udp_port_bound(port)) return port;
+namespace {
+
+bool tcp_port_free(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  bool free = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  close(fd);
+  return free;
+}
+
+// The kernel hands ports of this range to every outgoing connection and to bind(port 0); a
+// listener started (or restarted) on a port from it can find it taken.
+std::pair<int, int> ephemeral_port_range() {
+  std::ifstream file("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 32768, high = 60999;
+  file >> low >> high;
+  return {low, high};
+}
+
+}  // namespace
+
+int reserve_port() {
+  // Ports below the ephemeral range; suites run in parallel, so each port is claimed with an
+  // flock on a file named after it, held (close-on-exec) until this test process exits.
+  constexpr int kLowest = 10000;
+  auto [ephemeral_low, ephemeral_high] = ephemeral_port_range();
+  std::vector<int> candidates;
+  for (int port = kLowest; port < 65536; ++port) {
+    if (port < ephemeral_low || port > ephemeral_high) candidates.push_back(port);
   }
+  if (candidates.empty()) throw std::runtime_error("no port outside the ephemeral range");
+  std::filesystem::path lock_dir = "/tmp/mv-test-ports";
+  std::error_code ignored;
+  std::filesystem::create_directories(lock_dir, ignored);
+  std::filesystem::permissions(lock_dir, std::filesystem::perms::all, ignored);
+  std::mt19937 random{std::random_device{}()};
+  auto start = std::uniform_int_distribution<size_t>(0, candidates.size() - 1)(random);
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    int port = candidates[(start + i) % candidates.size()];
+    auto lock_path = lock_dir / std::to_string(port);
+    int lock = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (lock < 0) continue;
+    if (flock(lock, LOCK_EX | LOCK_NB) != 0 || !tcp_port_free(port) || udp_port_bound(port)) {
+      close(lock);
+      continue;
+    }
+    return port;  // `lock` stays open: the claim lasts as long as this process.
+  }
+  throw std::runtime_error("no free port to reserve");
 }
 
 bool udp_port_bound(int port) {

@@ -41,8 +41,9 @@ class ChildProcess {
 // Runs a command to completion and returns its standard output; throws on a non-zero exit.
 std::string run_and_capture(const std::vector<std::string>& argv);
 
-// A port number on 127.0.0.1 that was free for TCP and UDP a moment ago.
-int free_tcp_port();
+// A port on 127.0.0.1, free for TCP and UDP, outside the kernel's ephemeral range, and reserved
+// against other test processes until this one exits: a listener may stop and start on it again.
+int reserve_port();
 // True when some process has bound UDP `port` on 127.0.0.1.
 bool udp_port_bound(int port);
 

@@ -48,8 +48,8 @@ std::vector<std::string> loopback_guard_lines(const std::string& log_text) {
 
 KamailioEdge::KamailioEdge(const RedisServer& redis, int ping_interval_s)
     : replica_(RedisServer::ReplicaOf{redis}),
-      sip_port_(free_tcp_port()),
-      rpc_port_(free_tcp_port()) {
+      sip_port_(reserve_port()),
+      rpc_port_(reserve_port()) {
   for (const auto* file : {"kamailio.cfg", "loopback-guard.cfg"}) {
     std::filesystem::copy_file(std::string(MV_SOURCE_DIR) + "/kamailio-cfg/" + file,
                                dir_.path() + "/" + file);
@@ -141,7 +141,7 @@ Sipp Sipp::uas(const std::string& scenario, int port,
   auto path = prepare_scenario(scenario, *sipp.dir_, replacements);
   sipp.process_ =
       ChildProcess({"sipp", "-sf", path, "-i", "127.0.0.1", "-p", std::to_string(port), "-m",
-                    std::to_string(calls), "-cp", std::to_string(free_tcp_port()), "-nostdin",
+                    std::to_string(calls), "-cp", std::to_string(reserve_port()), "-nostdin",
                     "-trace_err", "-error_file", sipp.dir_->path() + "/errors.log"},
                    sipp.dir_->path() + "/sipp.log");
   // The first INVITE must not arrive before sipp listens.
@@ -172,13 +172,13 @@ Sipp Sipp::uac_loop(const std::string& scenario, const std::string& local_ip, in
                                      "-i",
                                      local_ip,
                                      "-p",
-                                     std::to_string(free_tcp_port()),
+                                     std::to_string(reserve_port()),
                                      "-m",
                                      std::to_string(calls),
                                      "-r",
                                      std::to_string(calls_per_second),
                                      "-cp",
-                                     std::to_string(free_tcp_port()),
+                                     std::to_string(reserve_port()),
                                      "-timeout",
                                      std::to_string(15 + calls / calls_per_second) + "s",
                                      "-timeout_error",

@@ -11,12 +11,12 @@ namespace mv::test {
 std::string controlplane_binary() { return MV_CONTROLPLANE_BINARY; }
 
 RedisServer::RedisServer(std::string appendfsync)
-    : port_(free_tcp_port()), appendfsync_(std::move(appendfsync)) {
+    : port_(reserve_port()), appendfsync_(std::move(appendfsync)) {
   start();
 }
 
 RedisServer::RedisServer(ReplicaOf replica_of)
-    : port_(free_tcp_port()), primary_port_(replica_of.primary.port()) {
+    : port_(reserve_port()), primary_port_(replica_of.primary.port()) {
   start();
 }
 
@@ -130,7 +130,7 @@ std::string RedisServer::cli(const std::vector<std::string>& args) const {
 
 ControlPlane::ControlPlane(const RedisServer& redis, const std::string& extra_yaml,
                            const std::string& extra_http_yaml)
-    : port_(free_tcp_port()),
+    : port_(reserve_port()),
       config_path_(dir_.path() + "/controlplane.yaml"),
       log_path_(dir_.path() + "/controlplane.log") {
   // Suites drive thousands of requests through one key: the per-key limits are lifted unless a
@@ -155,36 +155,17 @@ ControlPlane::ControlPlane(const RedisServer& redis, const std::string& extra_ya
 }
 
 void ControlPlane::start() {
-  // A free port can be taken between free_tcp_port() and the daemon's bind (suites run in
-  // parallel, and every outgoing connection takes an ephemeral port): then another port.
-  for (int attempt = 1;; ++attempt) {
-    auto log_before = log_text().size();
-    process_ = ChildProcess({controlplane_binary(), "-c", config_path_, "serve"}, log_path_);
-    // /healthz is 200, or 404 when it is served on an admin port (started before the main one).
-    bool up = wait_until(
-        [&] {
-          if (!process_.running()) return true;
-          auto status = http_request(port_, "GET", "/healthz").status;
-          return status == 200 || status == 404;
-        },
-        std::chrono::seconds(15));
-    if (up && process_.running()) return;
-    bool port_taken = log_text().find("Address already in use", log_before) != std::string::npos;
-    if (!port_taken || attempt == 3) {
-      throw std::runtime_error("controlplane did not start: " + log_text());
-    }
-    auto listen = "listen: 127.0.0.1:" + std::to_string(port_);
-    port_ = free_tcp_port();
-    std::string config;
-    {
-      std::ifstream file(config_path_);
-      std::stringstream text;
-      text << file.rdbuf();
-      config = text.str();
-    }
-    config.replace(config.find(listen), listen.size(),
-                   "listen: 127.0.0.1:" + std::to_string(port_));
-    std::ofstream(config_path_) << config;
+  process_ = ChildProcess({controlplane_binary(), "-c", config_path_, "serve"}, log_path_);
+  // /healthz is 200, or 404 when it is served on an admin port (started before the main one).
+  bool up = wait_until(
+      [&] {
+        if (!process_.running()) return true;
+        auto status = http_request(port_, "GET", "/healthz").status;
+        return status == 200 || status == 404;
+      },
+      std::chrono::seconds(15));
+  if (!up || !process_.running()) {
+    throw std::runtime_error("controlplane did not start: " + log_text());
   }
 }
 
