@@ -14,17 +14,21 @@
 
 #include <spdlog/logger.h>
 
+#include "edge/edge_ledger.h"
 #include "edge/edge_ports.h"
 #include "edge/edge_status.h"
+#include "edge/node_publisher.h"
+#include "edge/node_verifier.h"
 #include "kamailio/kamailio_rpc.h"
-#include "kamailio/node_tables.h"
 #include "model/edge_rows.h"
 #include "store/redis_client.h"
-#include "store/script_runner.h"
 
 namespace mv::edge {
 
-// Brings every Kamailio node's tables in step with the rows in Redis: htable mv (the keys calls
+// Decides when each Kamailio node's tables are brought in step with Redis, and composes the
+// rounds that do it: NodePublisher applies changes, NodeVerifier checks what a node has, and
+// EdgeLedger is Redis's side of both; this class holds the threads, the locks and the timing.
+// It brings every node's tables in step with the rows in Redis: htable mv (the keys calls
 // route on) key by key from its change log (mv:edge:htable_log, from the version the node
 // recorded it has, mvnode "mv_version"), uacreg record by record, and the dispatcher (only the
 // trunks' health probes and the application servers) by reloading it, at most every
@@ -108,13 +112,6 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
   bool resync(const std::string& node_name) override;
 
  private:
-  // Where a node's comparison of htable keys stands: the daemon's row map is read with HSCAN from
-  // `cursor`; rows read but not compared yet wait in `pending_rows` (row ids).
-  struct HtableAudit {
-    std::string cursor = "0";
-    std::vector<std::string> pending_rows;
-  };
-
   // The node's dispatcher as its health thread last found it.
   struct HealthStatus {
     TableStatus table{.table = model::kDispatcherTable};
@@ -153,8 +150,9 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
   // round, or a reload in this wall-clock second, which Kamailio's reload_delta would refuse).
   // The value: the tables calls route with (htable mv, uacreg) are in step with Redis.
   std::optional<bool> sync_node_locked(NodeStatus& node, const RoundMode& mode, bool& paced);
-  // audit_htable_slice under the node's reload lock, after a round in step; none when another
-  // replica holds the lock. Never throws.
+  // The audit's slice of htable keys (the verifier finds the keys that differ, the publisher sets
+  // them) under the node's reload lock, after a round in step; none when another replica holds
+  // the lock. Never throws.
   void audit_htable_locked(NodeStatus& node, HtableAudit& htable_audit);
   // Applies or reloads what the node needs and checks it; true when it matches Redis.
   // `after_table` runs after each table (to keep the node's lock). `audit`: count every table's
@@ -173,74 +171,26 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
   std::optional<std::chrono::milliseconds> sync_health_locked(
       const std::string& endpoint, HealthStatus& health, bool resync, std::int64_t version,
       const std::function<void()>& keep_lock);
-  // What apply_htable_log did: the changes are on the node, or the table must be reloaded whole,
-  // at once (no version recorded: the node started since; the log no longer reaches back; the
-  // node ahead of Redis) or paced (more than max_htable_changes behind).
-  enum class HtableLog { applied, reload, catch_up };
-  // Applies htable mv's change log on the node, from the version recorded there up to `version`,
-  // in order, and records `version` there, when it can.
-  HtableLog apply_htable_log(const std::string& endpoint, TableStatus& table, std::int64_t version);
-  // Compares the next audit_keys_per_round of the daemon's htable rows with the node's keys, one
-  // htable.get each, and sets every key that differs or is missing; only while Redis's htable
-  // version is `node_version`, the one the node has. Returns the keys repaired.
-  std::size_t audit_htable_slice(const std::string& endpoint, HtableAudit& audit,
-                                 std::int64_t node_version);
   // A table loaded at its current version: on an audit, counts it and reloads it when its count
   // drifted; true when in step. uacreg: record by record (sync_registrations).
   bool sync_table(const std::string& endpoint, TableStatus& table, std::int64_t version, bool audit,
                   NodeStatus& node);
-  // The reload RPC. False when it must wait (nothing done): the node reloaded the table in this
-  // wall-clock second (Kamailio's reload_delta would refuse it), the nodes' Redis replicas lag,
-  // or, when `paced`, the pause after its last reload (reload_pause_factor) is not over.
-  bool reload_table(const std::string& endpoint, TableStatus& table, bool paced = false);
-  // How long after its last reload a paced reload of `table` waits still (zero: none).
-  std::chrono::nanoseconds reload_pause_left(const TableStatus& table) const;
-  // Counts what the node loaded against Redis; in step: the table is loaded at `version`.
-  bool count_table(const std::string& endpoint, TableStatus& table, std::int64_t version);
-  void detect_restart(NodeStatus& node);
-  // uacreg: per-record uac.reg_refresh / reg_unregister / reg_remove until the node's
-  // registrations are the rows in Redis.
-  bool sync_registrations(const std::string& endpoint, TableStatus& table, std::int64_t version,
-                          bool audit);
-  static bool same_registration(const std::map<std::string, std::string>& row,
-                                const nlohmann::json& record);
-  // After a dispatcher reload: `down` (inactive_destinations before it) out again, and the
-  // probes' down marks trimmed to them.
-  void keep_down(const std::string& endpoint,
-                 const std::vector<kamailio::DispatcherDestination>& down);
-  std::map<std::string, std::int64_t> table_versions();
-  // One table's version (0 when none is recorded yet): one HGET.
-  std::int64_t table_version(const std::string& table);
-  std::size_t expected_rows(const std::string& table);
-  // The rows the daemon wrote to `table` (its row map, and the padding row), in O(1).
-  std::size_t owned_rows(const std::string& table);
-  // The write generation now (nullopt when Redis cannot say): read before a reload, every write
-  // up to it is in Redis already.
-  std::optional<std::int64_t> current_generation();
-  // True when `edge_replicas_` replicas have every write made so far (WAIT on the primary): a
-  // node reading a lagging replica would load old rows, which the row counts need not show.
-  bool replicas_caught_up();
   // After a round: the node has every write up to `generation` (recorded in Redis and on the
   // node), or why not (nullopt). Either way the generation every node has and the edge's last
   // error are derived again over the configured nodes.
   void record_round(NodeStatus& node, std::optional<std::int64_t> generation);
 
-  kamailio::KamailioRpc& rpc_;
-  store::RedisPool& daemon_db_;
-  store::RedisPool& kamailio_db_;
+  store::RedisPool& daemon_db_;  // the nodes' locks
   Timing timing_;
   ReloadObserver& reload_observer_;
   std::shared_ptr<spdlog::logger> log_;
-  int edge_replicas_;
-  const store::Script record_round_;  // lua/edge_record_round.lua
-
   std::vector<std::string> endpoints_;
+  EdgeLedger ledger_;
+  NodePublisher publisher_;
+  NodeVerifier verifier_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<std::unique_ptr<NodeWorker>> workers_;
-  // "<endpoint> <l_uuid>" -> when its un-REGISTER went out.
-  std::map<std::string, std::chrono::steady_clock::time_point> unregister_sent_;
-  std::mutex unregister_sent_mutex_;
   std::chrono::steady_clock::time_point last_write_;  // the last trunks_changed
   bool stopping_ = false;
 };

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <spdlog/logger.h>
+#include <nlohmann/json.hpp>
+
+#include "edge/edge_ledger.h"
+#include "edge/edge_status.h"
+#include "kamailio/kamailio_rpc.h"
+
+namespace mv::edge {
+
+// Changes a node's tables to what the ledger says: htable mv key by key from its change log,
+// whole-table reloads (paced and spaced as Kamailio needs), uacreg record by record, the
+// dispatcher's reload with the probed-down destinations kept out. It decides nothing about
+// whether a node is in step (NodeVerifier) or when to act (EdgeReloader). Calls throw
+// kamailio::RpcError, store::StoreUnavailable or nlohmann::json::exception (a reply of another
+// shape).
+class NodePublisher {
+ public:
+  struct Settings {
+    // More htable changes than this at once reload the table instead: one RPC per change costs
+    // more beyond.
+    std::int64_t max_htable_changes = 2000;
+    // A paced reload waits this many times its previous reload's duration after that one ended.
+    double reload_pause_factor = 2.0;
+  };
+
+  NodePublisher(kamailio::KamailioRpc& rpc, EdgeLedger& ledger, Settings settings,
+                spdlog::logger& log);
+
+  // What apply_htable_log did: the changes are on the node, or the table must be reloaded whole,
+  // at once (no version recorded: the node started since; the log no longer reaches back; the
+  // node ahead of Redis) or paced (more than max_htable_changes behind).
+  enum class HtableLog { applied, reload, catch_up };
+  // Applies htable mv's change log on the node, from the version recorded there up to `version`,
+  // in order, and records `version` there, when it can. With the changes applied, `table` is
+  // loaded at `version` and holds the node's and Redis's counts (read in O(1)).
+  HtableLog apply_htable_log(const std::string& endpoint, TableStatus& table, std::int64_t version);
+  // Sets keys of the node's htable mv to the values given (the audit's repairs).
+  void set_htable_keys(const std::string& endpoint, const std::vector<HtableKey>& keys);
+  // Records on the node the version of a table it has now loaded, or forgets it (an operator's
+  // resync: the next round reloads it). htable and dispatcher only.
+  void record_node_version(const std::string& endpoint, const std::string& table,
+                           std::int64_t version);
+  void forget_node_version(const std::string& endpoint, const std::string& table);
+  // Records on the node that every write up to `generation` is loaded there (mvnode "applied").
+  void record_node_applied(const std::string& endpoint, std::int64_t generation);
+
+  // The reload RPC. False when it must wait (nothing done): the node reloaded the table in this
+  // wall-clock second (Kamailio's reload_delta would refuse it), the nodes' Redis replicas lag,
+  // or, when `paced`, the pause after its last reload (reload_pause_factor) is not over. Until
+  // counted, the table is loaded at no known version.
+  bool reload_table(const std::string& endpoint, TableStatus& table, bool paced = false);
+  // How long after its last reload a paced reload of `table` waits still (zero: none).
+  std::chrono::nanoseconds reload_pause_left(const TableStatus& table) const;
+  // The dispatcher's reload, with the destinations probing had taken out kept out (a reload marks
+  // every destination active). `keep_lock` runs between its steps. False as reload_table.
+  bool reload_dispatcher(const std::string& endpoint, TableStatus& table,
+                         const std::function<void()>& keep_lock);
+
+  // uacreg: per-record uac.reg_refresh / reg_unregister / reg_remove until the node's
+  // registrations are the rows in Redis (uac.reg_reload would drop every registration first).
+  // Loaded at `version` and no `audit`: nothing read; at `version`: the counts compared first.
+  // True when the node has them; `changed` says whether records were changed.
+  bool sync_registrations(const std::string& endpoint, TableStatus& table, std::int64_t version,
+                          bool audit, bool& changed);
+
+ private:
+  static bool same_registration(const std::map<std::string, std::string>& row,
+                                const nlohmann::json& record);
+
+  kamailio::KamailioRpc& rpc_;
+  EdgeLedger& ledger_;
+  Settings settings_;
+  spdlog::logger& log_;
+  // "<endpoint> <l_uuid>" -> when its un-REGISTER went out.
+  std::map<std::string, std::chrono::steady_clock::time_point> unregister_sent_;
+  std::mutex unregister_sent_mutex_;
+};
+
+}  // namespace mv::edge
