@@ -21,12 +21,14 @@
 #include "http/jsonrpc_http_client.h"
 #include "logging/log_formatter.h"
 #include "metrics/edge_metrics.h"
+#include "metrics/edge_rows_audit_metrics.h"
 #include "metrics/http_metrics.h"
 #include "metrics/noc_service_metrics.h"
 #include "metrics/registry.h"
 #include "model/api_key_request.h"
 #include "noc_page.h"
 #include "openapi_document.h"
+#include "service/edge_rows_audit.h"
 #include "service/edge_rows_upgrade.h"
 #include "service/noc_sampler.h"
 #include "service/noc_service.h"
@@ -150,6 +152,16 @@ int serve(const config::Config& config) {
       log->error("edge rows: not all written again ({}); the next start goes on", e.what());
     }
   });
+  // Kamailio's rows in Redis written again where they drifted from their trunks, a bounded step
+  // every second.
+  service::EdgeRowsAudit rows_audit(trunk_store, edge,
+                                    {.keys_per_tick = config.kamailio.rows_audit_keys_per_s}, *log);
+  metrics::EdgeRowsAuditMetrics rows_audit_metrics(rows_audit);
+  metrics.add_source(rows_audit_metrics);
+  std::jthread rows_audit_thread;
+  if (config.kamailio.rows_audit_keys_per_s > 0) {
+    rows_audit_thread = std::jthread([&](std::stop_token stop) { rows_audit.run(stop); });
+  }
   auto noc_page = api::noc_page_files(std::string(web::kIndexHtml), std::string(web::kNocCss),
                                       std::string(web::kNocJs));
   auto router = api::build_router({trunks, checks, edge, edge, noc, key_store, clock},

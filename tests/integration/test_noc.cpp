@@ -17,9 +17,9 @@ struct NocFixture : EdgeFixture {
   // Without probes by default: a sipp registrar at a trunk's proxy must see only REGISTERs. The
   // audit runs every 2 s (keys changed behind the daemon's back are found that soon), the counts
   // /metrics shows every second.
-  explicit NocFixture(int ping_interval_s = 3600)
+  explicit NocFixture(int ping_interval_s = 3600, const std::string& more_kamailio_yaml = "")
       : EdgeFixture(ping_interval_s, "always",
-                    "  audit_interval_s: 2\n  noc_metrics_refresh_s: 1\n") {}
+                    "  audit_interval_s: 2\n  noc_metrics_refresh_s: 1\n" + more_kamailio_yaml) {}
 
   static Sipp carrier(int port) {
     return Sipp::uas("uas-carrier-answers-options.xml", port, {{"__FROM_HOST_REGEX__", "."}},
@@ -273,6 +273,51 @@ BOOST_FIXTURE_TEST_CASE(drift_after_rows_changed_behind_the_daemon, NocFixture) 
   BOOST_TEST(node["tables"]["htable"]["extra"][0]["row"] == "key_name=x:stray key_value=1");
   // The trunk's health is its route and its destination's probes: the route is still there.
   BOOST_TEST(health_state(trunk) == "active");
+}
+
+// The rows audit walks 1,000 keys a second (every trunk of these tests in one step).
+struct RowsAuditFixture : NocFixture {
+  RowsAuditFixture() : NocFixture(3600, "  rows_audit_keys_per_s: 1000\n") {}
+};
+
+// Verifies rows changed in Kamailio's database behind the daemon's back are found by the rows
+// audit and written again without an operator: a trunk's dispatcher row pointed elsewhere and its
+// source key's row deleted come back as the trunk calls for them, /metrics counts them, and the
+// node loads them (the drift view clears).
+BOOST_FIXTURE_TEST_CASE(rows_changed_in_redis_are_written_again, RowsAuditFixture) {
+  auto trunk = trunk_at(reserve_port(), "gw-audit", R"(,"inbound_ip":"127.18.0.9")");
+  auto id = trunk["id"].get<std::string>();
+  wait_applied(trunk);
+  json drift;
+  BOOST_TEST_REQUIRE(drift_clears(drift), drift.dump());
+
+  auto dispatcher_row =
+      "dispatcher:entry::" + first_line(redis.cli({"HGET", "mv:edge:dispatcher_rows", id}));
+  auto source_row =
+      "htable:entry::" + first_line(redis.cli({"HGET", "mv:edge:htable_rows", "s0:" + id}));
+  auto destination = [&] {
+    return first_line(redis.cli({"-n", "1", "HGET", dispatcher_row, "destination"}));
+  };
+  auto source_key = [&] {
+    return first_line(redis.cli({"-n", "1", "HGET", source_row, "key_name"}));
+  };
+  auto wanted_destination = destination();
+  BOOST_TEST_REQUIRE(source_key() == "s:127.18.0.9");
+  redis.cli({"-n", "1", "HSET", dispatcher_row, "destination", "sip:127.0.0.1:9"});
+  redis.cli({"-n", "1", "DEL", source_row});
+
+  BOOST_TEST(wait_until([&] { return destination() == wanted_destination; }, 10s), destination());
+  BOOST_TEST(wait_until([&] { return source_key() == "s:127.18.0.9"; }, 10s));
+  std::string scraped;
+  BOOST_TEST(wait_until(
+                 [&] {
+                   scraped = metrics();
+                   return scraped.find("mv_edge_rows_audit_repaired_rows_total 2\n") !=
+                          std::string::npos;
+                 },
+                 10s),
+             scraped);
+  BOOST_TEST(drift_clears(drift), drift.dump());
 }
 
 // Verifies the registrations view shows a registering trunk REGED with its ids, the drift view

@@ -24,13 +24,17 @@ struct FakeEdgeRows final : store::EdgeRowsStore {
   std::set<std::string> changed_since_read;
   bool unavailable_after_first = false;
 
-  bool rewrite_edge_rows(const model::Trunk& trunk) override {
+  std::optional<std::size_t> rewrite_edge_rows(const model::Trunk& trunk) override {
     if (unavailable_after_first && !rewritten.empty()) {
       throw store::StoreUnavailable("fake redis is down");
     }
-    if (changed_since_read.contains(trunk.id)) return false;
+    if (changed_since_read.contains(trunk.id)) return std::nullopt;
     rewritten.push_back(trunk.id);
-    return true;
+    return 1;
+  }
+  std::vector<model::Trunk> next_trunks(std::string& cursor, std::size_t) override {
+    cursor = "0";
+    return {};
   }
   int edge_rows_layout() override { return layout; }
   void record_edge_rows_layout(int recorded) override { layout = recorded; }

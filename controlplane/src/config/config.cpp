@@ -217,11 +217,12 @@ ConfigLoad parse_config(std::string_view yaml_text, const ConfigEnvironment& env
   require_loopback(reader, config.outbound, "redis.host", config.redis.host);
 
   const auto kamailio = root["kamailio"];
-  reader.only_keys(kamailio, "kamailio",
-                   {"rpc_endpoints", "redis_db", "rpc_timeout_ms", "table_rpc_timeout_ms",
-                    "app_servers", "registration_expires_s", "registration_poll_ms",
-                    "edge_replicas", "edge_replica_wait_ms", "audit_interval_s",
-                    "audit_keys_per_round", "noc_metrics_refresh_s", "health_reload_interval_s"});
+  reader.only_keys(
+      kamailio, "kamailio",
+      {"rpc_endpoints", "redis_db", "rpc_timeout_ms", "table_rpc_timeout_ms", "app_servers",
+       "registration_expires_s", "registration_poll_ms", "edge_replicas", "edge_replica_wait_ms",
+       "audit_interval_s", "audit_keys_per_round", "noc_metrics_refresh_s",
+       "health_reload_interval_s", "rows_audit_keys_per_s"});
   if (kamailio && kamailio.IsMap()) {
     reader.integer(kamailio["redis_db"], "kamailio.redis_db", 0, 15, config.kamailio.redis_db);
     reader.integer(kamailio["edge_replicas"], "kamailio.edge_replicas", 0, 1000,
@@ -244,6 +245,8 @@ ConfigLoad parse_config(std::string_view yaml_text, const ConfigEnvironment& env
                     config.kamailio.noc_metrics_refresh);
     reader.duration(kamailio["health_reload_interval_s"], "kamailio.health_reload_interval_s", 1,
                     86400, config.kamailio.health_reload_interval);
+    reader.integer(kamailio["rows_audit_keys_per_s"], "kamailio.rows_audit_keys_per_s", 0, 100000,
+                   config.kamailio.rows_audit_keys_per_s);
   }
   if (kamailio && kamailio.IsMap() && kamailio["rpc_endpoints"]) {
     const auto endpoints = kamailio["rpc_endpoints"];

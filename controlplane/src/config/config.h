@@ -72,6 +72,10 @@ struct KamailioConfig {
   // trunk is probed within about this long (plus the reload, 15-25 s at 100k trunks). Each
   // reload delays the node's calls meanwhile (up to 0.56 s seen at 10k trunks, BENCHMARKS.md).
   std::chrono::seconds health_reload_interval{30};
+  // Keys of the daemon's database the rows audit looks at per second (service::EdgeRowsAudit):
+  // Kamailio's rows in Redis changed behind the daemon's back are written again within one walk
+  // (about 2 keys per trunk: 100k trunks in ~17 minutes at 200). 0: no rows audit.
+  std::size_t rows_audit_keys_per_s = 200;
 };
 
 // What the daemon may reach. Test and benchmark stacks set loopback_only: every destination the

@@ -302,7 +302,7 @@ void RedisTrunkStore::set_app_servers(const std::vector<std::string>& uris) {
     throw std::runtime_error("app server script: " + reply.text);
 }
 
-bool RedisTrunkStore::rewrite_edge_rows(const model::Trunk& trunk) {
+std::optional<std::size_t> RedisTrunkStore::rewrite_edge_rows(const model::Trunk& trunk) {
   auto args = edge_args(trunk_edge_json(trunk, settings_, false));
   args["updated_ns"] = std::to_string(trunk.updated_ns);
   auto reply = run_script(pool_, rewrite_,
@@ -311,7 +311,23 @@ bool RedisTrunkStore::rewrite_edge_rows(const model::Trunk& trunk) {
                           args);
   if (reply.type == RedisReply::Type::error)
     throw std::runtime_error("rewrite script: " + reply.text);
-  return reply.text == "ok";
+  if (!reply.text.starts_with("ok:")) return std::nullopt;
+  return static_cast<std::size_t>(std::stoull(reply.text.substr(3)));
+}
+
+std::vector<model::Trunk> RedisTrunkStore::next_trunks(std::string& cursor, std::size_t count) {
+  auto scan =
+      pool_.command({"SCAN", cursor, "MATCH", keys::trunk("*"), "COUNT", std::to_string(count)});
+  cursor = scan.elements.at(0).text;
+  std::vector<RedisCommand> reads;
+  for (const auto& key : scan.elements.at(1).elements) reads.push_back({"HGETALL", key.text});
+  std::vector<model::Trunk> trunks;
+  if (reads.empty()) return trunks;
+  for (const auto& reply : pool_.acquire()->pipeline(reads)) {
+    // Deleted between SCAN and HGETALL: reads as empty, skipped.
+    if (auto trunk = trunk_from_fields(to_field_map(reply))) trunks.push_back(std::move(*trunk));
+  }
+  return trunks;
 }
 
 int RedisTrunkStore::edge_rows_layout() {

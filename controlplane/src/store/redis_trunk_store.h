@@ -34,7 +34,8 @@ class RedisTrunkStore final : public TrunkStore, public EdgeRowsStore {
   // The application servers' dispatcher rows (set 1): exactly `uris`, in order.
   void set_app_servers(const std::vector<std::string>& uris);
 
-  bool rewrite_edge_rows(const model::Trunk& trunk) override;
+  std::optional<std::size_t> rewrite_edge_rows(const model::Trunk& trunk) override;
+  std::vector<model::Trunk> next_trunks(std::string& cursor, std::size_t count) override;
   int edge_rows_layout() override;
   void record_edge_rows_layout(int layout) override;
 

@@ -128,6 +128,9 @@ local function log_htable_change(version, current, wanted)
   end
 end
 
+-- Rows this script changed (write_row), for the scripts that say how many.
+local CHANGED_ROWS = 0
+
 -- Replaces one Kamailio row in a single step (DEL then HSET inside this script): a reload never
 -- sees a half-written row. A row that does not change is not touched, so its table's version
 -- stays and the reloader leaves that table alone.
@@ -147,6 +150,7 @@ local function write_row(tbl, row_id, owner, fields)
   end
   redis.call('SELECT', ARG.daemon_db)
   if changed then
+    CHANGED_ROWS = CHANGED_ROWS + 1
     local version = redis.call('HINCRBY', TABLE_VERSIONS, tbl, 1)
     if tbl == HTABLE then log_htable_change(version, current, wanted) end
   end
