@@ -62,30 +62,40 @@ until_answered() {
   done
   awk -v s="$1" -v n="$started" 'BEGIN {printf "%.3f\n", n - s}'
 }
-# applied_watch OUT: started before the POST (so no start-up counts), reads "T0 ID" from the
-# fifo $WORK/applied-in, then GETs the trunk every 5 ms on one kept-alive connection until its
-# sync.state is "applied"; writes seconds from T0 to OUT. (A curl and a jq per GET, as before,
-# took 20-40 ms each on this machine with four sipp probes starting: that was the resolution.)
-applied_watch() {
-  python3 - "$1" "$API" "$bench_key" "$WORK/applied-in" <<'EOF'
-import http.client, json, sys, time, urllib.parse
-out, api, key, fifo = sys.argv[1:5]
-with open(fifo) as commands:
-    t0, trunk = commands.readline().split()
+# One poller for the whole run (a Python start-up takes ~0.1 s here: it must not be in the
+# figure). Each line "T0 ID OUT" written to fd 7 makes it GET the trunk every 5 ms on one
+# kept-alive connection until its sync.state is "applied", then write seconds from T0 to OUT.
+# (A curl and a jq per GET every 50 ms, as before, took 20-40 ms each on this machine with four
+# sipp probes starting: that was the resolution.)
+mkfifo "$WORK/applied-in"
+python3 - "$API" "$bench_key" "$WORK/applied-in" <<'EOF' &
+import http.client, json, os, sys, time, urllib.parse
+api, key, fifo = sys.argv[1:4]
 url = urllib.parse.urlsplit(api)
 conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-deadline = time.time() + 60
-while True:
-    conn.request("GET", "/v1/trunks/" + trunk, headers={"Authorization": "Bearer " + key})
-    body = conn.getresponse().read()
-    if json.loads(body).get("sync", {}).get("state") == "applied":
-        break
-    if time.time() > deadline:
-        sys.exit("not applied after 60 s")
-    time.sleep(0.005)
-with open(out, "w") as result:
-    result.write("%.3f\n" % (time.time() - float(t0)))
+with open(fifo) as commands:
+    for line in iter(commands.readline, ""):
+        t0, trunk, out = line.split()
+        deadline = time.time() + 60
+        while True:
+            conn.request("GET", "/v1/trunks/" + trunk, headers={"Authorization": "Bearer " + key})
+            if json.loads(conn.getresponse().read()).get("sync", {}).get("state") == "applied":
+                break
+            if time.time() > deadline:
+                sys.exit("not applied after 60 s")
+            time.sleep(0.005)
+        with open(out + ".part", "w") as result:
+            result.write("%.3f\n" % (time.time() - float(t0)))
+        os.rename(out + ".part", out)
 EOF
+APPLIED_POLLER=$!
+exec 7>"$WORK/applied-in"
+# until_applied OUT: waits for the poller's figure.
+until_applied() {
+  until [[ -s $1 ]]; do
+    kill -0 "$APPLIED_POLLER" 2>/dev/null || die "the sync poller died"
+    sleep 0.01
+  done
 }
 
 # Each node's inbound and outbound calls run at once: ports of their own.
@@ -111,12 +121,10 @@ for size in $SIZES; do
       n=$((n + 1))
       sleep "$gap"
       ip=127.4.$((size / 1000)).$n
-      rm -f "$WORK/applied-in" && mkfifo "$WORK/applied-in"
-      applied_watch "$WORK/applied" &
-      applied_pid=$!
+      rm -f "$WORK/applied"
       id=$(post_trunk "$ip")
       t0=$(now)
-      echo "$t0 $id" >"$WORK/applied-in"
+      echo "$t0 $id $WORK/applied" >&7
       out_scenario=$(scenario uac-app-server-call-completes.xml __CUSTOMER_ID__=cust_bench "__TRUNK_ID__=$id")
       probes=()
       for ((node = 0; node < NODES; node++)); do
@@ -127,7 +135,8 @@ for size in $SIZES; do
           "${OUT_CONTROL[node]}" >"$WORK/outbound-$node" &
         probes+=($!)
       done
-      for pid in "${probes[@]}" "$applied_pid"; do wait "$pid"; done  # one that died fails the run
+      for pid in "${probes[@]}"; do wait "$pid"; done  # one that died fails the run
+      until_applied "$WORK/applied"
       inbound=$(latest "$WORK"/inbound-*)
       outbound=$(latest "$WORK"/outbound-*)
       echo "$size $gap $inbound $outbound $(cat "$WORK/applied")" >>"$RESULTS"
