@@ -78,8 +78,16 @@ with open(fifo) as commands:
         t0, trunk, out = line.split()
         deadline = time.time() + 60
         while True:
-            conn.request("GET", "/v1/trunks/" + trunk, headers={"Authorization": "Bearer " + key})
-            if json.loads(conn.getresponse().read()).get("sync", {}).get("state") == "applied":
+            try:
+                conn.request("GET", "/v1/trunks/" + trunk,
+                             headers={"Authorization": "Bearer " + key})
+                body = conn.getresponse().read()
+            except (http.client.HTTPException, OSError):
+                # The API closes a connection idle past its timeout (a long top-up): a new one.
+                conn.close()
+                conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+                continue
+            if json.loads(body).get("sync", {}).get("state") == "applied":
                 break
             if time.time() > deadline:
                 sys.exit("not applied after 60 s")
