@@ -5,7 +5,8 @@
 # /v1/noc/dispatcher).
 #
 # Knobs: AUDIT_S (kamailio.audit_interval_s, default the daemon's 60), NOC_REFRESH_S
-# (kamailio.noc_metrics_refresh_s, default 10), SCRAPES (20), NOC_READS (5; 0: none, so the window
+# (kamailio.noc_metrics_refresh_s, default 10), ROWS_AUDIT_KEYS_PER_S
+# (kamailio.rows_audit_keys_per_s, default 20; 0: off), SCRAPES (20), NOC_READS (5; 0: none, so the window
 # is not spent on what Kamailio still builds for them), SHM_MB=512 PKG_MB=64 (100k trunks need
 # PKG_MB=512: htable.reload builds its key list in pkg memory), APPLY_TIMEOUT=600 (s), and
 # common.sh's (NODES=2: two edge nodes; Kamailio's CPU is then theirs together).
@@ -20,10 +21,12 @@ SCRAPES=${SCRAPES:-20}
 start_redis
 start_edge_nodes "${SHM_MB:-512}" "${PKG_MB:-64}"
 start_daemon 9
-if [[ -n ${AUDIT_S:-} || -n ${NOC_REFRESH_S:-} ]]; then  # restart the daemon with them
+if [[ -n ${AUDIT_S:-} || -n ${NOC_REFRESH_S:-} || -n ${ROWS_AUDIT_KEYS_PER_S:-} ]]; then  # restart the daemon with them
   stop_pid "$DAEMON_PID"
   [[ -n ${AUDIT_S:-} ]] && sed -i "s/^kamailio:$/&\n  audit_interval_s: $AUDIT_S/" "$CONFIG"
   [[ -n ${NOC_REFRESH_S:-} ]] && sed -i "s/^kamailio:$/&\n  noc_metrics_refresh_s: $NOC_REFRESH_S/" "$CONFIG"
+  [[ -n ${ROWS_AUDIT_KEYS_PER_S:-} ]] &&
+    sed -i "s/^kamailio:$/&\n  rows_audit_keys_per_s: $ROWS_AUDIT_KEYS_PER_S/" "$CONFIG"
   "$CONTROLPLANE_BIN" -c "$CONFIG" serve >"$WORK/controlplane.log" 2>&1 &
   DAEMON_PID=$!
   STARTED+=("$DAEMON_PID")
@@ -35,6 +38,16 @@ admin=$(make_key ops admin)
 log "creating $TRUNKS trunks"
 post_fill_trunks 0 "$TRUNKS"
 log "edge applied in $(wait_edge_applied "${APPLY_TIMEOUT:-600}") s; $(loaded_rows)"
+# The dispatcher (health probes only) follows in a thread of its own, a whole reload paced after
+# the import: at rest means that is done too (every node in sync, every trunk and the application
+# server counted loaded in its dispatcher).
+edge_in_sync() {
+  curl -fsS "$API/v1/edge/status" -H "Authorization: Bearer $admin" |
+    jq -e --argjson rows $((TRUNKS + 1)) \
+      '.nodes | all(.in_sync and .tables.dispatcher.loaded_rows == $rows)'
+}
+wait_for "${APPLY_TIMEOUT:-600}" edge_in_sync >/dev/null || die "the dispatcher did not follow"
+log "every node in sync, the dispatcher too"
 sleep 5  # the rounds that follow the last writes
 
 # time_get PATH [KEY]: seconds one GET takes (fails on an error status).
