@@ -182,12 +182,12 @@ BOOST_AUTO_TEST_CASE(audit_and_noc_refresh_are_read) {
   BOOST_TEST(mentions(zero, "kamailio.health_reload_interval_s"));
 }
 
-// Verifies the rows audit's pace: 200 keys a second by default, 0 turns it off, a negative or
+// Verifies the rows audit's pace: 20 keys a second by default, 0 turns it off, a negative or
 // huge value is refused.
 BOOST_AUTO_TEST_CASE(rows_audit_pace_is_read) {
   auto defaults = parse_config("");
   BOOST_REQUIRE(defaults.config.has_value());
-  BOOST_TEST(defaults.config->kamailio.rows_audit_keys_per_s == 200u);
+  BOOST_TEST(defaults.config->kamailio.rows_audit_keys_per_s == 20u);
   auto off = parse_config("kamailio:\n  rows_audit_keys_per_s: 0\n");
   BOOST_REQUIRE(off.config.has_value());
   BOOST_TEST(off.config->kamailio.rows_audit_keys_per_s == 0u);

@@ -74,8 +74,10 @@ struct KamailioConfig {
   std::chrono::seconds health_reload_interval{30};
   // Keys of the daemon's database the rows audit looks at per second (service::EdgeRowsAudit):
   // Kamailio's rows in Redis changed behind the daemon's back are written again within one walk
-  // (about 2 keys per trunk: 100k trunks in ~17 minutes at 200). 0: no rows audit.
-  std::size_t rows_audit_keys_per_s = 200;
+  // (about 2 keys per trunk: 100k trunks in ~2.8 hours at 20). It costs the daemon ~0.4 % of a
+  // core at 50 keys/s, ~0.8 % at 200 (BENCHMARKS.md, session 9): 20 keeps an idle daemon at 100k
+  // trunks near 1 %. 0: no rows audit.
+  std::size_t rows_audit_keys_per_s = 20;
 };
 
 // What the daemon may reach. Test and benchmark stacks set loopback_only: every destination the

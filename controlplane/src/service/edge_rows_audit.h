@@ -26,7 +26,7 @@ class EdgeRowsAudit {
  public:
   struct Settings {
     std::chrono::milliseconds tick{1000};
-    std::size_t keys_per_tick = 200;
+    std::size_t keys_per_tick = 20;
   };
   struct Counts {
     std::size_t trunks_checked = 0;
