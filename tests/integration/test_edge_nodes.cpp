@@ -209,7 +209,15 @@ BOOST_FIXTURE_TEST_CASE(resync_repairs_a_node, TwoNodeFixture) {
                second.rpc("dispatcher.list").dump().find(id) != std::string::npos;
       },
       20s));
-  std::this_thread::sleep_for(1s);  // for that round's count, which follows the reload
+  // That round ends with its count, published with its reload: both nodes then show the two rows
+  // (a fixed second's wait was not always enough under the sanitizers).
+  BOOST_TEST_REQUIRE(wait_until(
+      [&] {
+        auto nodes = edge_nodes();
+        return nodes[0]["tables"]["dispatcher"]["loaded_rows"] == 2 &&
+               nodes[1]["tables"]["dispatcher"]["loaded_rows"] == 2;
+      },
+      10s));
   auto key_name = "c:" + trunk["customer_id"].get<std::string>();
   second.rpc("htable.delete", json::array({"mv", key_name}));
   BOOST_TEST_REQUIRE(!second.rpc("htable.get", json::array({"mv", key_name})).contains("item"));

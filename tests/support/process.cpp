@@ -133,15 +133,16 @@ std::string run_and_capture(const std::vector<std::string>& argv) {
 
 namespace {
 
-bool tcp_port_free(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
+// True when a socket of `type` can bind `port` on 127.0.0.1 now.
+bool port_bindable(int type, int port) {
+  int fd = socket(AF_INET, type, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   address.sin_port = htons(static_cast<uint16_t>(port));
-  bool free = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  bool bindable = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
   close(fd);
-  return free;
+  return bindable;
 }
 
 // The kernel hands ports of this range to every outgoing connection and to bind(port 0); a
@@ -176,7 +177,8 @@ int reserve_port() {
     auto lock_path = lock_dir / std::to_string(port);
     int lock = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (lock < 0) continue;
-    if (flock(lock, LOCK_EX | LOCK_NB) != 0 || !tcp_port_free(port) || udp_port_bound(port)) {
+    if (flock(lock, LOCK_EX | LOCK_NB) != 0 || !port_bindable(SOCK_STREAM, port) ||
+        udp_port_bound(port)) {
       close(lock);
       continue;
     }
@@ -185,16 +187,7 @@ int reserve_port() {
   throw std::runtime_error("no free port to reserve");
 }
 
-bool udp_port_bound(int port) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  bool bound = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0;
-  close(fd);
-  return bound;
-}
+bool udp_port_bound(int port) { return !port_bindable(SOCK_DGRAM, port); }
 
 TempDir::TempDir() {
   std::string pattern = "/tmp/mv-test-XXXXXX";

@@ -9,6 +9,8 @@
 #include "store/redis_keys.h"
 #include "store/store_unavailable.h"
 
+#include "util/clock.h"
+
 namespace mv::edge {
 namespace {
 
@@ -20,12 +22,6 @@ std::string with_dispatcher(const std::string& routing, const std::string& dispa
     return routing;
   }
   return std::string(model::kDispatcherTable) + ": " + dispatcher;
-}
-
-std::int64_t now_unix_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
@@ -471,7 +467,7 @@ std::optional<std::chrono::milliseconds> EdgeReloader::sync_health_locked(
     return std::nullopt;
   }
   if (node_version) {
-    auto since = std::chrono::nanoseconds(now_unix_ns() - table.last_reload_unix_ns);
+    auto since = std::chrono::nanoseconds(util::system_now_unix_ns() - table.last_reload_unix_ns);
     auto left = std::max(std::chrono::nanoseconds(timing_.health_reload_every) - since,
                          publisher_.reload_pause_left(table));
     if (left > std::chrono::nanoseconds::zero()) {

@@ -8,17 +8,9 @@
 #include "kamailio/node_tables.h"
 #include "model/edge_rows.h"
 
+#include "util/clock.h"
+
 namespace mv::edge {
-namespace {
-
-std::int64_t now_unix_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 NodePublisher::NodePublisher(kamailio::KamailioRpc& rpc, EdgeLedger& ledger, Settings settings,
                              spdlog::logger& log)
     : rpc_(rpc), ledger_(ledger), settings_(settings), log_(log) {}
@@ -83,7 +75,7 @@ std::chrono::nanoseconds NodePublisher::reload_pause_left(const TableStatus& tab
   if (table.last_reload_unix_ns == 0) return {};
   auto pause = std::chrono::nanoseconds(
       static_cast<std::int64_t>(settings_.reload_pause_factor * table.last_reload_took_ns));
-  auto since = std::chrono::nanoseconds(now_unix_ns() - table.last_reload_unix_ns);
+  auto since = std::chrono::nanoseconds(util::system_now_unix_ns() - table.last_reload_unix_ns);
   return std::max(pause - since, std::chrono::nanoseconds::zero());
 }
 
@@ -93,17 +85,17 @@ bool NodePublisher::reload_table(const std::string& endpoint, TableStatus& table
   // waits until the second after the last one (with a margin for the hosts' clocks), whichever
   // replica made it.
   auto last = ledger_.last_reload_ms(table.table, endpoint);
-  auto now_ms = now_unix_ns() / 1'000'000;
+  auto now_ms = util::system_now_unix_ns() / 1'000'000;
   if (last && now_ms < (*last / 1000 + 1) * 1000 + 100) return false;
   // The node reads its tables from its Redis replica: it must have every write first.
   if (!ledger_.replicas_caught_up()) return false;
   // Until it is counted, the node may hold anything: a failure from here on reloads it again.
   table.loaded_version = -1;
-  auto started_ns = now_unix_ns();
+  auto started_ns = util::system_now_unix_ns();
   kamailio::reload_table(rpc_, endpoint, table.table);
   // The node stamped its reload when it ran it: the time after the call bounds that second.
-  ledger_.record_reload(table.table, endpoint, now_unix_ns() / 1'000'000);
-  table.last_reload_unix_ns = now_unix_ns();
+  ledger_.record_reload(table.table, endpoint, util::system_now_unix_ns() / 1'000'000);
+  table.last_reload_unix_ns = util::system_now_unix_ns();
   table.last_reload_took_ns = table.last_reload_unix_ns - started_ns;
   return true;
 }

@@ -8,20 +8,11 @@
 #include "store/redis_keys.h"
 #include "store/redis_trunk_store.h"
 #include "store/store_unavailable.h"
+#include "util/clock.h"
 
 #include "lua_sources.h"
 
 namespace mv::edge {
-namespace {
-
-std::int64_t now_unix_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 RegistrationPoller::RegistrationPoller(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_db,
                                        int kamailio_db, std::vector<std::string> endpoints,
                                        std::chrono::milliseconds interval,
@@ -71,7 +62,7 @@ std::map<std::string, std::size_t> RegistrationPoller::count_by_state() const {
 }
 
 void RegistrationPoller::poll() {
-  auto now = now_unix_ns();
+  auto now = util::system_now_unix_ns();
   std::string failure;
   for (const auto& endpoint : endpoints_) {
     try {
@@ -105,7 +96,7 @@ std::map<std::string, RegistrationPoller::Observed> RegistrationPoller::observe(
     // An empty table answers with an error: no error replies recorded.
   }
   std::map<std::string, Observed> observed;
-  auto now_s = now_unix_ns() / 1'000'000'000;
+  auto now_s = util::system_now_unix_ns() / 1'000'000'000;
   for (auto& entry :
        model::decode_registrations(kamailio::registration_dump(rpc_, endpoint), errors, now_s)) {
     observed[entry.trunk_id] = {entry.state, entry.timer_expires_s * 1'000'000'000,

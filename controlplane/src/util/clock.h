@@ -5,6 +5,14 @@
 
 namespace mv::util {
 
+// The system clock's wall-clock time, for code that stamps real events (reloads, polls) and needs
+// no test clock.
+inline std::int64_t system_now_unix_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // Wall-clock time, behind an interface so tests can use a manual clock instead of sleeping.
 class Clock {
  public:
@@ -14,11 +22,7 @@ class Clock {
 
 class SystemClock final : public Clock {
  public:
-  std::int64_t now_unix_ns() const override {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
+  std::int64_t now_unix_ns() const override { return system_now_unix_ns(); }
 };
 
 }  // namespace mv::util
