@@ -137,8 +137,12 @@ std::optional<std::vector<HtableKey>> EdgeLedger::next_htable_rows(HtableAudit& 
   return keys;
 }
 
-std::map<std::string, std::map<std::string, std::string>> EdgeLedger::registration_rows() {
-  auto keys = store::scan_keys(kamailio_db_, store::keys::kamailio_row(model::kUacregTable, "*"));
+std::vector<std::string> EdgeLedger::registration_row_keys() {
+  return store::scan_keys(kamailio_db_, store::keys::kamailio_row(model::kUacregTable, "*"));
+}
+
+std::map<std::string, std::map<std::string, std::string>> EdgeLedger::registration_rows(
+    const std::vector<std::string>& keys) {
   std::map<std::string, std::map<std::string, std::string>> rows;  // l_uuid -> row
   std::vector<store::RedisCommand> reads;
   for (const auto& key : keys) reads.push_back({"HGETALL", key});
@@ -149,8 +153,6 @@ std::map<std::string, std::map<std::string, std::string>> EdgeLedger::registrati
   }
   return rows;
 }
-
-std::size_t EdgeLedger::registration_rows_count() { return database_rows(model::kUacregTable); }
 
 std::optional<std::int64_t> EdgeLedger::last_reload_ms(const std::string& table,
                                                        const std::string& endpoint) {

@@ -73,9 +73,10 @@ class EdgeLedger {
   // the rows are compared later). Rows removed meanwhile are left out.
   std::optional<std::vector<HtableKey>> next_htable_rows(HtableAudit& audit, std::size_t count,
                                                          std::int64_t version);
-  // Every uacreg row, by l_uuid (field -> value). The keys alone: registration_rows_count.
-  std::map<std::string, std::map<std::string, std::string>> registration_rows();
-  std::size_t registration_rows_count();
+  // The keys of every uacreg row (a SCAN), and those rows by l_uuid (field -> value).
+  std::vector<std::string> registration_row_keys();
+  std::map<std::string, std::map<std::string, std::string>> registration_rows(
+      const std::vector<std::string>& keys);
 
   // When `table` was last reloaded on `endpoint` by any replica (unix ms), and recording it: a
   // module's reload_delta refuses a second reload in one wall-clock second.

@@ -123,14 +123,15 @@ bool NodePublisher::sync_registrations(const std::string& endpoint, TableStatus&
                                        std::int64_t version, bool audit, bool& changed) {
   changed = false;
   if (table.loaded_version == version && !audit) return true;
+  auto keys = ledger_.registration_row_keys();
+  table.expected_rows = keys.size();
   if (table.loaded_version == version) {
     // Nothing changed since the last comparison: uac's record counter is enough (a comparison
     // reads every row and every record, ~7 % of a core every 10 s at 10,000 registrations).
-    table.expected_rows = ledger_.registration_rows_count();
     table.loaded_rows = kamailio::registration_count(rpc_, endpoint);
     if (table.loaded_rows == table.expected_rows) return true;
   }
-  auto wanted = ledger_.registration_rows();
+  auto wanted = ledger_.registration_rows(keys);
   table.expected_rows = wanted.size();
 
   // The records hold passwords in clear text: compared here, never logged or kept.

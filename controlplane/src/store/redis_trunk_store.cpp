@@ -319,12 +319,18 @@ std::vector<model::Trunk> RedisTrunkStore::next_trunks(std::string& cursor, std:
   auto scan =
       pool_.command({"SCAN", cursor, "MATCH", keys::trunk("*"), "COUNT", std::to_string(count)});
   cursor = scan.elements.at(0).text;
-  std::vector<RedisCommand> reads;
-  for (const auto& key : scan.elements.at(1).elements) reads.push_back({"HGETALL", key.text});
+  std::vector<std::string> trunk_keys;
+  for (const auto& key : scan.elements.at(1).elements) trunk_keys.push_back(key.text);
+  return read_trunks(pool_, trunk_keys);
+}
+
+std::vector<model::Trunk> read_trunks(RedisPool& pool, const std::vector<std::string>& trunk_keys) {
   std::vector<model::Trunk> trunks;
-  if (reads.empty()) return trunks;
-  for (const auto& reply : pool_.acquire()->pipeline(reads)) {
-    // Deleted between SCAN and HGETALL: reads as empty, skipped.
+  if (trunk_keys.empty()) return trunks;
+  std::vector<RedisCommand> reads;
+  for (const auto& key : trunk_keys) reads.push_back({"HGETALL", key});
+  for (const auto& reply : pool.acquire()->pipeline(reads)) {
+    // Deleted between the listing and HGETALL: reads as empty, skipped.
     if (auto trunk = trunk_from_fields(to_field_map(reply))) trunks.push_back(std::move(*trunk));
   }
   return trunks;

@@ -62,6 +62,9 @@ class RedisTrunkStore final : public TrunkStore, public EdgeRowsStore {
 // The hash fields of a trunk, and back. Exposed for the consistency checker and tests.
 RedisCommand trunk_to_fields(const model::Trunk& trunk);
 std::optional<model::Trunk> trunk_from_fields(const std::map<std::string, std::string>& fields);
+// The trunks stored under `trunk_keys` (mv:trunk:<id>), in one pipeline; one deleted since the
+// keys were listed is left out.
+std::vector<model::Trunk> read_trunks(RedisPool& pool, const std::vector<std::string>& trunk_keys);
 // The hash fields of a trunk's registration state (mv:registration:<trunk id>), and back.
 RedisCommand registration_to_fields(const model::Registration& registration);
 std::optional<model::Registration> registration_from_fields(
