@@ -4,15 +4,15 @@
 # routes: the time from the first POST to the edge having applied the last write
 # (mv:edge:applied_generation reaches mv:edge:generation: every change applied on the node, key by
 # key or by a whole reload, and its row counts checked against Redis), then until GET
-# /v1/edge/status says every node is in sync ("dispatcher too": the dispatcher, which only
-# probes the trunks' health, follows in a thread of its own), confirmed by Kamailio's own
+# /v1/edge/status says every node is in sync ("in sync": its dispatcher too, which holds the
+# application server and, before edge rows layout 3, every trunk), confirmed by Kamailio's own
 # JSON-RPC counts. CPU is counted up to then. REPEATS imports, each on a fresh Redis, Kamailio
 # and daemon.
 #
 #   bash bench/edge/bulk_import.sh
 #
-# Every trunk has an inbound_ip (a source key in htable mv) and a proxy (a dispatcher row), 100
-# customers ("c:" keys in htable mv), as in bench/edge/common.sh's filler trunks. The request
+# Every trunk has an inbound_ip (a source key in htable mv) and a proxy (a route and a probe list
+# entry in htable mv), 100 customers, as in bench/edge/common.sh's filler trunks. The request
 # bodies are written before the clock starts.
 #
 # Knobs: TRUNKS=10000 PARALLEL=16 REPEATS=3 SHM_MB=256 PKG_MB=32 APPLY_TIMEOUT=300 (s after the
@@ -49,7 +49,7 @@ for repeat in $(seq "$REPEATS"); do
   posted=$(now)
   wait_edge_applied "$APPLY_TIMEOUT" >/dev/null
   applied=$(now)
-  # The dispatcher (health probes only; calls route without it) follows in its own thread.
+  # The dispatcher's thread reports too (the application server).
   deadline=$((SECONDS + APPLY_TIMEOUT))
   until edge_in_sync >/dev/null; do
     ((SECONDS < deadline)) || die "edge not in sync $APPLY_TIMEOUT s after applying"
@@ -75,7 +75,7 @@ done
 echo
 echo "### Bulk import: $TRUNKS trunks, $PARALLEL POSTs in flight, until the edge has applied them all"
 echo
-echo "| run | all 201s (s) | POST/s | all routing (s) | dispatcher too (s) | reloads | Kamailio CPU (s) | daemon CPU (s) | Redis CPU (s) | rows loaded at the end |"
+echo "| run | all 201s (s) | POST/s | all routing (s) | in sync (s) | reloads | Kamailio CPU (s) | daemon CPU (s) | Redis CPU (s) | rows loaded at the end |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 awk '{printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", NR, $1, $3, $2, $10, $7, $4, $5, $6, $8, $9}' "$RESULTS"
 echo

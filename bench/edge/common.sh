@@ -121,6 +121,8 @@ start_kamailio() {
 #!define MV_CTL_SOCKET "unix:$KAM_DIR/kamailio_ctl"
 #!define MV_REDIS_URL "redis://127.0.0.1:${REDIS_PORT:-1}/1"
 #!define MV_DS_PING_INTERVAL ${DS_PING_INTERVAL:-3600}
+#!substdef "!MV_PROBE_STATE_EXPIRE!$((3 * ${DS_PING_INTERVAL:-3600} + 2))!g"
+#!define MV_REG_CONTACT "127.0.0.1:$SIP_PORT"
 #!define MV_CHILDREN $CHILDREN
 #!define MV_RELAY_TO "sip:127.0.0.1:${UAS_PORT:-9}"
 #!define MV_LOOPBACK_GUARD

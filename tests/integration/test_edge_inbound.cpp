@@ -128,9 +128,9 @@ struct ReplicaWaitFixture : EdgeFixture {
 };
 
 // Verifies a change reaches the node from the primary while the edge's Redis replica is cut off
-// (calls route on htable keys the daemon sets itself), and the dispatcher, which the node loads
-// from its replica, is reloaded only once the replica has every write: until then it keeps
-// probing the old destination.
+// (calls route on htable keys the daemon sets itself), and a whole reload, which the node loads
+// from its replica (an operator's resync here), waits until the replica has every write: the
+// stale replica would give the node the old destination back.
 BOOST_FIXTURE_TEST_CASE(reload_waits_for_the_edge_replica, ReplicaWaitFixture) {
   auto old_port = std::to_string(reserve_port());
   auto new_port = std::to_string(reserve_port());
@@ -149,18 +149,20 @@ BOOST_FIXTURE_TEST_CASE(reload_waits_for_the_edge_replica, ReplicaWaitFixture) {
   auto route =
       kamailio.rpc("htable.get", json::array({"mv", "t:" + trunk["id"].get<std::string>()}));
   BOOST_TEST(route.dump().find("127.0.0.1:" + new_port) != std::string::npos, route.dump());
-  // Past the dispatcher's health_reload_every (5 s): still the old destination.
-  std::this_thread::sleep_for(std::chrono::seconds(6));
-  BOOST_TEST(kamailio.rpc("dispatcher.list").dump().find("127.0.0.1:" + new_port) ==
-             std::string::npos);
+  auto route_now = [&] {
+    return kamailio.rpc("htable.get", json::array({"mv", "t:" + trunk["id"].get<std::string>()}))
+        .dump();
+  };
+  auto reloads_before = edge_node()["reloads"].get<int>();
+  BOOST_TEST_REQUIRE(daemon.call("POST", "/v1/edge/nodes/edge-1/resync", admin_key).status == 202);
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  BOOST_TEST(edge_node()["reloads"].get<int>() == reloads_before);
+  BOOST_TEST(route_now().find("127.0.0.1:" + new_port) != std::string::npos, route_now());
 
   replica.cli({"CONFIG", "SET", "masterauth", RedisServer::kReplicationPassword});
-  BOOST_TEST(wait_until(
-      [&] {
-        return kamailio.rpc("dispatcher.list").dump().find("127.0.0.1:" + new_port) !=
-               std::string::npos;
-      },
-      std::chrono::seconds(20)));
+  BOOST_TEST(wait_until([&] { return edge_node()["reloads"].get<int>() > reloads_before; },
+                        std::chrono::seconds(20)));
+  BOOST_TEST(route_now().find("127.0.0.1:" + new_port) != std::string::npos, route_now());
 }
 
 // Verifies a trunk whose rows an older daemon wrote (layout 1: no source, route or route-list
@@ -170,7 +172,7 @@ BOOST_FIXTURE_TEST_CASE(older_layout_rows_written_again_at_start, EdgeFixture) {
   auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:5999","inbound_ip":"127.0.0.62"})");
   auto id = trunk["id"].get<std::string>();
   BOOST_TEST_REQUIRE(edge_has_sources(1));
-  BOOST_TEST(first_line(redis.cli({"GET", "mv:edge:rows_layout"})) == "2");
+  BOOST_TEST(first_line(redis.cli({"GET", "mv:edge:rows_layout"})) == "3");
 
   // What an older daemon left: none of these keys, no route list, no layout; the node loaded
   // that whole table.
@@ -196,7 +198,7 @@ BOOST_FIXTURE_TEST_CASE(older_layout_rows_written_again_at_start, EdgeFixture) {
   BOOST_TEST_REQUIRE(edge_has_sources(1));
   BOOST_TEST(kamailio.rpc("htable.get", json::array({"mv", "t:" + id})).contains("item"));
   expect_call_routed("127.0.0.62", trunk);
-  BOOST_TEST(first_line(redis.cli({"GET", "mv:edge:rows_layout"})) == "2");
+  BOOST_TEST(first_line(redis.cli({"GET", "mv:edge:rows_layout"})) == "3");
   BOOST_TEST(daemon.log_text().find("writing 1 trunks' rows again") != std::string::npos);
 }
 

@@ -64,8 +64,8 @@ BOOST_FIXTURE_TEST_CASE(call_to_a_non_loopback_trunk_is_refused_and_fails_the_ch
   acknowledge_lines_naming("192.0.2.250");
 }
 
-// Verifies the requests Kamailio originates are refused too: dispatcher's OPTIONS probes and a
-// uac REGISTER to a trunk at 192.0.2.251 never reach a socket.
+// Verifies the requests Kamailio originates are refused too: the trunk probes' OPTIONS and a uac
+// REGISTER to a trunk at 192.0.2.251 never reach a socket.
 BOOST_AUTO_TEST_CASE(probes_and_registers_to_a_non_loopback_proxy_are_refused) {
   GuardFixture edge(1);
   edge.create(

@@ -214,15 +214,15 @@ BOOST_FIXTURE_TEST_CASE(edge_families_with_kamailio, EdgeFixture) {
   auto trunk = create(R"({"name":"in","proxy":"127.0.0.1:)" + std::to_string(reserve_port()) +
                       R"(","inbound_ip":"127.0.0.2"})");
   wait_applied(trunk);
-  // The trunk's source key and route, its customer's set and routes.
-  BOOST_TEST_REQUIRE(edge_has_rows(4, "htable"));
+  // The trunk's source key and route, its customer's routes, the probe list's entry and count.
+  BOOST_TEST_REQUIRE(edge_has_rows(5, "htable"));
   const std::string node = "node=\"" + kamailio.rpc_url() + "\"";
   auto text = scrape(daemon.port());
   BOOST_TEST(
       series(text, "mv_edge_reloads_total{" + node + R"(,table="dispatcher",result="ok"})") >= 1);
   BOOST_TEST(series(text, R"(mv_edge_reload_duration_seconds_count{table="dispatcher"})") >= 1);
-  BOOST_TEST(series(text, "mv_edge_loaded_rows{" + node + R"(,table="htable"})") == 4);
-  BOOST_TEST(series(text, "mv_edge_expected_rows{" + node + R"(,table="htable"})") == 4);
+  BOOST_TEST(series(text, "mv_edge_loaded_rows{" + node + R"(,table="htable"})") == 5);
+  BOOST_TEST(series(text, "mv_edge_expected_rows{" + node + R"(,table="htable"})") == 5);
   BOOST_TEST(series(text, "mv_edge_node_in_sync{" + node + "}") == 1);
   BOOST_TEST(series(text, "mv_edge_restarts_seen_total{" + node + "}") == 0);
   BOOST_TEST(text.find(trunk["id"].get<std::string>()) == std::string::npos);

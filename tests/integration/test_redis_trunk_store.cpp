@@ -143,25 +143,19 @@ BOOST_FIXTURE_TEST_CASE(delete_clears_indexes, StoreFixture) {
   auto t = trunk("c1", "10.4.0.0/24", "gw");
   BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == WriteResult::ok);
   BOOST_TEST(store.remove(t, written) == WriteResult::ok);
-  // Only counters stay (ids are never reused), the customer's dispatcher set (kept, so the
-  // customer's set number never changes) and the audit trail (the trunk's own stream expires
+  // Only counters stay (ids are never reused), the customer's set (kept, so the customer's set
+  // number never changes) and the audit trail (the trunk's own stream expires
   // later); Kamailio's database is empty again.
   auto left = redis.cli({"KEYS", "mv:*"});
   std::set<std::string> names;
   for (std::size_t at = 0, end; (end = left.find('\n', at)) != std::string::npos; at = end + 1) {
     names.insert(left.substr(at, end - at));
   }
-  std::set<std::string> expected{"mv:edge:generation",
-                                 "mv:edge:table_versions",
-                                 "mv:edge:customer_sets",
-                                 "mv:edge:last_customer_set",
-                                 "mv:edge:last_trunk_order",
-                                 "mv:edge:htable_log",
-                                 "mv:edge:dispatcher_last_row_id",
-                                 "mv:edge:htable_last_row_id",
-                                 "mv:edge:uacreg_last_row_id",
-                                 "mv:audit",
-                                 "mv:audit:trunk:" + t.id};
+  std::set<std::string> expected{
+      "mv:edge:generation",         "mv:edge:table_versions",     "mv:edge:customer_sets",
+      "mv:edge:last_customer_set",  "mv:edge:last_trunk_order",   "mv:edge:htable_log",
+      "mv:edge:htable_last_row_id", "mv:edge:uacreg_last_row_id", "mv:audit",
+      "mv:audit:trunk:" + t.id};
   BOOST_TEST(names == expected, left);
   BOOST_TEST(redis.cli({"-n", "1", "DBSIZE"}) == "0\n");
 }
@@ -201,10 +195,14 @@ BOOST_FIXTURE_TEST_CASE(consistency_checker_finds_damage, StoreFixture) {
       {"ZADD", "mv:inbound_ranges", "0", "4:0a060080:0a060080:trunk_20000101T000000.000000001"});
   redis.cli({"-n", "1", "HSET", "htable:entry::77", "id", "77", "key_name", "s:10.6.0.1"});
   redis.cli({"-n", "1", "HSET", htable_row("s:10.5.0.0/24"), "key_value", "other,c9"});
-  redis.cli({"-n", "1", "HSET", "dispatcher:entry::1", "destination", "sip:evil.example"});
-  redis.cli({"-n", "1", "DEL", htable_row("c:c1")});
+  redis.cli({"-n", "1", "HSET", htable_row("p:0"), "key_value", "sip:evil.example"});
+  redis.cli({"HINCRBY", "mv:edge:probe_refs", "sip:p.example", "1"});
   auto problems = check_trunk_consistency(pool, kamailio_db);
-  BOOST_TEST(problems.size() == 10u);
+  BOOST_TEST(problems.size() == 10u, [&] {
+    std::string all;
+    for (const auto& problem : problems) all += problem + "\n";
+    return all;
+  }());
   auto mentions = [&](const std::string& text) {
     return std::any_of(problems.begin(), problems.end(),
                        [&](const auto& p) { return p.find(text) != std::string::npos; });
@@ -216,13 +214,13 @@ BOOST_FIXTURE_TEST_CASE(consistency_checker_finds_damage, StoreFixture) {
   BOOST_TEST(mentions("mv:inbound_ranges: overlapping entry 4:0a060080"));
   BOOST_TEST(mentions("htable:entry::77: orphan htable row"));
   BOOST_TEST(mentions("s0:" + t.id + ": htable row differs from what it calls for"));
-  BOOST_TEST(mentions(t.id + ": dispatcher row differs from what it calls for"));
-  BOOST_TEST(mentions("c:c1: htable row differs from what it calls for"));
+  BOOST_TEST(mentions("p:0: htable row differs from what it calls for"));
+  BOOST_TEST(mentions("mv:edge:probe_refs: differs from the trunks"));
 }
 
 // Verifies a trunk's rows in Kamailio's tables follow it through deactivation, a new address and
-// deletion: htable source key and prefix lengths, dispatcher row in its customer's set, htable
-// credentials and the customer's set number.
+// deletion: htable source key and prefix lengths, route, credentials and probe list; no
+// dispatcher row and no customer set key (layout 3).
 BOOST_FIXTURE_TEST_CASE(kamailio_rows_follow_trunk, StoreFixture) {
   auto t = trunk("cust_9", "10.7.0.0/24");
   t.proxy = "sip:carrier.example:5070;transport=tcp";
@@ -237,26 +235,23 @@ BOOST_FIXTURE_TEST_CASE(kamailio_rows_follow_trunk, StoreFixture) {
   BOOST_TEST(htable_row("s:6").empty());
   BOOST_TEST(t.edge_set == 1001);
   BOOST_TEST(t.edge_order == 1);
-  BOOST_TEST(kamailio_field("dispatcher:entry::1", "setid") == "1001");
-  BOOST_TEST(kamailio_field("dispatcher:entry::1", "destination") ==
+  BOOST_TEST(redis.cli({"-n", "1", "KEYS", "dispatcher:*"}) == "\n");
+  BOOST_TEST(htable_row("c:cust_9").empty());
+  BOOST_TEST(kamailio_field(htable_row("t:" + t.id), "key_value") ==
+             "cust_9|example.net|sip:carrier.example:5070;transport=tcp");
+  BOOST_TEST(kamailio_field(htable_row("p:0"), "key_value") ==
              "sip:carrier.example:5070;transport=tcp");
-  BOOST_TEST(kamailio_field("dispatcher:entry::1", "flags") == "16");
-  BOOST_TEST(kamailio_field("dispatcher:entry::1", "priority") == "1999999999");
-  BOOST_TEST(kamailio_field("dispatcher:entry::1", "attrs") ==
-             "trunk=" + t.id + ";customer=cust_9;from_domain=example.net");
+  BOOST_TEST(kamailio_field(htable_row("p:n"), "key_value") == "1");
+  BOOST_TEST(kamailio_field(htable_row("p:n"), "value_type") == "1");
   // The realm is set: Kamailio gets the HA1, not the password.
   BOOST_TEST(kamailio_field(htable_row("h:" + t.id), "key_value") ==
              "u:carrier.example:" + crypto::digest_ha1("u", "carrier.example", "pw"));
-  auto customer_set = htable_row("c:cust_9");
-  BOOST_TEST(kamailio_field(customer_set, "key_value") == "1001");
-  BOOST_TEST(kamailio_field(customer_set, "value_type") == "1");
 
   auto inactive = t;
   inactive.is_active = false;
   inactive.updated_ns += 1;
   BOOST_TEST(store.update(t, inactive, written) == WriteResult::ok);
-  // Only the customer's set number stays while the customer has a trunk.
-  BOOST_TEST(redis.cli({"-n", "1", "KEYS", "*"}) == customer_set + "\n");
+  BOOST_TEST(redis.cli({"-n", "1", "DBSIZE"}) == "0\n");
 
   auto moved = inactive;
   moved.is_active = true;
@@ -266,7 +261,8 @@ BOOST_FIXTURE_TEST_CASE(kamailio_rows_follow_trunk, StoreFixture) {
   BOOST_TEST(kamailio_field(htable_row("s:10.8.0.9"), "key_value") == t.id + ",cust_9");
   BOOST_TEST(htable_row("s:10.7.0.0/24").empty());
   BOOST_TEST(htable_row("s:4").empty());
-  BOOST_TEST(kamailio_field("dispatcher:entry::2", "setid") == "1001");
+  BOOST_TEST(kamailio_field(htable_row("p:0"), "key_value") ==
+             "sip:carrier.example:5070;transport=tcp");
 
   // A second customer gets the next set; a later trunk sorts after the first.
   auto other = trunk("cust_10");
@@ -280,34 +276,93 @@ BOOST_FIXTURE_TEST_CASE(kamailio_rows_follow_trunk, StoreFixture) {
   BOOST_TEST(redis.cli({"-n", "1", "DBSIZE"}) == "0\n");
 }
 
+// Verifies the probe list holds each routable trunk's destination once, dense: a destination two
+// trunks share stays until both are gone; one that goes has the last one moved into its index;
+// a new one is added at the end; the bookkeeping stays consistent throughout.
+BOOST_FIXTURE_TEST_CASE(probe_list_follows_destinations, StoreFixture) {
+  auto list = [&] {
+    std::vector<std::string> destinations;
+    auto count = kamailio_field(htable_row("p:n"), "key_value");
+    for (int i = 0; i < (count.empty() ? 0 : std::stoi(count)); ++i) {
+      destinations.push_back(kamailio_field(htable_row("p:" + std::to_string(i)), "key_value"));
+    }
+    BOOST_TEST(htable_row("p:" + std::to_string(destinations.size())).empty());
+    return destinations;
+  };
+  auto consistent = [&] { return check_trunk_consistency(pool, kamailio_db).empty(); };
+  auto with_proxy = [&](const std::string& proxy) {
+    auto t = trunk("c1");
+    t.proxy = proxy;
+    BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == WriteResult::ok);
+    return t;
+  };
+  auto shared_a = with_proxy("127.0.0.1:5001");
+  auto shared_b = with_proxy("127.0.0.1:5001");
+  auto other = with_proxy("127.0.0.1:5002");
+  using List = std::vector<std::string>;
+  BOOST_TEST((list() == List{"sip:127.0.0.1:5001", "sip:127.0.0.1:5002"}));
+  BOOST_TEST(consistent());
+
+  BOOST_TEST(store.remove(shared_a, written) == WriteResult::ok);
+  BOOST_TEST((list() == List{"sip:127.0.0.1:5001", "sip:127.0.0.1:5002"}));
+
+  auto moved = shared_b;
+  moved.proxy = "sip:127.0.0.1:5003;transport=tcp";
+  moved.updated_ns += 1;
+  BOOST_TEST(store.update(shared_b, moved, written) == WriteResult::ok);
+  BOOST_TEST((list() == List{"sip:127.0.0.1:5002", "sip:127.0.0.1:5003;transport=tcp"}));
+  BOOST_TEST(consistent());
+
+  auto inactive = other;
+  inactive.is_active = false;
+  inactive.updated_ns += 1;
+  BOOST_TEST(store.update(other, inactive, written) == WriteResult::ok);
+  BOOST_TEST((list() == List{"sip:127.0.0.1:5003;transport=tcp"}));
+  BOOST_TEST(consistent());
+
+  BOOST_TEST(store.remove(moved, written) == WriteResult::ok);
+  BOOST_TEST(list().empty());
+  BOOST_TEST(htable_row("p:n").empty());
+  BOOST_TEST(consistent());
+}
+
 // Verifies no Kamailio table ever holds an exact multiple of 1,000 rows (db_redis would drop the
 // last 1,000 on load): a padding row appears at 1,000 and 2,000 rows and goes at 1,001, in the
-// dispatcher and htable tables alike.
+// htable (trunks) and dispatcher (application servers) tables alike.
 BOOST_FIXTURE_TEST_CASE(kamailio_tables_never_a_multiple_of_1000, StoreFixture) {
   std::vector<model::Trunk> trunks;
-  auto add = [&] {
-    trunks.push_back(trunk("c1"));
+  auto add = [&](std::optional<std::string> inbound = {}) {
+    trunks.push_back(trunk("c1", std::move(inbound)));
     BOOST_TEST_REQUIRE(store.create(trunks.back(), written, nullptr) == WriteResult::ok);
   };
   // Each trunk has credentials, a route and (but the last) a link in its customer's list; the
-  // customer has its set and the list's head: 333 trunks make 1,000 htable rows.
-  for (int n = 0; n < 333; ++n) add();
+  // list has its head, the probe list its one proxy and its count; two trunks have a source
+  // address: 332 trunks make 1,000 htable rows.
+  add("10.9.0.1");
+  add("10.9.0.2");
+  for (int n = 2; n < 332; ++n) add();
   BOOST_TEST(table_rows("htable") == 1001u);
   BOOST_TEST(kamailio_field("htable:entry::1000000000", "key_name") == "padding");
   add();
   BOOST_TEST(table_rows("htable") == 1003u);
   BOOST_TEST(redis.cli({"-n", "1", "EXISTS", "htable:entry::1000000000"}) == "0\n");
-  for (int n = 334; n < 999; ++n) add();
+  BOOST_TEST(store.remove(trunks.back(), written) == WriteResult::ok);
+  BOOST_TEST(table_rows("htable") == 1001u);
+
+  auto servers = [&](int count) {
+    std::vector<std::string> uris;
+    for (int i = 0; i < count; ++i) uris.push_back("sip:127.0.0.1:" + std::to_string(20000 + i));
+    store.set_app_servers(uris);
+  };
+  servers(999);
   BOOST_TEST(table_rows("dispatcher") == 999u);
-  add();
+  servers(1000);
   BOOST_TEST(table_rows("dispatcher") == 1001u);
   BOOST_TEST(kamailio_field("dispatcher:entry::1000000000", "flags") == "4");
-  add();
+  servers(1001);
   BOOST_TEST(table_rows("dispatcher") == 1001u);
   BOOST_TEST(redis.cli({"-n", "1", "EXISTS", "dispatcher:entry::1000000000"}) == "0\n");
-  BOOST_TEST(store.remove(trunks.back(), written) == WriteResult::ok);
-  BOOST_TEST(table_rows("dispatcher") == 1001u);
-  for (int n = 1000; n < 2000; ++n) add();
+  servers(2000);
   BOOST_TEST(table_rows("dispatcher") == 2001u);
   auto problems = check_trunk_consistency(pool, kamailio_db);
   BOOST_TEST(problems.empty(), (problems.empty() ? "" : problems.front()));

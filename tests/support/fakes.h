@@ -283,20 +283,20 @@ class FakeKamailioRpc final : public kamailio::KamailioRpc {
   }
 };
 
-// Trunks and customer sets in maps; `unavailable` plays Redis down.
+// Trunks and the probe list; `unavailable` plays Redis down.
 class FakeTrunkCatalog final : public store::TrunkCatalog {
  public:
   std::vector<model::Trunk> trunks;
-  std::map<std::string, std::int64_t> sets;
+  std::vector<std::string> probes;
   bool unavailable = false;
 
   std::vector<model::Trunk> all_trunks() override {
     if (unavailable) throw store::StoreUnavailable("fake catalog is down");
     return trunks;
   }
-  std::map<std::string, std::int64_t> customer_sets() override {
+  std::vector<std::string> probe_list() override {
     if (unavailable) throw store::StoreUnavailable("fake catalog is down");
-    return sets;
+    return probes;
   }
 };
 

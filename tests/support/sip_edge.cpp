@@ -60,7 +60,10 @@ KamailioEdge::KamailioEdge(const RedisServer& redis, int ping_interval_s)
       << "#!define MV_RPC_LISTEN tcp:127.0.0.1:" << rpc_port_ << "\n"
       << "#!define MV_CTL_SOCKET \"unix:" << ctl_socket_path() << "\"\n"
       << "#!define MV_REDIS_URL \"" << replica_.kamailio_url(1) << "\"\n"
-      << "#!define MV_DS_PING_INTERVAL " << ping_interval_s << "\n"
+      << "#!define MV_DS_PING_INTERVAL " << ping_interval_s
+      << "\n"
+      // A trunk destination's probe state outlives the two probes that take it out.
+      << "#!substdef \"!MV_PROBE_STATE_EXPIRE!" << 3 * ping_interval_s + 2 << "!g\"\n"
       << "#!define MV_REG_CONTACT \"127.0.0.1:" << sip_port_ << "\"\n"
       << "#!define MV_REG_TIMER_INTERVAL 1\n"
       // uac sends again once a failure's retry time is within timer interval + 3 s, and gives

@@ -15,26 +15,25 @@ using json = nlohmann::json;
 
 constexpr const char* kPassword = "pw-Secret-1";
 
-// One active trunk with every row (inbound source key, dispatcher, route, credentials,
-// registration) and its customer's set and routes, and the replies of a node that loaded exactly
-// those rows (shapes as Kamailio 5.6.3 answers).
+// One active trunk with every row (inbound source key, route, credentials, registration), its
+// customer's routes and the probe list, the application server, and the replies of a node that
+// loaded exactly those rows (shapes as Kamailio 5.6.3 answers).
 struct DriftFixture {
   Trunk trunk;
   std::map<std::string, std::vector<ComparableRow>> desired;
-  json dispatcher_list = json::parse(R"({"NRSETS":3,"RECORDS":[
+  json dispatcher_list = json::parse(R"({"NRSETS":2,"RECORDS":[
     {"SET":{"ID":1,"TARGETS":[{"DEST":{"URI":"sip:127.0.0.1:5080","FLAGS":"AX","PRIORITY":0,
       "ATTRS":{"BODY":"app_server=0"}}}]}},
-    {"SET":{"ID":1001,"TARGETS":[{"DEST":{"URI":"sip:127.0.0.1:5090","FLAGS":"AP",
-      "PRIORITY":1999999999,"ATTRS":{"BODY":"trunk=trunk_1;customer=cust_a"}}}]}},
     {"SET":{"ID":2,"TARGETS":[{"DEST":{"URI":"sip:192.0.2.255:9","FLAGS":"DX","PRIORITY":0,
       "ATTRS":{"BODY":"padding=1"}}}]}}]})");
   json htable_dump = json::parse(R"([
     {"entry":1,"size":1,"slot":[{"name":"h:trunk_1","value":"u1:carrier.test:pw-Secret-1","type":"str"}]},
-    {"entry":2,"size":1,"slot":[{"name":"c:cust_a","value":1001,"type":"int"}]},
+    {"entry":2,"size":1,"slot":[{"name":"p:n","value":1,"type":"int"}]},
     {"entry":3,"size":1,"slot":[{"name":"padding","value":"1","type":"str"}]},
     {"entry":4,"size":1,"slot":[{"name":"s:203.0.113.7","value":"trunk_1,cust_a","type":"str"}]},
     {"entry":5,"size":1,"slot":[{"name":"t:trunk_1","value":"cust_a||sip:127.0.0.1:5090","type":"str"}]},
-    {"entry":6,"size":1,"slot":[{"name":"o:cust_a","value":"trunk_1","type":"str"}]}])");
+    {"entry":6,"size":1,"slot":[{"name":"o:cust_a","value":"trunk_1","type":"str"}]},
+    {"entry":7,"size":1,"slot":[{"name":"p:0","value":"sip:127.0.0.1:5090","type":"str"}]}])");
   static constexpr std::size_t kSourceEntry = 3;  // htable_dump's "s:203.0.113.7"
   static constexpr std::size_t kRouteEntry = 4;   // "t:trunk_1"
   static constexpr std::size_t kRoutesEntry = 5;  // "o:cust_a"
@@ -54,7 +53,7 @@ struct DriftFixture {
     trunk.inbound_ip = "203.0.113.7";
     trunk.edge_set = 1001;
     trunk.edge_order = 1;
-    desired = desired_rows({trunk}, {{"cust_a", 1001}}, {"sip:127.0.0.1:5080"}, {});
+    desired = desired_rows({trunk}, {"sip:127.0.0.1:5090"}, {"sip:127.0.0.1:5080"}, {});
     // The trunk has a realm: the node holds its HA1, and reg_dump shows "none" for the password.
     htable_dump[0]["slot"][0]["value"] = "u1:carrier.test:" + ha1;
     reg_dump[0]["auth_password"] = "none";
@@ -92,12 +91,12 @@ struct DriftFixture {
 
 // Verifies the desired rows: every table present, the trunk's rows (its source key owned by the
 // key, with the trunk from its value; its route with the trunk from its key), its customer's
-// routes and set, the application server; an inactive trunk calls for none of its own and leaves
-// its customer no routes.
+// routes, the probe list as given, the application server (the dispatcher's only row); an
+// inactive trunk calls for none of its own and leaves its customer no routes.
 BOOST_FIXTURE_TEST_CASE(desired_rows_of_trunks, DriftFixture) {
   BOOST_TEST(desired.size() == 3u);
-  BOOST_TEST(desired[kDispatcherTable].size() == 2u);
-  BOOST_TEST_REQUIRE(desired[kHtableTable].size() == 5u);
+  BOOST_TEST(desired[kDispatcherTable].size() == 1u);
+  BOOST_TEST_REQUIRE(desired[kHtableTable].size() == 6u);
   BOOST_TEST(desired[kUacregTable].size() == 1u);
   BOOST_TEST(desired[kUacregTable][0].trunk_id == "trunk_1");
   BOOST_TEST(desired[kHtableTable][0].owner == "s:203.0.113.7");
@@ -108,15 +107,15 @@ BOOST_FIXTURE_TEST_CASE(desired_rows_of_trunks, DriftFixture) {
   BOOST_TEST(desired[kHtableTable][2].trunk_id == "trunk_1");
   BOOST_TEST(desired[kHtableTable][3].owner == "o:cust_a");
   BOOST_TEST(!desired[kHtableTable][3].trunk_id.has_value());
-  BOOST_TEST(desired[kHtableTable][4].owner == "c:cust_a");
+  BOOST_TEST(desired[kHtableTable][4].owner == "p:0");
   BOOST_TEST(!desired[kHtableTable][4].trunk_id.has_value());
+  BOOST_TEST(desired[kHtableTable][5].owner == "p:n");
 
   trunk.is_active = false;
-  auto inactive = desired_rows({trunk}, {{"cust_a", 1001}}, {}, {});
+  auto inactive = desired_rows({trunk}, {}, {}, {});
   BOOST_TEST(inactive[kDispatcherTable].empty());
   BOOST_TEST(inactive[kUacregTable].empty());
-  BOOST_TEST_REQUIRE(inactive[kHtableTable].size() == 1u);  // the customer's set stays
-  BOOST_TEST(inactive[kHtableTable][0].owner == "c:cust_a");
+  BOOST_TEST(inactive[kHtableTable].empty());
 }
 
 // Verifies a node that loaded exactly the desired rows shows no drift in any table, padding rows
@@ -131,17 +130,16 @@ BOOST_FIXTURE_TEST_CASE(node_in_step, DriftFixture) {
   }
 }
 
-// Verifies a destination the node lacks is missing, with its trunk id.
+// Verifies an application server the node lacks is missing, with no trunk id.
 BOOST_FIXTURE_TEST_CASE(missing_destination, DriftFixture) {
-  dispatcher_list["RECORDS"].erase(1);
+  dispatcher_list["RECORDS"].erase(0);
   auto drift = diff(kDispatcherTable);
-  BOOST_TEST(drift.expected_rows == 2u);
-  BOOST_TEST(drift.loaded_rows == 1u);
+  BOOST_TEST(drift.expected_rows == 1u);
+  BOOST_TEST(drift.loaded_rows == 0u);
   BOOST_TEST_REQUIRE(drift.missing.size() == 1u);
-  BOOST_TEST(drift.missing[0].trunk_id == "trunk_1");
+  BOOST_TEST(!drift.missing[0].trunk_id.has_value());
   BOOST_TEST(drift.missing[0].row ==
-             "setid=1001 destination=sip:127.0.0.1:5090 priority=1999999999 "
-             "attrs=trunk=trunk_1;customer=cust_a");
+             "setid=1 destination=sip:127.0.0.1:5080 priority=0 attrs=app_server=0");
   BOOST_TEST(drift.extra.empty());
   BOOST_TEST(drift.differing.empty());
 }
@@ -165,7 +163,7 @@ BOOST_FIXTURE_TEST_CASE(extra_rows, DriftFixture) {
 BOOST_FIXTURE_TEST_CASE(extra_rows_of_no_trunk, DriftFixture) {
   load_key("x:stray", "1");
   load_key("s:198.51.100.9", "manual");
-  dispatcher_list["RECORDS"][1]["SET"]["TARGETS"].push_back(json::parse(
+  dispatcher_list["RECORDS"][0]["SET"]["TARGETS"].push_back(json::parse(
       R"({"DEST":{"URI":"sip:192.0.2.9","FLAGS":"AX","PRIORITY":1,"ATTRS":{"BODY":"x=1"}}})"));
   auto htable = diff(kHtableTable);
   BOOST_TEST_REQUIRE(htable.extra.size() == 2u);
@@ -184,8 +182,8 @@ BOOST_FIXTURE_TEST_CASE(extra_rows_of_no_trunk, DriftFixture) {
 BOOST_FIXTURE_TEST_CASE(missing_source_key, DriftFixture) {
   htable_dump.erase(kSourceEntry);
   auto drift = diff(kHtableTable);
-  BOOST_TEST(drift.expected_rows == 5u);
-  BOOST_TEST(drift.loaded_rows == 4u);
+  BOOST_TEST(drift.expected_rows == 6u);
+  BOOST_TEST(drift.loaded_rows == 5u);
   BOOST_TEST_REQUIRE(drift.missing.size() == 1u);
   BOOST_TEST(drift.missing[0].trunk_id == "trunk_1");
   BOOST_TEST(drift.missing[0].row == "key_name=s:203.0.113.7 key_value=trunk_1,cust_a");
@@ -211,9 +209,9 @@ BOOST_FIXTURE_TEST_CASE(differing_source_key, DriftFixture) {
 // keys call for is missing without one.
 BOOST_FIXTURE_TEST_CASE(moved_source_compares_by_key, DriftFixture) {
   trunk.inbound_ip = "2001:db8:a::/47";
-  desired = desired_rows({trunk}, {{"cust_a", 1001}}, {"sip:127.0.0.1:5080"}, {});
+  desired = desired_rows({trunk}, {"sip:127.0.0.1:5090"}, {"sip:127.0.0.1:5080"}, {});
   auto drift = diff(kHtableTable);
-  BOOST_TEST(drift.expected_rows == 7u);  // 2 source keys, "s:6", "t:", "h:", "o:", "c:"
+  BOOST_TEST(drift.expected_rows == 8u);  // 2 source keys, "s:6", "t:", "h:", "o:", "p:0", "p:n"
   BOOST_TEST_REQUIRE(drift.missing.size() == 3u);
   BOOST_TEST(drift.missing[0].row == "key_name=s:20010db8000a/48 key_value=trunk_1,cust_a");
   BOOST_TEST(drift.missing[0].trunk_id == "trunk_1");
@@ -238,8 +236,8 @@ BOOST_FIXTURE_TEST_CASE(moved_source_compares_by_key, DriftFixture) {
 BOOST_FIXTURE_TEST_CASE(missing_customer_routes_key, DriftFixture) {
   htable_dump.erase(kRoutesEntry);
   auto drift = diff(kHtableTable);
-  BOOST_TEST(drift.expected_rows == 5u);
-  BOOST_TEST(drift.loaded_rows == 4u);
+  BOOST_TEST(drift.expected_rows == 6u);
+  BOOST_TEST(drift.loaded_rows == 5u);
   BOOST_TEST_REQUIRE(drift.missing.size() == 1u);
   BOOST_TEST(drift.missing[0].row == "key_name=o:cust_a key_value=trunk_1");
   BOOST_TEST(!drift.missing[0].trunk_id.has_value());
@@ -282,11 +280,11 @@ BOOST_FIXTURE_TEST_CASE(extra_route_key, DriftFixture) {
 
 // Verifies a row with other fields differs, showing both sides.
 BOOST_FIXTURE_TEST_CASE(differing_row, DriftFixture) {
-  dispatcher_list["RECORDS"][1]["SET"]["TARGETS"][0]["DEST"]["URI"] = "sip:127.0.0.1:5091";
+  dispatcher_list["RECORDS"][0]["SET"]["TARGETS"][0]["DEST"]["URI"] = "sip:127.0.0.1:5081";
   auto drift = diff(kDispatcherTable);
   BOOST_TEST_REQUIRE(drift.differing.size() == 1u);
-  BOOST_TEST(drift.differing[0].row.find("destination=sip:127.0.0.1:5090") != std::string::npos);
-  BOOST_TEST(drift.differing[0].loaded->find("destination=sip:127.0.0.1:5091") !=
+  BOOST_TEST(drift.differing[0].row.find("destination=sip:127.0.0.1:5080") != std::string::npos);
+  BOOST_TEST(drift.differing[0].loaded->find("destination=sip:127.0.0.1:5081") !=
              std::string::npos);
 }
 

@@ -60,14 +60,14 @@ std::string field(const RowFields& fields, const std::string& name) {
 }
 
 // Verifies a trunk always names the same slots with stable owners, rows or not: its
-// kSourceKeysPerTrunk source key slots, then dispatcher, route, credentials and registration; no
-// permissions `address` row any more.
+// kSourceKeysPerTrunk source key slots, then the older layouts' dispatcher row and customer set
+// key, route, credentials and registration; no permissions `address` row any more.
 BOOST_AUTO_TEST_CASE(one_slot_per_table_with_stable_owners) {
   auto trunk = placed_trunk();
   trunk.is_active = false;
   trunk.inbound_ip = "203.0.113.0/24";
   auto rows = edge_rows_for(trunk);
-  BOOST_TEST_REQUIRE(rows.size() == kSourceKeysPerTrunk + 5);
+  BOOST_TEST_REQUIRE(rows.size() == kSourceKeysPerTrunk + 6);
   for (std::size_t i = 0; i < kSourceKeysPerTrunk; ++i) {
     BOOST_TEST(rows[i].table == "htable");
     BOOST_TEST(rows[i].owner == "s" + std::to_string(i) + ":" + trunk.id);
@@ -76,13 +76,15 @@ BOOST_AUTO_TEST_CASE(one_slot_per_table_with_stable_owners) {
   BOOST_TEST(rest[0].table == "dispatcher");
   BOOST_TEST(rest[0].owner == trunk.id);
   BOOST_TEST(rest[1].table == "htable");
-  BOOST_TEST(rest[1].owner == "t:" + trunk.id);
+  BOOST_TEST(rest[1].owner == "c:" + trunk.customer_id);
   BOOST_TEST(rest[2].table == "htable");
-  BOOST_TEST(rest[2].owner == "a:" + trunk.id);
+  BOOST_TEST(rest[2].owner == "t:" + trunk.id);
   BOOST_TEST(rest[3].table == "htable");
-  BOOST_TEST(rest[3].owner == "h:" + trunk.id);
-  BOOST_TEST(rest[4].table == "uacreg");
-  BOOST_TEST(rest[4].owner == trunk.id);
+  BOOST_TEST(rest[3].owner == "a:" + trunk.id);
+  BOOST_TEST(rest[4].table == "htable");
+  BOOST_TEST(rest[4].owner == "h:" + trunk.id);
+  BOOST_TEST(rest[5].table == "uacreg");
+  BOOST_TEST(rest[5].owner == trunk.id);
   for (const auto& row : rows) {
     BOOST_TEST(row.table != "address");
     BOOST_TEST(!row.fields.has_value());  // inactive: no rows
@@ -266,40 +268,44 @@ BOOST_AUTO_TEST_CASE(source_prefix_rows_of_trunks) {
   BOOST_TEST(source_prefix_rows({}).size() == 2u);
 }
 
-// Verifies the dispatcher row: the customer's set, priority falling with age, attrs, and no DNS
-// lookup at load for names (flag 16) but not for literals.
-BOOST_AUTO_TEST_CASE(dispatcher_row_in_the_customers_set) {
+// Verifies a trunk has no dispatcher row and no customer set key any more (layout 3: they are
+// written absent, so a rewrite removes them), active or not; its probed destination is its
+// route's, and none without a route.
+BOOST_AUTO_TEST_CASE(no_dispatcher_row_and_the_probed_destination) {
   auto trunk = placed_trunk();
-  auto row = *row_of(trunk, "dispatcher");
-  BOOST_TEST(field(row, "setid") == "1003");
-  BOOST_TEST(field(row, "destination") == "sip:sip.example.net");
-  BOOST_TEST(field(row, "flags") == "16");
-  BOOST_TEST(field(row, "priority") == "1999999958");
-  BOOST_TEST(field(row, "attrs") == "trunk=" + trunk.id + ";customer=cust_1");
-  BOOST_TEST(field(row, "description") == trunk.id);
-
-  auto newer = trunk;
-  newer.edge_order = 43;
-  BOOST_TEST(std::stoll(field(*row_of(newer, "dispatcher"), "priority")) <
-             std::stoll(field(row, "priority")));
-
-  trunk.from_domain = "example.net";
-  trunk.proxy = "198.51.100.9:5070";
-  row = *row_of(trunk, "dispatcher");
-  BOOST_TEST(field(row, "attrs") ==
-             "trunk=" + trunk.id + ";customer=cust_1;from_domain=example.net");
-  BOOST_TEST(field(row, "destination") == "sip:198.51.100.9:5070");
-  BOOST_TEST(field(row, "flags") == "0");
+  BOOST_TEST(!row_of(trunk, "dispatcher").has_value());
+  BOOST_TEST(!slot_of(trunk, "c:" + trunk.customer_id).fields.has_value());
+  BOOST_TEST(probe_destination(trunk).value_or("none") == "sip:sip.example.net");
   trunk.proxy = "sip:[2001:db8::9]:5070;transport=TCP";
-  BOOST_TEST(field(*row_of(trunk, "dispatcher"), "flags") == "0");
-
+  BOOST_TEST(probe_destination(trunk).value_or("none") == "sip:[2001:db8::9]:5070;transport=tcp");
+  BOOST_TEST((probe_destination(trunk) ==
+              route_destination(field(*slot_of(trunk, "t:" + trunk.id).fields, "key_value"))));
+  trunk.is_active = false;
+  BOOST_TEST(!probe_destination(trunk).has_value());
   auto unplaced = placed_trunk();
   unplaced.edge_set = 0;
-  BOOST_TEST(!row_of(unplaced, "dispatcher").has_value());
+  BOOST_TEST(!probe_destination(unplaced).has_value());
 }
 
-// Verifies the route row "t:<trunk>": "<customer>|<from_domain or empty>|<destination URI>" with
-// the proxy's port and transport, a string key that never expires; present only for a routable
+// Verifies the probe list rows: "p:<i>" per destination in index order, "p:n" the count as an
+// integer, and "p:n" absent (a row without fields) for an empty list.
+BOOST_AUTO_TEST_CASE(probe_list_rows) {
+  auto rows = probe_rows({"sip:127.0.0.1:5080", "sip:127.0.0.2;transport=tcp"});
+  BOOST_TEST_REQUIRE(rows.size() == 3u);
+  BOOST_TEST(rows[0].owner == "p:0");
+  BOOST_TEST(field(*rows[0].fields, "key_name") == "p:0");
+  BOOST_TEST(field(*rows[0].fields, "key_value") == "sip:127.0.0.1:5080");
+  BOOST_TEST(field(*rows[0].fields, "value_type") == "0");
+  BOOST_TEST(field(*rows[1].fields, "key_value") == "sip:127.0.0.2;transport=tcp");
+  BOOST_TEST(rows[2].owner == "p:n");
+  BOOST_TEST(field(*rows[2].fields, "key_value") == "2");
+  BOOST_TEST(field(*rows[2].fields, "value_type") == "1");
+  auto empty = probe_rows({});
+  BOOST_TEST_REQUIRE(empty.size() == 1u);
+  BOOST_TEST(empty[0].owner == "p:n");
+  BOOST_TEST(!empty[0].fields.has_value());
+}
+
 // trunk (active, in a customer set, a proxy that parses), its slot there either way.
 BOOST_AUTO_TEST_CASE(route_row_of_a_routable_trunk) {
   auto trunk = placed_trunk();
@@ -553,13 +559,8 @@ BOOST_AUTO_TEST_CASE(uacreg_values_as_reg_dump_shows_them) {
   BOOST_TEST(uacreg_dump_value("auth_password", "pw") == "pw");
 }
 
-// Verifies the customer's set number and the application servers' rows.
-BOOST_AUTO_TEST_CASE(customer_and_app_server_rows) {
-  auto customer = customer_set_row("cust_1", 1003);
-  BOOST_TEST(customer.table == "htable");
-  BOOST_TEST(customer.owner == "c:cust_1");
-  BOOST_TEST(field(*customer.fields, "key_value") == "1003");
-  BOOST_TEST(field(*customer.fields, "value_type") == "1");
+// Verifies the application servers' rows.
+BOOST_AUTO_TEST_CASE(app_server_rows) {
   auto app = app_server_row(2, "sip:10.0.0.5:5080");
   BOOST_TEST(app.table == "dispatcher");
   BOOST_TEST(app.owner == "app:2");

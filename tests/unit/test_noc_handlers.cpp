@@ -33,9 +33,10 @@ struct NocApiFixture : test::FakeApiServices {
 
   NocApiFixture() : FakeApiServices(1'795'390'140'000'000'000, {{kNode, kDeadNode}, {}, {}}) {
     rpc.down.insert(kDeadNode);
-    rpc.replies[{kNode, "dispatcher.list"}] = json::parse(test::kDispatcherList);
+    rpc.replies[{kNode, "dispatcher.list"}] = json::parse(test::kDispatcherListAppServers);
     rpc.replies[{kNode, "uac.reg_dump"}] = json::parse(test::kRegDump);
     rpc.replies[{kNode, "htable.dump mv"}] = json::parse(test::kHtableMv);
+    rpc.replies[{kNode, "htable.dump mvdown"}] = json::parse(test::kHtableMvdown);
     rpc.replies[{kNode, "htable.dump mvreg"}] = json::array();
     rpc.replies[{kNode, "htable.get mvnode boot"}] = {
         {"item", {{"name", "boot"}, {"value", "1795600000.5-77"}}}};
@@ -50,7 +51,6 @@ struct NocApiFixture : test::FakeApiServices {
     trunk.edge_order = 1;
     trunk_store.trunks[trunk.id] = trunk;
     catalog.trunks.push_back(trunk);
-    catalog.sets["cust_a"] = 1001;
   }
 
   std::string add_key(const std::string& customer, const std::string& role) {
@@ -105,12 +105,12 @@ BOOST_FIXTURE_TEST_CASE(dispatcher_body, NocApiFixture) {
   BOOST_TEST(destination["state"] == "active");
   BOOST_TEST(destination["probing"] == true);
   BOOST_TEST(destination["trunk_id"] == kRecordedTrunk);
-  BOOST_TEST(destination["latency"]["max_ms"] == 3.0);
-  BOOST_TEST(destination["latency"]["timeouts"] == 0);
+  BOOST_TEST(destination["latency"].is_null());  // the trunks' probes are stateless
   auto app = node["sets"][0];
   BOOST_TEST(app["kind"] == "app_servers");
   BOOST_TEST(app["customer_id"].is_null());
   BOOST_TEST(app["destinations"][0]["trunk_id"].is_null());
+  BOOST_TEST(app["destinations"][0]["latency"]["timeouts"] == 17);
   BOOST_TEST(body["nodes"][1]["error"] == "dispatcher.list: Connection refused");
   BOOST_TEST(body["nodes"][1]["sets"] == json::array());
 }

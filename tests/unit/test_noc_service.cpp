@@ -39,9 +39,10 @@ struct NocFixture {
 
   NocFixture() {
     rpc.down.insert(kDown);
-    rpc.replies[{kUp, "dispatcher.list"}] = json::parse(test::kDispatcherList);
+    rpc.replies[{kUp, "dispatcher.list"}] = json::parse(test::kDispatcherListAppServers);
     rpc.replies[{kUp, "uac.reg_dump"}] = json::parse(test::kRegDump);
     rpc.replies[{kUp, "htable.dump mv"}] = json::parse(test::kHtableMv);
+    rpc.replies[{kUp, "htable.dump mvdown"}] = json::parse(test::kHtableMvdown);
     rpc.replies[{kUp, "htable.dump mvreg"}] = json::array();
     rpc.replies[{kUp, "htable.get mvnode boot"}] = {
         {"item", {{"name", "boot"}, {"value", "1795600000.5-77"}}}};
@@ -54,22 +55,36 @@ struct NocFixture {
     trunk.edge_order = 1;
     trunk.inbound_ip = "127.0.0.2";
     catalog.trunks.push_back(trunk);
-    catalog.sets["cust_a"] = 1001;
   }
 };
 
-// Verifies the dispatcher view: the answering node's sets with the trunk's gateway name from
-// Redis, the other node its error and no sets.
+// Verifies the dispatcher view: the answering node's application servers from its dispatcher,
+// and its trunks' destinations from its routes (htable mv) with the probes' verdict (mvdown), in
+// the customer's set from Redis with the trunk's gateway name; the other node its error and no
+// sets.
 BOOST_FIXTURE_TEST_CASE(dispatcher_per_node, NocFixture) {
   auto nodes = noc.dispatcher();
   BOOST_TEST_REQUIRE(nodes.size() == 2u);
   BOOST_TEST(nodes[0].endpoint == kUp);
   BOOST_TEST(!nodes[0].error.has_value());
   BOOST_TEST_REQUIRE(nodes[0].value.size() == 2u);
-  const auto& carrier = nodes[0].value[1].destinations[0];
+  BOOST_TEST(nodes[0].value[0].kind == "app_servers");
+  const auto& customer = nodes[0].value[1];
+  BOOST_TEST(customer.id == 1001);
+  BOOST_TEST(customer.kind == "customer");
+  BOOST_TEST(customer.customer_id == "cust_a");
+  BOOST_TEST_REQUIRE(customer.destinations.size() == 2u);
+  const auto& carrier = customer.destinations[0];
   BOOST_TEST(carrier.trunk_id == kTrunk);
   BOOST_TEST(carrier.gateway_name == "primary");
-  BOOST_TEST(!nodes[0].value[1].destinations[1].gateway_name.has_value());  // trunk not in Redis
+  BOOST_TEST(carrier.uri == "sip:127.0.0.1:47395");
+  BOOST_TEST(carrier.state == "active");
+  BOOST_TEST(carrier.probing);
+  BOOST_TEST(!carrier.latency.has_value());
+  const auto& down = customer.destinations[1];
+  BOOST_TEST(down.state == "inactive");
+  BOOST_TEST(down.flags == "IP");
+  BOOST_TEST(!down.gateway_name.has_value());  // trunk not in Redis
   BOOST_TEST(nodes[1].endpoint == kDown);
   BOOST_TEST(nodes[1].error == "dispatcher.list: Connection refused");
   BOOST_TEST(nodes[1].value.empty());
@@ -86,12 +101,13 @@ BOOST_FIXTURE_TEST_CASE(views_without_redis, NocFixture) {
   BOOST_CHECK_THROW(noc.drift(), store::StoreUnavailable);
 }
 
-// Verifies an empty dispatcher table (an error reply) is no sets, not a node error, and a reply
-// of another shape is that node's error.
+// Verifies an empty dispatcher table (an error reply) and empty htables are no sets, not a node
+// error, and a reply of another shape is that node's error.
 BOOST_FIXTURE_TEST_CASE(empty_table_and_odd_reply, NocFixture) {
   rpc.replies.erase({kUp, "dispatcher.list"});
   struct Empty final : kamailio::KamailioRpc {
     json call(const std::string&, const std::string& method, const json&) override {
+      if (method == "htable.dump") return json::object();  // jsonrpcs: a result with no items
       throw kamailio::RpcError(method + ": No Destination Sets");
     }
   } empty;
@@ -171,28 +187,30 @@ BOOST_FIXTURE_TEST_CASE(drift_per_node, NocFixture) {
   BOOST_TEST(up.applied_generation == 17);
   BOOST_TEST(up.restarted_since_reload);
   BOOST_TEST_REQUIRE(up.tables.size() == 3u);
-  // The node holds rows Redis does not have: a second trunk's destination, the first trunk's
-  // credentials and registration, five more trunks' source keys (one of them split into 8) and
-  // the prefix lengths they use. The first trunk's source key, route, customer set and routes
-  // match.
+  // The node holds rows Redis does not have: a second trunk's route and the probe list of both
+  // trunks' destinations (Redis's is empty here), the first trunk's credentials and
+  // registration, five more trunks' source keys (one of them split into 8) and the prefix lengths
+  // they use. The first trunk's source key, route and routes match, and so does the application
+  // server.
   BOOST_TEST(!up.in_sync());
   std::map<std::string, const model::TableDrift*> tables;
   for (const auto& table : up.tables) tables[table.table] = &table;
-  BOOST_TEST(tables[model::kDispatcherTable]->extra.size() == 1u);
+  BOOST_TEST(tables[model::kDispatcherTable]->extra.empty());
   BOOST_TEST(tables[model::kDispatcherTable]->missing.empty());
   const auto& htable = *tables[model::kHtableTable];
-  BOOST_TEST(htable.expected_rows == 4u);
-  BOOST_TEST(htable.loaded_rows == 19u);
+  BOOST_TEST(htable.expected_rows == 3u);
+  BOOST_TEST(htable.loaded_rows == 22u);
   BOOST_TEST(htable.missing.empty());
   BOOST_TEST(htable.differing.empty());
-  BOOST_TEST_REQUIRE(htable.extra.size() == 15u);
+  BOOST_TEST_REQUIRE(htable.extra.size() == 19u);
   std::map<std::string, std::size_t> extra_by_trunk;
   for (const auto& row : htable.extra) ++extra_by_trunk[row.trunk_id.value_or("-")];
   BOOST_TEST(extra_by_trunk["trunk_4"] == 8u);
-  BOOST_TEST(extra_by_trunk[kTrunk] == 1u);  // its credentials
-  BOOST_TEST(extra_by_trunk["-"] == 2u);     // "s:4" and "s:6"
+  BOOST_TEST(extra_by_trunk[kTrunk] == 1u);                             // its credentials
+  BOOST_TEST(extra_by_trunk["trunk_20261122T182939.475543229"] == 2u);  // route, source
+  BOOST_TEST(extra_by_trunk["-"] == 5u);  // "s:4", "s:6", "p:n", "p:0", "p:1"
   BOOST_TEST(tables[model::kUacregTable]->extra.size() == 1u);
-  BOOST_TEST(up.drift_rows() == 17u);
+  BOOST_TEST(up.drift_rows() == 20u);
   const auto& down = nodes[1];
   BOOST_TEST(down.error.has_value());
   BOOST_TEST(!down.in_sync());
@@ -202,14 +220,11 @@ BOOST_FIXTURE_TEST_CASE(drift_per_node, NocFixture) {
   BOOST_TEST(!noc.drift()[0].restarted_since_reload);
 }
 
-// Verifies /metrics counts the destinations from one htable.stats per node: the dispatcher rows
-// the reloader counted, those the probes hold down as inactive; a scrape makes no JSON-RPC call,
-// a node that does not answer has no series, and nothing lists a table.
+// Verifies /metrics counts the trunks' destinations from two keys per node: the length of its
+// probe list, those the probes hold down (htable.stats) as inactive; a scrape makes no JSON-RPC
+// call, a node that does not answer has no series, and nothing lists a table.
 BOOST_FIXTURE_TEST_CASE(metrics_count_destinations_without_a_listing, NocFixture) {
-  edge::NodeStatus status;
-  status.endpoint = kUp;
-  status.tables = {{model::kDispatcherTable, 5, 5}, {model::kHtableTable, 9, 9}};
-  reloader.nodes.push_back(status);
+  rpc.replies[{kUp, "htable.get mv p:n"}] = {{"item", {{"name", "p:n"}, {"value", 5}}}};
   rpc.replies[{kUp, "htable.stats"}] =
       json::parse(R"([{"name":"mv","slots":4096,"all":9,"min":0,"max":2},)"
                   R"({"name":"mvdown","slots":1024,"all":2,"min":0,"max":1}])");
@@ -222,7 +237,7 @@ BOOST_FIXTURE_TEST_CASE(metrics_count_destinations_without_a_listing, NocFixture
   noc.refresh_sample();
   std::set<std::string> methods;
   for (const auto& [method, params] : rpc.calls) methods.insert(method);
-  BOOST_TEST((methods == std::set<std::string>{"htable.stats"}));
+  BOOST_TEST((methods == std::set<std::string>{"htable.get", "htable.stats"}));
   auto calls = rpc.calls.size();
   auto text = registry.render();
   BOOST_TEST(rpc.calls.size() == calls);
@@ -267,7 +282,7 @@ BOOST_AUTO_TEST_CASE(whole_table_views_one_at_a_time) {
       return replies.call(endpoint, method, params);
     }
   } rpc;
-  rpc.replies.replies[{kUp, "dispatcher.list"}] = json::parse(test::kDispatcherList);
+  rpc.replies.replies[{kUp, "dispatcher.list"}] = json::parse(test::kDispatcherListAppServers);
   rpc.replies.replies[{kUp, "htable.dump mv"}] = json::parse(test::kHtableMv);
   test::FakeTrunkCatalog catalog;
   test::FakeEdgeStatus reloader;

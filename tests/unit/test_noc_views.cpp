@@ -175,15 +175,50 @@ BOOST_AUTO_TEST_CASE(sources_skip_other_keys) {
 // Verifies htable.dump items as strings, integers written out, other values skipped.
 BOOST_AUTO_TEST_CASE(recorded_htable_dump) {
   auto items = decode_htable_dump(json::parse(test::kHtableMv));
-  BOOST_TEST(items.size() == 19u);
-  BOOST_TEST(items["c:cust_a"] == "1001");
+  BOOST_TEST(items.size() == 22u);
+  BOOST_TEST(items["p:n"] == "2");
   BOOST_TEST(items["t:trunk_20261122T182939.475543228"] == "cust_a||sip:127.0.0.1:47395");
   BOOST_TEST(items["o:cust_a"] == "trunk_20261122T182939.475543228");
   BOOST_TEST(items["a:trunk_20261122T182939.475543228"] == "user1:carrier.test:s3cretPW");
   BOOST_TEST(items["s:3fff0000000f/48"] == "trunk_4,cust_b");
   BOOST_TEST(items["s:6"] == "48|32");
   BOOST_TEST(decode_htable_dump(json::array()).empty());
+  BOOST_TEST(decode_htable_dump(json::object()).empty());
   BOOST_TEST(decode_htable_dump(json::parse(R"([{"slot":[{"name":"x","value":[1]}]}])")).empty());
+}
+
+// Verifies the trunks' destinations from a node's routes: one set per customer, destinations in
+// trunk id order, "inactive" for a destination marked down, the rest of the items ignored, a
+// route value of another shape skipped.
+BOOST_AUTO_TEST_CASE(trunk_destinations_from_routes) {
+  std::map<std::string, std::string> items{
+      {"t:tr_2", "cust_b|example.net|sip:127.0.0.2:5060;transport=tcp"},
+      {"t:tr_1", "cust_a||sip:127.0.0.1:5060"},
+      {"t:tr_3", "cust_a||sip:127.0.0.3"},
+      {"t:tr_bad", "no bars here"},
+      {"s:127.0.0.9", "tr_1,cust_a"},
+      {"u:after", "x"},
+      {"p:0", "sip:127.0.0.1:5060"}};
+  auto sets = decode_trunk_destinations(items, {"sip:127.0.0.3"});
+  BOOST_TEST_REQUIRE(sets.size() == 2u);
+  BOOST_TEST(sets[0].kind == "customer");
+  BOOST_TEST(sets[0].id == 0);
+  BOOST_TEST(sets[0].customer_id == "cust_a");
+  BOOST_TEST_REQUIRE(sets[0].destinations.size() == 2u);
+  const auto& first = sets[0].destinations[0];
+  BOOST_TEST(first.uri == "sip:127.0.0.1:5060");
+  BOOST_TEST(first.trunk_id == "tr_1");
+  BOOST_TEST(first.customer_id == "cust_a");
+  BOOST_TEST(first.state == "active");
+  BOOST_TEST(first.flags == "AP");
+  BOOST_TEST(first.probing);
+  BOOST_TEST(first.attrs == "trunk=tr_1;customer=cust_a");
+  BOOST_TEST(!first.latency.has_value());
+  BOOST_TEST(sets[0].destinations[1].state == "inactive");
+  BOOST_TEST(sets[0].destinations[1].flags == "IP");
+  BOOST_TEST(sets[1].customer_id == "cust_b");
+  BOOST_TEST(sets[1].destinations[0].uri == "sip:127.0.0.2:5060;transport=tcp");
+  BOOST_TEST(decode_trunk_destinations({}, {}).empty());
 }
 
 // Verifies a recorded uac.reg_dump: state from uac's flags, AOR and registrar; the padding

@@ -68,9 +68,8 @@ struct KamailioConfig {
   // How often the destination counts /metrics shows are read in the background (one htable.stats
   // per node; a scrape reads nothing); 0: never (no mv_dispatcher_destinations series).
   std::chrono::seconds noc_metrics_refresh{10};
-  // The least time between two reloads of a node's dispatcher (the trunks' health probes): a new
-  // trunk is probed within about this long (plus the reload, 15-25 s at 100k trunks). Each
-  // reload delays the node's calls meanwhile (up to 0.56 s seen at 10k trunks, BENCHMARKS.md).
+  // The least time between two reloads of a node's dispatcher (the application servers; trunks
+  // are probed from htable mv since layout 3, a new one within MV_DS_PING_INTERVAL).
   std::chrono::seconds health_reload_interval{30};
   // Keys of the daemon's database the rows audit looks at per second (service::EdgeRowsAudit):
   // Kamailio's rows in Redis changed behind the daemon's back are written again within one walk

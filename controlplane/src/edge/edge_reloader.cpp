@@ -456,6 +456,7 @@ std::optional<std::chrono::milliseconds> EdgeReloader::sync_health_locked(
   // What the node recorded decides, whichever replica reloaded it: none recorded means a node
   // that started since (or a resync), which reloads at once.
   auto node_version = verifier_.node_version(endpoint, table.table);
+  auto now = std::chrono::steady_clock::now();
   if (node_version == version) {
     if (table.loaded_version != version) {
       // Counted in step by whoever recorded it (another replica, say): this replica's own
@@ -463,8 +464,16 @@ std::optional<std::chrono::milliseconds> EdgeReloader::sync_health_locked(
       table.loaded_rows = table.expected_rows = ledger_.owned_rows(table.table);
       table.loaded_version = version;
     }
-    health.last_result = "ok";
-    return std::nullopt;
+    // The dispatcher holds the application servers alone (trunks are probed from htable mv):
+    // counting it is one short listing, so it is audited every audit_every, and a destination
+    // added or removed in the node's memory behind the daemon's back reloads it now.
+    bool audit_due = now >= health.next_audit;
+    if (!audit_due || verifier_.counts_match(endpoint, table)) {
+      if (audit_due) health.next_audit = now + timing_.audit_every;
+      health.last_result = "ok";
+      return std::nullopt;
+    }
+    node_version.reset();
   }
   if (node_version) {
     auto since = std::chrono::nanoseconds(util::system_now_unix_ns() - table.last_reload_unix_ns);
@@ -489,6 +498,7 @@ std::optional<std::chrono::milliseconds> EdgeReloader::sync_health_locked(
     throw;
   }
   publisher_.record_node_version(endpoint, table.table, version);
+  health.next_audit = now + timing_.audit_every;
   return std::nullopt;
 }
 

@@ -30,28 +30,28 @@ namespace mv::edge {
 // EdgeLedger is Redis's side of both; this class holds the threads, the locks and the timing.
 // It brings every node's tables in step with the rows in Redis: htable mv (the keys calls
 // route on) key by key from its change log (mv:edge:htable_log, from the version the node
-// recorded it has, mvnode "mv_version"), uacreg record by record, and the dispatcher (only the
-// trunks' health probes and the application servers) by reloading it, at most every
+// recorded it has, mvnode "mv_version"), uacreg record by record, and the dispatcher (the
+// application servers alone: trunks are probed from htable mv) by reloading it, at most every
 // `health_reload_every`. Each node has two threads: one for the tables calls route with (htable,
-// uacreg), one for the dispatcher, whose reload and listings take seconds at 100k trunks (15-25 s
-// measured) and must not hold a routing change back. A node that is down or slow never holds up
+// uacreg), one for the dispatcher, whose reload must not hold a routing change back (a reload
+// with 100k trunks took 15-25 s when trunks were in it). A node that is down or slow never holds up
 // the others, and a node never sees two rounds of one kind at once. A burst of writes waits
 // `settle` and then costs one round per node. A failed round is retried after `retry`. Without
 // changes every node is checked every `verify_every` without reading a whole table: a node that
 // restarted (its boot id, htable mvnode "boot", changed; its dispatcher version, mvnode
 // "ds_version", gone) loads again, and a slice of htable keys is compared with Redis
-// (`audit_keys_per_round`). Every `audit_every` each node's row counts are compared with Redis:
-// a table whose count differs reloads. After each round whose routing tables are in step (and the
-// dispatcher was loaded once, for the application servers) the node's applied generation is
-// recorded on the node (mvnode "applied") and in Redis (mv:edge:node_applied), and the
-// generation every node has is raised from those. Destinations that probing had taken out stay
-// out across a dispatcher reload. Replicas of the daemon share the nodes: each node's routing
-// round runs under a lock in Redis (mv:edge:reload_lock:<endpoint>), its dispatcher reload under
-// another (mv:edge:health_lock:<endpoint>), so two replicas never change one node's tables at
-// once, and a dispatcher version one replica loaded is not loaded again by the other; a replica
-// that finds a lock taken tries again `lock_poll` later. A reload waits for the wall-clock second
-// after the node's last one of that table (mv:edge:reload_at:<table>:<endpoint>), as the
-// module's reload_delta wants.
+// (`audit_keys_per_round`). Every `audit_every` each node's row counts are compared with Redis
+// (the dispatcher's by its own thread): a table whose count differs reloads. After each round whose
+// routing tables are in step (and the dispatcher was loaded once, for the application servers) the
+// node's applied generation is recorded on the node (mvnode "applied") and in Redis
+// (mv:edge:node_applied), and the generation every node has is raised from those. Destinations that
+// probing had taken out stay out across a dispatcher reload. Replicas of the daemon share the
+// nodes: each node's routing round runs under a lock in Redis (mv:edge:reload_lock:<endpoint>), its
+// dispatcher reload under another (mv:edge:health_lock:<endpoint>), so two replicas never change
+// one node's tables at once, and a dispatcher version one replica loaded is not loaded again by the
+// other; a replica that finds a lock taken tries again `lock_poll` later. A reload waits for the
+// wall-clock second after the node's last one of that table (mv:edge:reload_at:<table>:<endpoint>),
+// as the module's reload_delta wants.
 class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, public EdgeRepair {
  public:
   struct Timing {
@@ -73,9 +73,8 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
     // More htable changes than this at once (a bulk import, a node far behind) reload the table
     // instead: one RPC per change costs more beyond.
     std::int64_t max_htable_changes = 2000;
-    // The dispatcher only watches the trunks' health (calls route on htable mv): its whole-list
-    // reload runs at most this often per node, so a new trunk is probed within about this long
-    // (plus the reload's own time: 15-25 s at 100k trunks).
+    // The dispatcher's whole-list reload (the application servers changed, or its count
+    // differs) runs at most this often per node.
     std::chrono::milliseconds health_reload_every{30000};
     // A whole-table reload that only catches up (a node more than max_htable_changes behind, as
     // in a bulk import; the dispatcher's health reloads) waits at least this many times its
@@ -118,6 +117,7 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
     std::string last_result = "never";  // "ok", "mismatch", kWaitingForLock or the error
     std::size_t reloads = 0;
     std::chrono::steady_clock::time_point next_node_check;  // the first round reads the node
+    std::chrono::steady_clock::time_point next_audit;       // the first look counts it
   };
 
   // One node's threads and what they last found.

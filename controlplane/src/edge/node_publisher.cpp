@@ -106,15 +106,9 @@ bool NodePublisher::reload_dispatcher(const std::string& endpoint, TableStatus& 
   keep_lock();
   if (!reload_table(endpoint, table)) return false;
   keep_lock();
-  // dispatcher.reload marks every destination active again: a carrier that probes had taken out
-  // would get calls (and make them wait for a timeout) until it failed two probes more.
-  std::set<std::string> still_down;
-  for (const auto& destination : down) {
-    if (kamailio::mark_inactive(rpc_, endpoint, destination)) still_down.insert(destination.uri);
-  }
-  // A destination removed while down never gets its dst-up event: its mark would stay (and count
-  // as down) for good. The marks now are exactly the destinations held down.
-  kamailio::clear_down_marks_except(rpc_, endpoint, still_down);
+  // dispatcher.reload marks every destination active again: an application server probes had
+  // taken out would get calls (and make them wait for a timeout) until it failed two probes more.
+  for (const auto& destination : down) kamailio::mark_inactive(rpc_, endpoint, destination);
   keep_lock();
   return true;
 }

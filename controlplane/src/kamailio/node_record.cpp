@@ -114,25 +114,21 @@ std::size_t down_mark_count(KamailioRpc& rpc, const std::string& endpoint) {
   return 0;
 }
 
-std::size_t clear_down_marks_except(KamailioRpc& rpc, const std::string& endpoint,
-                                    const std::set<std::string>& kept) {
+std::set<std::string> down_marks(KamailioRpc& rpc, const std::string& endpoint) {
   nlohmann::json dump;
   try {
     // [{"entry": slot, "size": n, "slot": [{"name": uri, "value": ...}, ...]}, ...]
     dump = rpc.call(endpoint, "htable.dump", {kDownHtable});
   } catch (const RpcError&) {
-    return 0;  // an empty table answers with an error: no marks
+    return {};  // an empty table answers with an error: no marks
   }
-  std::size_t cleared = 0;
+  std::set<std::string> marks;
   for (const auto& entry : dump) {
     for (const auto& item : entry.value("slot", nlohmann::json::array())) {
-      auto uri = item.value("name", "");
-      if (uri.empty() || kept.contains(uri)) continue;
-      delete_node_key(rpc, endpoint, kDownHtable, uri);
-      ++cleared;
+      if (auto uri = item.value("name", ""); !uri.empty()) marks.insert(uri);
     }
   }
-  return cleared;
+  return marks;
 }
 
 void set_htable_key(KamailioRpc& rpc, const std::string& endpoint, const std::string& key,

@@ -44,16 +44,14 @@ void forget_node_dispatcher_version(KamailioRpc& rpc, const std::string& endpoin
 std::optional<std::string> htable_value(KamailioRpc& rpc, const std::string& endpoint,
                                         const std::string& key);
 
-// Whether the node's dispatcher probes hold `destination` (a URI as in a "t:" key) down: htable
-// `mvdown`, which route USE_TRUNK skips. Throws RpcError.
+// Whether the node's probes hold `destination` (a URI as in a "t:" key) down: htable `mvdown`,
+// which route USE_TRUNK skips. Throws RpcError.
 bool destination_marked_down(KamailioRpc& rpc, const std::string& endpoint,
                              const std::string& destination);
 // How many destinations are marked down (htable.stats: one reply whatever the table sizes).
 std::size_t down_mark_count(KamailioRpc& rpc, const std::string& endpoint);
-// Removes the marks of every destination but `kept` (htable.dump mvdown: as many items as marks).
-// Returns how many went.
-std::size_t clear_down_marks_except(KamailioRpc& rpc, const std::string& endpoint,
-                                    const std::set<std::string>& kept);
+// The destinations marked down (htable.dump mvdown: as many items as marks).
+std::set<std::string> down_marks(KamailioRpc& rpc, const std::string& endpoint);
 
 // One key of the node's htable `mv` set (an integer when `value_type` is 1, as db_redis rows say)
 // or deleted (deleting a missing key is no error). Throws RpcError.

@@ -19,7 +19,7 @@ void NocMetrics::collect(MetricsWriter& out) const {
     states[entry.state] += entry.count;
   }
   out.family("mv_dispatcher_destinations",
-             "Dispatcher destinations on each node: inactive while the probes hold them down",
+             "Trunk destinations each node probes: inactive while the probes hold them down",
              MetricType::gauge);
   for (const auto& [node, states] : by_node) {
     for (const auto& [state, count] : states) {

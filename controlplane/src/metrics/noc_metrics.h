@@ -9,14 +9,15 @@
 
 namespace mv::metrics {
 
-// How many dispatcher destinations on one node are in one state.
+// How many trunk destinations (the probe list) on one node are in one state.
 struct DestinationCount {
   std::string node;
   std::string state;  // active, inactive
   std::size_t count = 0;
 };
 
-// mv_dispatcher_destinations{node,state}: "inactive" the destinations the probes hold down (calls
+// mv_dispatcher_destinations{node,state} (the name from when the dispatcher probed trunks):
+// "inactive" the trunk destinations the probes hold down (calls
 // skip them), "active" the others. Only node names and states are labels: no trunk or customer
 // ids. The counts should leave out a node that does not answer (no series rather than 0); every
 // node named gets both states, at 0 where it has none. A source that throws leaves the family

@@ -75,16 +75,14 @@ ComparableRow desired_row(const EdgeRow& row) {
 }
 
 std::map<std::string, std::vector<ComparableRow>> desired_rows(
-    const std::vector<Trunk>& trunks, const std::map<std::string, std::int64_t>& customer_sets,
+    const std::vector<Trunk>& trunks, const std::vector<std::string>& probe_list,
     const std::vector<std::string>& app_servers, const EdgeSettings& settings) {
   std::map<std::string, std::vector<ComparableRow>> rows;
   for (const char* table : kEdgeTables) rows[table];
-  std::set<std::string> customers;
   for (const auto& trunk : trunks) {
     for (const auto& row : edge_rows_for(trunk, settings)) {
       if (row.fields) rows[row.table].push_back(desired_row(row));
     }
-    customers.insert(trunk.customer_id);
   }
   for (const auto& row : source_prefix_rows(trunks)) {
     if (row.fields) rows[row.table].push_back(desired_row(row));
@@ -92,11 +90,8 @@ std::map<std::string, std::vector<ComparableRow>> desired_rows(
   for (const auto& row : customer_routes_rows(trunks)) {
     if (row.fields) rows[row.table].push_back(desired_row(row));
   }
-  for (const auto& customer : customers) {
-    auto set = customer_sets.find(customer);
-    if (set == customer_sets.end()) continue;
-    auto row = customer_set_row(customer, set->second);
-    rows[row.table].push_back(desired_row(row));
+  for (const auto& row : probe_rows(probe_list)) {
+    if (row.fields) rows[row.table].push_back(desired_row(row));
   }
   for (std::size_t i = 0; i < app_servers.size(); ++i) {
     auto row = app_server_row(i, app_servers[i]);

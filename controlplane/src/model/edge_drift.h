@@ -42,9 +42,10 @@ struct TableDrift {
 ComparableRow desired_row(const EdgeRow& row);
 
 // Every row the trunks call for, by table (each of kEdgeTables present): the trunks' own rows,
-// their customers' set rows (`customer_sets`: customer id -> set), the application servers.
+// their source prefixes and routes, the probe list (`probe_list`: its destinations by index, as
+// Redis holds it), the application servers.
 std::map<std::string, std::vector<ComparableRow>> desired_rows(
-    const std::vector<Trunk>& trunks, const std::map<std::string, std::int64_t>& customer_sets,
+    const std::vector<Trunk>& trunks, const std::vector<std::string>& probe_list,
     const std::vector<std::string>& app_servers, const EdgeSettings& settings);
 
 std::vector<ComparableRow> loaded_dispatcher_rows(const nlohmann::json& dispatcher_list);

@@ -13,26 +13,6 @@
 namespace mv::model {
 namespace {
 
-bool host_is_ip_literal(const std::string& host) {
-  auto literal = host.front() == '[' ? host.substr(1, host.size() - 2) : host;
-  return parse_ip_address(literal).has_value();
-}
-
-std::optional<RowFields> dispatcher_fields(const Trunk& trunk) {
-  if (!routable(trunk)) return std::nullopt;
-  auto proxy = parse_sip_proxy(trunk.proxy).proxy;
-  if (!proxy) return std::nullopt;
-  std::string attrs = "trunk=" + trunk.id + ";customer=" + trunk.customer_id;
-  if (trunk.from_domain) attrs += ";from_domain=" + *trunk.from_domain;
-  int flags = host_is_ip_literal(proxy->host) ? 0 : kDispatcherFlagSkipDns;
-  return RowFields{{"setid", std::to_string(trunk.edge_set)},
-                   {"destination", dispatcher_destination(trunk.proxy)},
-                   {"flags", std::to_string(flags)},
-                   {"priority", std::to_string(kTopTrunkPriority - trunk.edge_order)},
-                   {"attrs", attrs},
-                   {"description", trunk.id}};
-}
-
 RowFields htable_fields(const std::string& key, const std::string& value, int value_type) {
   return {{"key_name", key},
           {"key_type", "0"},
@@ -112,7 +92,8 @@ bool keyed_by_owner(const std::string& table) { return table == kUacregTable; }
 
 std::vector<EdgeRow> edge_rows_for(const Trunk& trunk, const EdgeSettings& settings) {
   auto rows = source_rows(trunk);
-  rows.push_back({kDispatcherTable, trunk.id, dispatcher_fields(trunk)});
+  rows.push_back({kDispatcherTable, trunk.id, std::nullopt});
+  rows.push_back({kHtableTable, "c:" + trunk.customer_id, std::nullopt});
   rows.push_back({kHtableTable, route_key(trunk.id), route_fields(trunk)});
   rows.push_back({kHtableTable, "a:" + trunk.id, auth_fields(trunk, false)});
   rows.push_back({kHtableTable, "h:" + trunk.id, auth_fields(trunk, true)});
@@ -223,9 +204,24 @@ std::vector<EdgeRow> customer_routes_rows(const std::vector<Trunk>& trunks) {
   return rows;
 }
 
-EdgeRow customer_set_row(const std::string& customer_id, std::int64_t dispatcher_set) {
-  return {kHtableTable, "c:" + customer_id,
-          htable_fields("c:" + customer_id, std::to_string(dispatcher_set), 1)};
+std::optional<std::string> probe_destination(const Trunk& trunk) {
+  if (!routable(trunk)) return std::nullopt;
+  return dispatcher_destination(trunk.proxy);
+}
+
+std::string probe_key(std::size_t index) { return "p:" + std::to_string(index); }
+
+std::vector<EdgeRow> probe_rows(const std::vector<std::string>& destinations) {
+  std::vector<EdgeRow> rows;
+  for (std::size_t i = 0; i < destinations.size(); ++i) {
+    rows.push_back({kHtableTable, probe_key(i), htable_fields(probe_key(i), destinations[i], 0)});
+  }
+  EdgeRow count{kHtableTable, kProbeCountKey, std::nullopt};
+  if (!destinations.empty()) {
+    count.fields = htable_fields(kProbeCountKey, std::to_string(destinations.size()), 1);
+  }
+  rows.push_back(std::move(count));
+  return rows;
 }
 
 EdgeRow app_server_row(std::size_t index, const std::string& uri) {

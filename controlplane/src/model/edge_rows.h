@@ -14,17 +14,16 @@
 // the reloader counts them. kamailio-cfg/kamailio.cfg reads the same numbers and names.
 namespace mv::model {
 
-// dispatcher sets: 1 the application servers, 2 the padding row, customers' sets from 1001.
+// dispatcher sets: 1 the application servers, 2 the padding row. Trunks are not in the
+// dispatcher (since layout 3): every dispatcher change rebuilds the whole list on a node, so
+// trunks' destinations are probed from htable `mv` (probe_rows) and route from it.
 inline constexpr int kDispatcherSetAppServers = 1;
 inline constexpr int kDispatcherSetPadding = 2;
+// The number customers' groups of trunks are counted from (Trunk::edge_set; the NOC shows a
+// customer's destinations under it): the dispatcher sets of layouts 1 and 2.
 inline constexpr int kFirstCustomerDispatcherSet = 1001;
-// Dispatcher priority of a customer's oldest trunk; later trunks count down from it, so the
-// "8" (by priority) algorithm tries a customer's trunks oldest first.
-inline constexpr std::int64_t kTopTrunkPriority = 2'000'000'000;
-// dispatcher row flags: 4 admin-disabled (never selected, never probed); 16 no DNS lookup at
-// load, so a reload does not wait on (or drop rows for) carriers' DNS.
+// dispatcher row flag 4: admin-disabled (never selected, never probed).
 inline constexpr int kDispatcherFlagDisabled = 4;
-inline constexpr int kDispatcherFlagSkipDns = 16;
 
 // Kamailio tables the daemon writes, by their db_redis names. htable comes first: its changes
 // reach a node key by key (the edge's change log), before the dispatcher's whole-table reload.
@@ -48,7 +47,7 @@ struct EdgeSettings {
 using RowFields = std::vector<std::pair<std::string, std::string>>;
 
 // One row the daemon owns. `owner` names it for good (the trunk id, "a:<trunk id>",
-// "h:<trunk id>", "c:<customer id>", "app:<n>"); the store maps owners to row ids. No fields: the
+// "h:<trunk id>", "p:<index>", "app:<n>"); the store maps owners to row ids. No fields: the
 // row must not exist.
 struct EdgeRow {
   std::string table;
@@ -59,11 +58,9 @@ struct EdgeRow {
 // The trunk's rows in every table, present or not:
 // - htable `mv` source keys (owners "s0:<trunk id>" .. "s7:<trunk id>"): active with inbound_ip;
 //   the keys source_keys() gives, each holding "<trunk id>,<customer id>".
-// - dispatcher (owner: trunk id): active; in the customer's set, destination from the proxy,
-//   attrs "trunk=..;customer=..[;from_domain=..]", priority counting down with edge_order.
-// - htable `mv` key "t:<trunk id>" (owner the same): active with a proxy (as the dispatcher row);
+// - htable `mv` key "t:<trunk id>" (owner the same): active with a proxy (routable());
 //   value "<customer id>|<from_domain or empty>|<destination URI>": what an outbound call to the
-//   trunk needs (kamailio.cfg route USE_TRUNK). The dispatcher row stays for the health probes.
+//   trunk needs (kamailio.cfg route USE_TRUNK).
 // - htable `mv` key "h:<trunk id>" (owner the same): active with username, password and a realm;
 //   value "<username>:<realm>:<HA1>" (username and realm cannot hold ':').
 // - htable `mv` key "a:<trunk id>" (owner the same): active with username and password but no
@@ -73,6 +70,8 @@ struct EdgeRow {
 // - uacreg (owner: trunk id): active and registers(); AOR <username>@<from_domain or proxy host>,
 //   sent to the proxy, Contact <trunk id>@<the edge> (uac's reg_contact_addr); auth_ha1 or
 //   auth_password as edge_secret says.
+// - Rows of older layouts, always absent, so a rewrite takes them out: the trunk's dispatcher
+//   row (owner: trunk id) and its customer's "c:<customer id>" key (the dispatcher set).
 // What the edge gets to answer the trunk's digest challenges: with a realm, only the HA1
 // (MD5 of "<username>:<realm>:<password>", good for that realm alone; uac_auth mode 1 and uacreg's
 // auth_ha1); without one the realm is the carrier's choice at each challenge, so the edge needs the
@@ -125,13 +124,25 @@ EdgeRow next_route_row(const std::string& trunk_id, const std::optional<std::str
 // Every customer's list, from all trunks.
 std::vector<EdgeRow> customer_routes_rows(const std::vector<Trunk>& trunks);
 
+// The destination the edge probes for the trunk (the one in its "t:" row), or nullopt when it
+// has no "t:" row. The trunk scripts keep the probe list from these (mv:edge:probe_*).
+std::optional<std::string> probe_destination(const Trunk& trunk);
+
+// The probe list in htable `mv` (kamailio.cfg route PROBE_TICK walks it, a slice per tick):
+// "p:<index>" -> a destination URI for every index below the count, one per distinct
+// destination of the routable trunks, and "p:n" -> the count (value type int; absent at 0).
+// `destinations` in index order. A destination leaves by the last one moving into its index,
+// so the list stays dense and each change writes at most three keys.
+inline constexpr const char* kProbeCountKey = "p:n";
+std::string probe_key(std::size_t index);
+std::vector<EdgeRow> probe_rows(const std::vector<std::string>& destinations);
+
 // The layout of the rows above. A daemon finding an older one recorded in Redis writes every
 // trunk's rows again (service/edge_rows_upgrade.h). 1: sources in permissions' address table and
-// outbound routes in dispatcher sets; 2: both as htable `mv` keys ("s:", "t:", "o:"/"n:").
-inline constexpr int kEdgeRowsLayout = 2;
-
-// htable `mv` key "c:<customer id>" -> the customer's dispatcher set (value type int).
-EdgeRow customer_set_row(const std::string& customer_id, std::int64_t dispatcher_set);
+// outbound routes in dispatcher sets; 2: both as htable `mv` keys ("s:", "t:", "o:"/"n:"), the
+// dispatcher probing trunks' destinations; 3: trunks out of the dispatcher, probed from the
+// probe list ("p:").
+inline constexpr int kEdgeRowsLayout = 3;
 
 // The application servers: dispatcher set 1, owner "app:<index>". `uri` is a checked sip URI.
 EdgeRow app_server_row(std::size_t index, const std::string& uri);

@@ -111,6 +111,35 @@ std::vector<DispatcherSet> decode_dispatcher_list(const json& result) {
   return sets;
 }
 
+std::vector<DispatcherSet> decode_trunk_destinations(
+    const std::map<std::string, std::string>& mv_items, const std::set<std::string>& down) {
+  std::map<std::string, DispatcherSet> by_customer;
+  for (auto item = mv_items.lower_bound("t:"); item != mv_items.end(); ++item) {
+    const auto& [key, value] = *item;
+    if (!key.starts_with("t:")) break;
+    auto destination_uri = route_destination(value);
+    if (!destination_uri) continue;
+    auto customer = value.substr(0, value.find('|'));
+    auto trunk = key.substr(2);
+    bool inactive = down.contains(*destination_uri);
+    DispatcherDestination destination;
+    destination.uri = *destination_uri;
+    destination.flags = inactive ? "IP" : "AP";
+    destination.state = destination_state(destination.flags);
+    destination.probing = true;
+    destination.attrs = "trunk=" + trunk + ";customer=" + customer;
+    destination.trunk_id = trunk;
+    destination.customer_id = customer;
+    auto& set = by_customer[customer];
+    set.kind = "customer";
+    set.customer_id = customer;
+    set.destinations.push_back(std::move(destination));
+  }
+  std::vector<DispatcherSet> sets;
+  for (auto& [customer, set] : by_customer) sets.push_back(std::move(set));
+  return sets;
+}
+
 std::vector<PermissionEntry> decode_sources(const std::map<std::string, std::string>& mv_items) {
   std::vector<PermissionEntry> entries;
   for (const auto& [key, value] : mv_items) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,14 @@ struct DispatcherSet {
 // dispatcher.list's result: {"NRSETS": n, "RECORDS": [{"SET": {"ID", "TARGETS": [{"DEST":
 // {...}}]}}]}. The padding set is left out. Throws nlohmann::json::exception on another shape.
 std::vector<DispatcherSet> decode_dispatcher_list(const nlohmann::json& result);
+
+// The trunks' destinations a node routes to (htable `mv` "t:<trunk>" items, decode_htable_dump)
+// with the probes' verdict (`down`: htable mvdown's keys), one set per customer ("customer",
+// id 0 for the caller to fill in), each in trunk id order: state "active" or "inactive", probing
+// true, flags as dispatcher.list would show them ("AP" / "IP"), attrs
+// "trunk=<id>;customer=<id>", no latency (stateless probes measure none).
+std::vector<DispatcherSet> decode_trunk_destinations(
+    const std::map<std::string, std::string>& mv_items, const std::set<std::string>& down);
 
 // One inbound address or network the node admits: an htable `mv` source key (model::source_keys).
 // An IPv6 network is shown as the node holds it, split at the next multiple of 4 bits.

@@ -1,5 +1,7 @@
 #include "service/noc_service.h"
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 
 #include "kamailio/node_record.h"
@@ -74,18 +76,15 @@ NocSample NocService::last_sample() const {
 }
 
 void NocService::refresh_sample() {
-  std::map<std::string, std::size_t> loaded;
-  for (const auto& node : reloader_.status()) {
-    for (const auto& table : node.tables) {
-      if (table.table == model::kDispatcherTable) loaded[node.endpoint] = table.loaded_rows;
-    }
-  }
+  // Two keys per node: the length of its probe list and the number of marks in mvdown.
   NocSample sample;
-  for (auto& view : per_node<std::size_t>([&](const std::string& endpoint) {
-         return kamailio::down_mark_count(rpc_, endpoint);
+  for (auto& view : per_node<std::pair<std::size_t, std::size_t>>([&](const std::string& endpoint) {
+         auto listed = kamailio::htable_value(rpc_, endpoint, model::kProbeCountKey);
+         return std::pair{listed ? std::stoul(*listed) : 0,
+                          kamailio::down_mark_count(rpc_, endpoint)};
        })) {
     sample.destinations.push_back(
-        {view.endpoint, std::move(view.error), loaded[view.endpoint], view.value});
+        {view.endpoint, std::move(view.error), view.value.first, view.value.second});
   }
   std::lock_guard lock(sample_mutex_);
   sample_ = std::move(sample);
@@ -93,8 +92,15 @@ void NocService::refresh_sample() {
 
 std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher() {
   auto turn = listing_turn();
+  // The application servers from the dispatcher; the trunks' destinations from the routes the
+  // node holds, with the verdict of its probes.
   auto views = per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
-    return model::decode_dispatcher_list(kamailio::dispatcher_list(rpc_, endpoint));
+    auto sets = model::decode_dispatcher_list(kamailio::dispatcher_list(rpc_, endpoint));
+    auto trunk_sets = model::decode_trunk_destinations(
+        model::decode_htable_dump(kamailio::htable_dump(rpc_, endpoint, "mv")),
+        kamailio::down_marks(rpc_, endpoint));
+    std::move(trunk_sets.begin(), trunk_sets.end(), std::back_inserter(sets));
+    return sets;
   });
   auto trunks = trunks_if_reachable();
   auto index = by_id(trunks);
@@ -103,9 +109,12 @@ std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher(
       for (auto& destination : set.destinations) {
         if (const auto* trunk = find_trunk(index, destination.trunk_id)) {
           destination.gateway_name = trunk->gateway_name;
+          if (set.id == 0) set.id = trunk->edge_set;
         }
       }
     }
+    std::stable_sort(view.value.begin(), view.value.end(),
+                     [](const auto& a, const auto& b) { return a.id < b.id; });
   }
   return views;
 }
@@ -141,7 +150,7 @@ std::vector<NodeView<std::vector<model::RegistrationEntry>>> NocService::registr
 
 std::vector<NodeDrift> NocService::drift() {
   auto turn = listing_turn();
-  auto desired = model::desired_rows(catalog_.all_trunks(), catalog_.customer_sets(),
+  auto desired = model::desired_rows(catalog_.all_trunks(), catalog_.probe_list(),
                                      settings_.app_servers, settings_.edge);
   std::map<std::string, edge::NodeStatus> reloads;
   for (auto& status : reloader_.status()) reloads[status.endpoint] = std::move(status);
@@ -204,7 +213,7 @@ std::vector<GatewayHealth> NocService::gateway_health(const std::string& trunk_i
     health.endpoint = view.endpoint;
     health.error = view.error;
     health.state = std::move(view.value);
-    // The dispatcher probes every trunk's destination (ds_probing_mode 1).
+    // The node probes every trunk destination it routes to (its probe list).
     health.probing = !view.error && health.state != "not_loaded";
     nodes.push_back(std::move(health));
   }

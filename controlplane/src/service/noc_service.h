@@ -40,7 +40,7 @@ struct NodeDrift {
   bool in_sync() const { return !error && drift_rows() == 0; }
 };
 
-// One node's view of one trunk's gateway: "active", or "inactive" while the dispatcher's probes
+// One node's view of one trunk's gateway: "active", or "inactive" while the node's probes
 // hold its destination down; "not_loaded" when the node has no route for the trunk; empty when
 // the node did not answer.
 struct GatewayHealth {
@@ -56,9 +56,9 @@ class NocBusy : public std::runtime_error {
   NocBusy() : std::runtime_error("another NOC view is being read") {}
 };
 
-// One node's dispatcher destinations as last counted, for /metrics: `loaded` as the reloader
-// counted them after its last reload of the table, `down` the ones the probes hold down (htable
-// mvdown, which routing skips).
+// One node's trunk destinations as last counted, for /metrics: `loaded` the length of its probe
+// list (htable mv "p:n"), `down` the ones the probes hold down (htable mvdown, which routing
+// skips).
 struct DestinationCounts {
   std::string endpoint;
   std::optional<std::string> error;

@@ -17,10 +17,47 @@ std::string customer_from_key(const std::string& key, const std::string& suffix)
   return key.substr(kPrefix.size(), key.size() - kPrefix.size() - suffix.size());
 }
 
+// The probe list holds each routable trunk's destination once, and its bookkeeping (which trunk
+// has which destination, how many have each, where each is) agrees with it.
+void check_probe_list(RedisPool& pool, const std::map<std::string, model::Trunk>& trunks,
+                      const std::vector<std::string>& list, std::vector<std::string>& problems) {
+  std::map<std::string, std::string> wanted_of;  // trunk -> destination
+  std::map<std::string, std::int64_t> wanted_refs;
+  for (const auto& [id, trunk] : trunks) {
+    if (auto destination = model::probe_destination(trunk)) {
+      wanted_of[id] = *destination;
+      ++wanted_refs[*destination];
+    }
+  }
+  std::map<std::string, std::string> wanted_slots;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (list[i].empty()) problems.push_back("probe list: index " + std::to_string(i) + " empty");
+    wanted_slots[list[i]] = std::to_string(i);
+  }
+  std::map<std::string, std::string> refs;
+  for (const auto& [destination, count] : wanted_refs) refs[destination] = std::to_string(count);
+  auto stored = [&](std::string_view key) {
+    return to_field_map(pool.command({"HGETALL", std::string(key)}));
+  };
+  if (stored(keys::kEdgeProbeOf) != wanted_of) {
+    problems.push_back(std::string(keys::kEdgeProbeOf) + ": differs from the trunks");
+  }
+  if (stored(keys::kEdgeProbeRefs) != refs) {
+    problems.push_back(std::string(keys::kEdgeProbeRefs) + ": differs from the trunks");
+  }
+  if (wanted_slots.size() != list.size() || stored(keys::kEdgeProbeSlots) != wanted_slots) {
+    problems.push_back(std::string(keys::kEdgeProbeSlots) + ": differs from the probe list");
+  }
+  std::set<std::string> listed(list.begin(), list.end());
+  for (const auto& [destination, count] : wanted_refs) {
+    if (!listed.contains(destination)) problems.push_back(destination + ": not in the probe list");
+  }
+}
+
 }  // namespace
 
-// Every row the trunks call for (their own, their customers' sets and routes, the source prefix
-// lengths) is in Kamailio's database with exactly those fields; no other row is, except the
+// Every row the trunks call for (their own, their customers' routes, the source prefix lengths,
+// the probe list) is in Kamailio's database with exactly those fields; no other row is, except the
 // application servers' and a padding row where the count calls for one.
 void check_edge_rows(RedisPool& pool, RedisPool& kamailio_db,
                      const std::map<std::string, model::Trunk>& trunks,
@@ -28,22 +65,19 @@ void check_edge_rows(RedisPool& pool, RedisPool& kamailio_db,
   auto customer_sets =
       to_field_map(pool.command({"HGETALL", std::string(keys::kEdgeCustomerSets)}));
   std::map<std::string, std::map<std::string, model::RowFields>> expected;  // table -> owner
-  std::set<std::string> customers;
   for (const auto& [id, trunk] : trunks) {
     for (auto& row : model::edge_rows_for(trunk, settings)) {
       if (row.fields) expected[row.table][row.owner] = *row.fields;
     }
-    customers.insert(trunk.customer_id);
     auto set = customer_sets.find(trunk.customer_id);
     if (set == customer_sets.end() || set->second != std::to_string(trunk.edge_set)) {
-      problems.push_back(id + ": edge_set is not its customer's dispatcher set");
+      problems.push_back(id + ": edge_set is not its customer's set");
     }
   }
-  for (const auto& customer : customers) {
-    auto set = customer_sets.find(customer);
-    if (set == customer_sets.end()) continue;
-    auto row = model::customer_set_row(customer, std::stoll(set->second));
-    expected[row.table][row.owner] = *row.fields;
+  auto probe_list = read_probe_list(pool);
+  check_probe_list(pool, trunks, probe_list, problems);
+  for (auto& row : model::probe_rows(probe_list)) {
+    if (row.fields) expected[row.table][row.owner] = *row.fields;
   }
   std::vector<model::Trunk> all;
   for (const auto& [id, trunk] : trunks) all.push_back(trunk);

@@ -31,6 +31,13 @@ inline constexpr std::string_view kEdgeHtableLog = "mv:edge:htable_log";
 inline constexpr std::size_t kEdgeHtableLogCap = 200000;
 // Hash "<family>/<prefix length>" -> how many source keys use it (the "s:4"/"s:6" rows).
 inline constexpr std::string_view kEdgeSourcePrefixes = "mv:edge:source_prefixes";
+// The probe list behind htable `mv`'s "p:" keys (lua/edge_rows.lua): hashes trunk -> its
+// destination, destination -> how many trunks have it, destination -> its index, index ->
+// destination.
+inline constexpr std::string_view kEdgeProbeOf = "mv:edge:probe_of";
+inline constexpr std::string_view kEdgeProbeRefs = "mv:edge:probe_refs";
+inline constexpr std::string_view kEdgeProbeSlots = "mv:edge:probe_slots";
+inline constexpr std::string_view kEdgeProbeAt = "mv:edge:probe_at";
 // Sorted set: a customer's routable trunks by edge_order (the "o:<customer>" row's source).
 inline std::string edge_customer_routes(std::string_view customer_id) {
   return "mv:edge:routes:" + std::string(customer_id);
@@ -38,7 +45,8 @@ inline std::string edge_customer_routes(std::string_view customer_id) {
 // The layout every trunk's edge rows are written in (model::kEdgeRowsLayout), once a daemon has
 // rewritten them all after an upgrade; absent before that (and in a database from before it).
 inline constexpr std::string_view kEdgeRowsLayout = "mv:edge:rows_layout";
-// Customer id -> the customer's dispatcher set; the last set handed out; the last trunk order.
+// Customer id -> the customer's set (model::kFirstCustomerDispatcherSet); the last set handed
+// out; the last trunk order.
 inline constexpr std::string_view kEdgeCustomerSets = "mv:edge:customer_sets";
 inline constexpr std::string_view kEdgeLastCustomerSet = "mv:edge:last_customer_set";
 inline constexpr std::string_view kEdgeLastTrunkOrder = "mv:edge:last_trunk_order";

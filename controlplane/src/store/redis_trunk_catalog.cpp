@@ -11,13 +11,6 @@ std::vector<model::Trunk> RedisTrunkCatalog::all_trunks() {
   return read_trunks(pool_, scan_keys(pool_, keys::trunk("*")));
 }
 
-std::map<std::string, std::int64_t> RedisTrunkCatalog::customer_sets() {
-  std::map<std::string, std::int64_t> sets;
-  auto reply = pool_.command({"HGETALL", std::string(keys::kEdgeCustomerSets)});
-  for (const auto& [customer, set] : to_field_map(reply)) {
-    sets[customer] = std::strtoll(set.c_str(), nullptr, 10);
-  }
-  return sets;
-}
+std::vector<std::string> RedisTrunkCatalog::probe_list() { return read_probe_list(pool_); }
 
 }  // namespace mv::store

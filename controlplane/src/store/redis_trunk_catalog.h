@@ -10,7 +10,7 @@ class RedisTrunkCatalog final : public TrunkCatalog {
  public:
   explicit RedisTrunkCatalog(RedisPool& pool) : pool_(pool) {}
   std::vector<model::Trunk> all_trunks() override;
-  std::map<std::string, std::int64_t> customer_sets() override;
+  std::vector<std::string> probe_list() override;
 
  private:
   RedisPool& pool_;

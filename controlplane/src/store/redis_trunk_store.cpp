@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -109,11 +110,9 @@ nlohmann::json row_to_json(const model::EdgeRow& row) {
 }
 
 // ARG.edge of the scripts built on lua/edge_rows.lua: the Kamailio rows to write.
-nlohmann::json edge_rows_json(const std::vector<model::EdgeRow>& rows,
-                              const std::optional<model::EdgeRow>& customer_row) {
+nlohmann::json edge_rows_json(const std::vector<model::EdgeRow>& rows) {
   nlohmann::json edge{{"rows", nlohmann::json::array()}};
   for (const auto& row : rows) edge["rows"].push_back(row_to_json(row));
-  if (customer_row) edge["customer_row"] = row_to_json(*customer_row);
   return edge;
 }
 
@@ -124,16 +123,15 @@ nlohmann::json trunk_edge_json(const model::Trunk& trunk, const model::EdgeSetti
   if (remove) {
     for (auto& row : rows) row.fields.reset();
   }
-  // A trunk written before placement existed knows no set: leave the customer's row alone.
-  std::optional<model::EdgeRow> customer_row;
-  if (trunk.edge_set != 0)
-    customer_row = model::customer_set_row(trunk.customer_id, trunk.edge_set);
-  auto edge = edge_rows_json(rows, customer_row);
+  auto edge = edge_rows_json(rows);
   edge["routes"] = {{"key", keys::edge_customer_routes(trunk.customer_id)},
                     {"first", model::first_route_row(trunk.customer_id, {}).owner},
                     {"trunk", trunk.id},
                     {"order", std::to_string(trunk.edge_order)},
                     {"routable", !remove && model::routable(trunk)}};
+  auto destination = remove ? std::nullopt : model::probe_destination(trunk);
+  edge["probe"] = {{"trunk", trunk.id},
+                   {"destination", destination ? nlohmann::json(*destination) : nullptr}};
   return edge;
 }
 
@@ -165,6 +163,10 @@ Script edge_rows_script(std::string_view body) {
                  {"{htable_log}", std::string(keys::kEdgeHtableLog)},
                  {"{htable_log_cap}", std::to_string(keys::kEdgeHtableLogCap)},
                  {"{source_prefixes}", std::string(keys::kEdgeSourcePrefixes)},
+                 {"{probe_of}", std::string(keys::kEdgeProbeOf)},
+                 {"{probe_refs}", std::string(keys::kEdgeProbeRefs)},
+                 {"{probe_slots}", std::string(keys::kEdgeProbeSlots)},
+                 {"{probe_at}", std::string(keys::kEdgeProbeAt)},
                  {"{keyed_by_owner}", keyed_by_owner.dump()},
                  {"{padding_owner}", model::kPaddingOwner},
                  {"{registration_prefix}", std::string(keys::kRegistrationPrefix)},
@@ -296,8 +298,7 @@ void RedisTrunkStore::place(model::Trunk& trunk) {
 void RedisTrunkStore::set_app_servers(const std::vector<std::string>& uris) {
   std::vector<model::EdgeRow> rows;
   for (std::size_t i = 0; i < uris.size(); ++i) rows.push_back(model::app_server_row(i, uris[i]));
-  auto reply =
-      run_script(pool_, set_app_servers_, {}, edge_args(edge_rows_json(rows, std::nullopt)));
+  auto reply = run_script(pool_, set_app_servers_, {}, edge_args(edge_rows_json(rows)));
   if (reply.type == RedisReply::Type::error)
     throw std::runtime_error("app server script: " + reply.text);
 }
@@ -334,6 +335,18 @@ std::vector<model::Trunk> read_trunks(RedisPool& pool, const std::vector<std::st
     if (auto trunk = trunk_from_fields(to_field_map(reply))) trunks.push_back(std::move(*trunk));
   }
   return trunks;
+}
+
+std::vector<std::string> read_probe_list(RedisPool& pool) {
+  auto at = to_field_map(pool.command({"HGETALL", std::string(keys::kEdgeProbeAt)}));
+  // Dense by construction (lua/edge_rows.lua): an index out of range is left out, a missing one
+  // reads as "" (check_edge_rows names both).
+  std::vector<std::string> list(at.size());
+  for (const auto& [index, destination] : at) {
+    auto position = std::strtoull(index.c_str(), nullptr, 10);
+    if (position < list.size()) list[position] = destination;
+  }
+  return list;
 }
 
 int RedisTrunkStore::edge_rows_layout() {

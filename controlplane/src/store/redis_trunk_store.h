@@ -65,6 +65,8 @@ std::optional<model::Trunk> trunk_from_fields(const std::map<std::string, std::s
 // The trunks stored under `trunk_keys` (mv:trunk:<id>), in one pipeline; one deleted since the
 // keys were listed is left out.
 std::vector<model::Trunk> read_trunks(RedisPool& pool, const std::vector<std::string>& trunk_keys);
+// The probe list's destinations in index order (mv:edge:probe_at; model::probe_rows).
+std::vector<std::string> read_probe_list(RedisPool& pool);
 // The hash fields of a trunk's registration state (mv:registration:<trunk id>), and back.
 RedisCommand registration_to_fields(const model::Registration& registration);
 std::optional<model::Registration> registration_from_fields(

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -16,8 +14,8 @@ class TrunkCatalog {
   virtual ~TrunkCatalog() = default;
   // With passwords: callers derive rows from them and must not show them.
   virtual std::vector<model::Trunk> all_trunks() = 0;
-  // Customer id -> the customer's dispatcher set.
-  virtual std::map<std::string, std::int64_t> customer_sets() = 0;
+  // The probe list's destinations in index order (model::probe_rows).
+  virtual std::vector<std::string> probe_list() = 0;
 };
 
 }  // namespace mv::store

@@ -2,7 +2,7 @@
 -- servers no longer listed go.
 -- KEY: none.
 -- ARG: daemon_db, kamailio_db, edge (edge_rows: every listed server's row, owners "app:<n>", no
--- customer_row).
+-- routes or probe).
 -- Returns 'ok'.
 local listed = {}
 for _, row in ipairs(ARG.edge.rows) do

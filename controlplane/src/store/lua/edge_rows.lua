@@ -7,11 +7,11 @@
 -- entry to the audit trail and to the trunk's own stream in the same step, so no write goes
 -- unrecorded and no entry records a write that did not happen.
 -- KEY (trunk scripts): inbound_ranges (inbound_conflict), trunk and edge_generation
--- (write_trunk), customer_trunks (sync_edge_rows), trunk_audit (record_audit).
+-- (write_trunk), trunk_audit (record_audit).
 -- ARG: trunk_id and fields (trunk scripts, as above); daemon_db, the daemon's database;
 -- kamailio_db, Kamailio's database; edge, the Kamailio rows to write: {"rows": [{"table",
--- "owner", "fields": [name, value, ...] or null}], "customer_row": {...} or absent} (see
--- RedisTrunkStore).
+-- "owner", "fields": [name, value, ...] or null}], "routes": {...} and "probe": {"trunk",
+-- "destination" or null} of a trunk write, absent otherwise} (see RedisTrunkStore).
 -- The `{...}` placeholders are replaced by key names and rows from redis_keys.h / edge_rows.h.
 
 -- Does `range` ({family, first, last, member}; nil for none) overlap another trunk's range in
@@ -55,6 +55,10 @@ local TABLE_VERSIONS = '{table_versions}'
 local HTABLE = '{htable_table}'
 local HTABLE_LOG = '{htable_log}'
 local SOURCE_PREFIXES = '{source_prefixes}'
+local PROBE_OF = '{probe_of}'        -- trunk -> the destination it has in the probe list
+local PROBE_REFS = '{probe_refs}'    -- destination -> how many trunks have it
+local PROBE_SLOTS = '{probe_slots}'  -- destination -> its index in the list
+local PROBE_AT = '{probe_at}'        -- index -> destination
 
 -- Appends one audit entry (an array: field, value, ...) to the trail and the trunk's stream,
 -- each trimmed to about its cap (MAXLEN ~: whole macro nodes, so cheap).
@@ -178,6 +182,17 @@ local function sync_row(tbl, owner, fields)
   TOUCHED[tbl] = true
 end
 
+-- Puts the htable `mv` key `key` (which owns its row) with `value` (`value_type` '1': an integer;
+-- a string without it), or takes it out when `value` is nil (model::htable_fields).
+local function sync_key(key, value, value_type)
+  local fields = nil
+  if value then
+    fields = {'key_name', key, 'key_type', '0', 'value_type', value_type or '0',
+              'key_value', value, 'expires', '0'}
+  end
+  sync_row(HTABLE, key, fields)
+end
+
 -- db_redis drops the last 1,000 rows of a table holding an exact multiple of 1,000 (and says the
 -- reload went well): one harmless padding row is present exactly when the owned rows are such a
 -- multiple, so the table never is. Once per table a script touched, after its rows.
@@ -204,12 +219,7 @@ local function sync_source_prefix_rows()
   for _, family in ipairs({'4', '6'}) do
     local list = lengths[family]
     table.sort(list, function(a, b) return a > b end)
-    local key, fields = 's:' .. family, nil
-    if #list > 0 then
-      fields = {'key_name', key, 'key_type', '0', 'value_type', '0',
-                'key_value', table.concat(list, '|'), 'expires', '0'}
-    end
-    sync_row(HTABLE, key, fields)
+    sync_key('s:' .. family, #list > 0 and table.concat(list, '|') or nil)
   end
 end
 
@@ -221,14 +231,6 @@ local function sync_customer_routes()
   local routes = ARG.edge.routes
   if not routes then return end
   local key, trunk = routes.key, routes.trunk
-  local function pointer(owner, value)
-    local fields = nil
-    if value then
-      fields = {'key_name', owner, 'key_type', '0', 'value_type', '0',
-                'key_value', value, 'expires', '0'}
-    end
-    sync_row(HTABLE, owner, fields)
-  end
   -- The row that points at the trunk: the previous trunk's "n:", or the customer's "o:".
   local function neighbours()
     local rank = redis.call('ZRANK', key, trunk)
@@ -241,17 +243,75 @@ local function sync_customer_routes()
   if routes.routable and not listed then
     redis.call('ZADD', key, routes.order, trunk)
     before, after = neighbours()
-    pointer(before, trunk)
-    pointer('n:' .. trunk, after)
+    sync_key(before, trunk)
+    sync_key('n:' .. trunk, after)
   elseif not routes.routable and listed then
     redis.call('ZREM', key, trunk)
-    pointer(before, after)
-    pointer('n:' .. trunk, nil)
+    sync_key(before, after)
+    sync_key('n:' .. trunk, nil)
   end
 end
 
--- The trunk's rows, the source prefix lengths and the customer's routes; then the customer's
--- set row, kept while the customer has any trunk (KEY.customer_trunks).
+-- The probe list (model::probe_rows): "p:<index>" -> a destination for indexes 0..n-1, one per
+-- distinct destination of the routable trunks (counted in PROBE_REFS), "p:n" -> n. A destination
+-- leaves by the last one moving into its index: at most three keys change.
+local function probe_row(index, destination)
+  sync_key('p:' .. index, destination)
+end
+
+local function probe_count_row(count)
+  sync_key('p:n', count > 0 and tostring(count) or nil, '1')
+end
+
+local function add_probe(destination)
+  if redis.call('HINCRBY', PROBE_REFS, destination, 1) > 1 then return end
+  local index = redis.call('HLEN', PROBE_AT)
+  redis.call('HSET', PROBE_AT, index, destination)
+  redis.call('HSET', PROBE_SLOTS, destination, index)
+  probe_row(index, destination)
+  probe_count_row(index + 1)
+end
+
+local function remove_probe(destination)
+  if redis.call('HINCRBY', PROBE_REFS, destination, -1) > 0 then return end
+  redis.call('HDEL', PROBE_REFS, destination)
+  local index = tonumber(redis.call('HGET', PROBE_SLOTS, destination))
+  redis.call('HDEL', PROBE_SLOTS, destination)
+  local last = redis.call('HLEN', PROBE_AT) - 1
+  if index ~= last then
+    local moved = redis.call('HGET', PROBE_AT, last)
+    redis.call('HSET', PROBE_AT, index, moved)
+    redis.call('HSET', PROBE_SLOTS, moved, index)
+    probe_row(index, moved)
+  end
+  redis.call('HDEL', PROBE_AT, last)
+  probe_row(last, nil)
+  probe_count_row(last)
+end
+
+-- The trunk's destination in the probe list (ARG.edge.probe). An unchanged one has its row
+-- written again, so a rewrite (the rows audit) repairs it too.
+local function sync_probe()
+  local probe = ARG.edge.probe
+  if not probe then return end
+  local wanted = probe.destination
+  if wanted == cjson.null then wanted = nil end
+  local current = redis.call('HGET', PROBE_OF, probe.trunk) or nil
+  if current == wanted then
+    if wanted then probe_row(redis.call('HGET', PROBE_SLOTS, wanted), wanted) end
+    return
+  end
+  if current then
+    remove_probe(current)
+    redis.call('HDEL', PROBE_OF, probe.trunk)
+  end
+  if wanted then
+    add_probe(wanted)
+    redis.call('HSET', PROBE_OF, probe.trunk, wanted)
+  end
+end
+
+-- The trunk's rows, the source prefix lengths, the customer's routes and the probe list.
 local function sync_edge_rows()
   for _, row in ipairs(ARG.edge.rows) do
     sync_row(row.table, row.owner, row.fields)
@@ -263,10 +323,6 @@ local function sync_edge_rows()
   end
   sync_source_prefix_rows()
   sync_customer_routes()
-  local customer = ARG.edge.customer_row
-  if customer then
-    local keep = redis.call('ZCARD', KEY.customer_trunks) > 0
-    sync_row(customer.table, customer.owner, keep and customer.fields or nil)
-  end
+  sync_probe()
   pad_tables()
 end

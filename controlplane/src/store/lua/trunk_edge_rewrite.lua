@@ -3,7 +3,7 @@
 -- upgrade), and for rows changed in Kamailio's database behind the daemon's back (the rows
 -- audit). Rows already right are not touched: a second run changes nothing. Built on edge_rows;
 -- neither the trunk, its generation nor its audit moves.
--- KEY: trunk, customer_trunks (as the other trunk scripts).
+-- KEY: trunk.
 -- ARG: daemon_db, kamailio_db, edge (edge_rows); updated_ns (the value read with the trunk).
 -- Returns 'ok:<rows changed>', or 'not_found' / 'conflict': the trunk went or changed since it
 -- was read, and that write made its rows.
