@@ -167,7 +167,7 @@ void EdgeReloader::run(NodeWorker& worker) {
     if (in_step) record_round(node, *in_step ? generation : std::nullopt);
     // After the round is recorded: the slice's reads (one htable.get per key) do not delay it.
     if (in_step && *in_step && timing_.audit_keys_per_round > 0) {
-      audit_htable_locked(node, worker.htable_audit);
+      audit_htable_locked(node, worker);
     }
     lock.lock();
     // A restart the routing round found: the dispatcher need not wait for its next look.
@@ -208,7 +208,7 @@ std::optional<bool> EdgeReloader::sync_node_locked(NodeStatus& node, const Round
   return sync_node(node, mode, paced, [&] { lock->keep(); });
 }
 
-void EdgeReloader::audit_htable_locked(NodeStatus& node, HtableAudit& htable_audit) {
+void EdgeReloader::audit_htable_locked(NodeStatus& node, NodeWorker& worker) {
   try {
     // Under the node's lock: a repair must not land between another replica's changes. Taken:
     // that replica's round is on the node, and this slice waits for the next round.
@@ -217,10 +217,19 @@ void EdgeReloader::audit_htable_locked(NodeStatus& node, HtableAudit& htable_aud
     if (!lock.taken()) return;
     auto htable = std::find_if(node.tables.begin(), node.tables.end(),
                                [](const auto& t) { return t.table == model::kHtableTable; });
-    auto differing = verifier_.differing_htable_keys(
-        node.endpoint, htable_audit, timing_.audit_keys_per_round, htable->loaded_version);
-    publisher_.set_htable_keys(node.endpoint, differing);
-    auto repaired = differing.size();
+    auto writes_waiting = [&] {
+      std::lock_guard state(mutex_);
+      return worker.new_writes;
+    };
+    std::size_t repaired = 0;
+    for (std::size_t compared = 0; compared < timing_.audit_keys_per_round && !writes_waiting();
+         compared += kAuditChunk) {
+      auto chunk = std::min(kAuditChunk, timing_.audit_keys_per_round - compared);
+      auto differing = verifier_.differing_htable_keys(node.endpoint, worker.htable_audit, chunk,
+                                                       htable->loaded_version);
+      publisher_.set_htable_keys(node.endpoint, differing);
+      repaired += differing.size();
+    }
     node.audit_repaired_rows += repaired;
     if (repaired > 0) {
       log_->warn("edge {}: {} htable keys differed from Redis: set again", node.endpoint, repaired);

@@ -152,8 +152,11 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
   std::optional<bool> sync_node_locked(NodeStatus& node, const RoundMode& mode, bool& paced);
   // The audit's slice of htable keys (the verifier finds the keys that differ, the publisher sets
   // them) under the node's reload lock, after a round in step; none when another replica holds
-  // the lock. Never throws.
-  void audit_htable_locked(NodeStatus& node, HtableAudit& htable_audit);
+  // the lock. It compares kAuditChunk keys at a time and stops once `worker` has new writes (the
+  // keys not compared yet wait in the audit for the next round), so a change never waits for
+  // more than one chunk's reads. Never throws.
+  static constexpr std::size_t kAuditChunk = 10;
+  void audit_htable_locked(NodeStatus& node, NodeWorker& worker);
   // Applies or reloads what the node needs and checks it; true when it matches Redis.
   // `after_table` runs after each table (to keep the node's lock). `audit`: count every table's
   // rows on the node and in Redis even where nothing changed. `resync`: reload every table whole.

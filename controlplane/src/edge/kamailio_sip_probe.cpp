@@ -3,6 +3,8 @@
 #include <chrono>
 #include <random>
 
+#include "kamailio/node_calls.h"
+
 namespace mv::edge {
 
 ProbeResult KamailioSipProbe::options(const std::string& request_uri,
@@ -16,10 +18,9 @@ ProbeResult KamailioSipProbe::options(const std::string& request_uri,
     auto started = std::chrono::steady_clock::now();
     try {
       // Blocks one of the node's RPC workers until the final answer (at most fr_timer, 5 s).
-      auto reply =
-          rpc_.call(endpoint, "tm.t_uac_wait_block", {"OPTIONS", request_uri, ".", ".", headers});
+      auto answer = kamailio::options_and_wait(rpc_, endpoint, request_uri, headers);
       auto elapsed = std::chrono::steady_clock::now() - started;
-      return {reply.value("code", 0), reply.value("text", ""),
+      return {answer.code, answer.text,
               std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()};
     } catch (const kamailio::RpcError& e) {
       failure = e.what();

@@ -8,7 +8,7 @@
 
 namespace mv::edge {
 
-// SipProbe through Kamailio's tm.t_uac_wait_block on the first node that answers.
+// SipProbe through the first node that answers (kamailio::options_and_wait).
 class KamailioSipProbe final : public SipProbe {
  public:
   KamailioSipProbe(kamailio::KamailioRpc& rpc, std::vector<std::string> endpoints)

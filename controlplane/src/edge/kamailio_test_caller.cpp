@@ -5,15 +5,9 @@
 
 #include "crypto/api_key.h"
 #include "edge/sip_probe.h"
+#include "kamailio/node_calls.h"
 
 namespace mv::edge {
-namespace {
-
-// dialog module state 4: confirmed by the ACK. dlg.terminate_dlg drops an unconfirmed dialog
-// without sending any BYE, so the hang-up waits for it.
-constexpr int kDialogConfirmed = 4;
-
-}  // namespace
 
 TestCallResult KamailioTestCaller::call(const model::Trunk& trunk,
                                         const model::TestCallNumbers& numbers) {
@@ -21,7 +15,7 @@ TestCallResult KamailioTestCaller::call(const model::Trunk& trunk,
   for (const auto& endpoint : endpoints_) {
     std::optional<std::string> edge_address;
     try {
-      edge_address = model::edge_udp_address(rpc_.call(endpoint, "corex.list_sockets"));
+      edge_address = kamailio::udp_address(rpc_, endpoint);
     } catch (const kamailio::RpcError& e) {
       failure = e.what();
       continue;  // nothing was sent: the next node may place the call
@@ -36,17 +30,16 @@ TestCallResult KamailioTestCaller::call(const model::Trunk& trunk,
     auto invite =
         model::build_test_call_invite(numbers, trunk, *edge_address, result.call_id, token);
     try {
-      rpc_.call(endpoint, "htable.sets",
-                {std::string(model::kTestCallTokenTable), result.call_id, token});
+      kamailio::allow_test_call(rpc_, endpoint, result.call_id, token);
     } catch (const kamailio::RpcError& e) {
       failure = e.what();
       continue;  // nothing was sent: the next node may place the call
     }
     auto started = std::chrono::steady_clock::now();
-    nlohmann::json answer;
+    std::optional<model::UacReply> reply;
     try {
-      answer = rpc_.call(endpoint, "tm.t_uac_wait",
-                         {"INVITE", invite.request_uri, ".", ".", invite.headers, invite.body});
+      reply = kamailio::invite_and_wait(rpc_, endpoint, invite.request_uri, invite.headers,
+                                        invite.body);
     } catch (const kamailio::RpcError& e) {
       // The INVITE may have left: never place it twice through another node.
       throw ProbeUnavailable(std::string("the test call failed on ") + endpoint + ": " + e.what());
@@ -54,7 +47,6 @@ TestCallResult KamailioTestCaller::call(const model::Trunk& trunk,
     result.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
-    auto reply = model::parse_uac_reply(answer);
     if (!reply) throw ProbeUnavailable("unexpected reply to tm.t_uac_wait from " + endpoint);
     result.sip_status = reply->sip_status;
     result.reason = reply->reason;
@@ -71,13 +63,12 @@ bool KamailioTestCaller::hang_up(const std::string& endpoint, const std::string&
                                  const model::UacReply& reply) {
   try {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (true) {
-      auto dialog = rpc_.call(endpoint, "dlg.dlg_list", {call_id, reply.from_tag});
-      if (dialog.is_object() && dialog.value("state", 0) == kDialogConfirmed) break;
+    // An unconfirmed dialog would be dropped without any BYE: wait for the ACK first.
+    while (!kamailio::dialog_confirmed(rpc_, endpoint, call_id, reply.from_tag)) {
       if (std::chrono::steady_clock::now() > deadline) return false;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    rpc_.call(endpoint, "dlg.terminate_dlg", {call_id, reply.from_tag, reply.to_tag});
+    kamailio::end_dialog(rpc_, endpoint, call_id, reply.from_tag, reply.to_tag);
     return true;
   } catch (const kamailio::RpcError&) {
     return false;

@@ -8,10 +8,10 @@
 
 namespace mv::edge {
 
-// TestCaller through Kamailio's JSON-RPC: tm.t_uac_wait sends the INVITE to the edge's own SIP
-// socket (tm ACKs a 2xx itself) and the dialog module's dlg.terminate_dlg sends the BYE, with the
-// CSeq and From the carrier expects. `rpc` must allow for the ringing limit of test calls
-// (MV_TEST_CALL_RING_MS in kamailio.cfg).
+// TestCaller through a node (kamailio/node_calls.h): it sends the INVITE to its own SIP socket
+// and, once answered, the dialog module sends the BYE, with the CSeq and From the carrier
+// expects. `rpc` must allow for the ringing limit of test calls (MV_TEST_CALL_RING_MS in
+// kamailio.cfg).
 class KamailioTestCaller final : public TestCaller {
  public:
   KamailioTestCaller(kamailio::KamailioRpc& rpc, std::vector<std::string> endpoints)

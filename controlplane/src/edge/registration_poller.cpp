@@ -89,12 +89,7 @@ void RegistrationPoller::poll() {
 std::map<std::string, RegistrationPoller::Observed> RegistrationPoller::observe(
     const std::string& endpoint) {
   // AOR -> "403 Forbidden": the last error reply to a REGISTER (kamailio.cfg, reply_route).
-  std::map<std::string, std::string> errors;
-  try {
-    errors = model::decode_htable_dump(kamailio::htable_dump(rpc_, endpoint, "mvreg"));
-  } catch (const kamailio::RpcError&) {
-    // An empty table answers with an error: no error replies recorded.
-  }
+  auto errors = kamailio::registration_errors(rpc_, endpoint);
   std::map<std::string, Observed> observed;
   auto now_s = util::system_now_unix_ns() / 1'000'000'000;
   for (auto& entry :

@@ -5,11 +5,13 @@
 #include <utility>
 
 #include "model/edge_rows.h"
+#include "model/noc_views.h"
 
 namespace mv::kamailio {
 namespace {
 
 constexpr const char* kRoutingHtable = "mv";
+constexpr const char* kRegistrationErrorsHtable = "mvreg";
 
 // uac.reg_dump "flags" bits (uac_reg.h): UAC_REG_DISABLED 1, UAC_REG_ONLINE 4.
 constexpr int kRegistrationDisabled = 1;
@@ -82,9 +84,18 @@ bool mark_inactive(KamailioRpc& rpc, const std::string& endpoint,
   }
 }
 
-nlohmann::json htable_dump(KamailioRpc& rpc, const std::string& endpoint,
-                           const std::string& htable) {
-  return rpc.call(endpoint, "htable.dump", nlohmann::json::array({htable}));
+nlohmann::json routing_htable_dump(KamailioRpc& rpc, const std::string& endpoint) {
+  return rpc.call(endpoint, "htable.dump", nlohmann::json::array({kRoutingHtable}));
+}
+
+std::map<std::string, std::string> registration_errors(KamailioRpc& rpc,
+                                                       const std::string& endpoint) {
+  try {
+    return model::decode_htable_dump(
+        rpc.call(endpoint, "htable.dump", nlohmann::json::array({kRegistrationErrorsHtable})));
+  } catch (const RpcError&) {
+    return {};  // an empty table may answer with an error: no error replies recorded
+  }
 }
 
 nlohmann::json registration_dump(KamailioRpc& rpc, const std::string& endpoint) {

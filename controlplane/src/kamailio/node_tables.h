@@ -41,10 +41,14 @@ std::vector<DispatcherDestination> inactive_destinations(KamailioRpc& rpc,
 bool mark_inactive(KamailioRpc& rpc, const std::string& endpoint,
                    const DispatcherDestination& destination);
 
-// htable.dump of one of the node's htables ("mv", "mvreg"), as the node answers it: a list of
-// slots (an empty table is an error reply).
-nlohmann::json htable_dump(KamailioRpc& rpc, const std::string& endpoint,
-                           const std::string& htable);
+// htable.dump of the node's htable `mv` (the keys calls route on), as the node answers it: a
+// list of slots.
+nlohmann::json routing_htable_dump(KamailioRpc& rpc, const std::string& endpoint);
+
+// The last error reply to each AOR's REGISTER (htable mvreg, kamailio.cfg's reply_route), as
+// "<code> <reason>" by AOR; empty when none is recorded.
+std::map<std::string, std::string> registration_errors(KamailioRpc& rpc,
+                                                       const std::string& endpoint);
 
 // uac.reg_dump as the node answers it (passwords in clear text).
 nlohmann::json registration_dump(KamailioRpc& rpc, const std::string& endpoint);

@@ -32,13 +32,9 @@ struct TestCallInvite {
 // The user part of the Contact a test call gives: the edge answers in-dialog requests to it.
 inline constexpr std::string_view kTestCallContactUser = "mv-test-call";
 
-// The htable where the edge keeps each test call's one-time token under its Call-ID: the edge
-// takes an INVITE marked X-MiniVoice-Test-Call only with that token (kamailio.cfg,
-// route[TEST_CALL_TOKEN]).
-inline constexpr std::string_view kTestCallTokenTable = "mvtc";
-
 // `edge_address` is host:port of the edge's own UDP socket; `trunk` has a valid proxy; `token`
-// is the value written to kTestCallTokenTable under `call_id` before the INVITE is sent.
+// is the one-time token the edge was given for `call_id` before the INVITE is sent
+// (kamailio::allow_test_call): it takes an INVITE marked X-MiniVoice-Test-Call only with it.
 TestCallInvite build_test_call_invite(const TestCallNumbers& numbers, const Trunk& trunk,
                                       const std::string& edge_address, const std::string& call_id,
                                       const std::string& token);

@@ -97,7 +97,7 @@ std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher(
   auto views = per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
     auto sets = model::decode_dispatcher_list(kamailio::dispatcher_list(rpc_, endpoint));
     auto trunk_sets = model::decode_trunk_destinations(
-        model::decode_htable_dump(kamailio::htable_dump(rpc_, endpoint, "mv")),
+        model::decode_htable_dump(kamailio::routing_htable_dump(rpc_, endpoint)),
         kamailio::down_marks(rpc_, endpoint));
     std::move(trunk_sets.begin(), trunk_sets.end(), std::back_inserter(sets));
     return sets;
@@ -123,7 +123,7 @@ std::vector<NodeView<std::vector<model::PermissionEntry>>> NocService::permissio
   auto turn = listing_turn();
   return per_node<std::vector<model::PermissionEntry>>([&](const std::string& endpoint) {
     return model::decode_sources(
-        model::decode_htable_dump(kamailio::htable_dump(rpc_, endpoint, "mv")));
+        model::decode_htable_dump(kamailio::routing_htable_dump(rpc_, endpoint)));
   });
 }
 
@@ -132,7 +132,7 @@ std::vector<NodeView<std::vector<model::RegistrationEntry>>> NocService::registr
   auto now_s = clock_.now_unix_ns() / 1'000'000'000;
   auto views = per_node<std::vector<model::RegistrationEntry>>([&](const std::string& endpoint) {
     // AOR -> the last error reply to its REGISTER (kamailio.cfg's reply_route).
-    auto errors = model::decode_htable_dump(kamailio::htable_dump(rpc_, endpoint, "mvreg"));
+    auto errors = kamailio::registration_errors(rpc_, endpoint);
     // The dump holds passwords: decoded right here, the records dropped with this scope.
     return model::decode_registrations(kamailio::registration_dump(rpc_, endpoint), errors, now_s);
   });
@@ -165,7 +165,7 @@ std::vector<NodeDrift> NocService::drift() {
     loaded.rows[model::kDispatcherTable] =
         model::loaded_dispatcher_rows(kamailio::dispatcher_list(rpc_, endpoint));
     loaded.rows[model::kHtableTable] =
-        model::loaded_htable_rows(kamailio::htable_dump(rpc_, endpoint, "mv"));
+        model::loaded_htable_rows(kamailio::routing_htable_dump(rpc_, endpoint));
     // Passwords in clear text: compared, then shown masked only.
     loaded.rows[model::kUacregTable] =
         model::loaded_uacreg_rows(kamailio::registration_dump(rpc_, endpoint));
