@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "crypto/digest_ha1.h"
+#include "kamailio/node_replies.h"
 #include "model/edge_drift.h"
 
 // Optional values compare in assertions; a failure shows the expression.
@@ -64,12 +65,15 @@ struct DriftFixture {
 
   TableDrift diff(const std::string& table) {
     if (table == kDispatcherTable) {
-      return diff_table(table, desired[table], loaded_dispatcher_rows(dispatcher_list));
+      return diff_table(table, desired[table],
+                        loaded_dispatcher_rows(kamailio::decode_dispatcher_list(dispatcher_list)));
     }
     if (table == kHtableTable) {
-      return diff_table(table, desired[table], loaded_htable_rows(htable_dump));
+      return diff_table(table, desired[table],
+                        loaded_htable_rows(kamailio::decode_htable_dump(htable_dump)));
     }
-    return diff_table(table, desired[table], loaded_uacreg_rows(reg_dump));
+    return diff_table(table, desired[table],
+                      loaded_uacreg_rows(kamailio::decode_registration_records(reg_dump)));
   }
 
   // Adds an htable `mv` item to the node's reply.

@@ -6,31 +6,6 @@ namespace mv::model {
 
 BOOST_AUTO_TEST_SUITE(registration)
 
-// Verifies the documented mapping from uac's flags and expiry to operators' states.
-BOOST_AUTO_TEST_CASE(uac_flags_map_to_states) {
-  struct Case {
-    std::int64_t flags, expires;
-    bool error_reply;
-    const char* state;
-  };
-  const Case cases[] = {
-      {0, 60, false, "TRYING"},      // loaded, first attempt pending
-      {18, 60, false, "TRYING"},     // REGISTER out
-      {26, 60, false, "TRYING"},     // REGISTER out with credentials
-      {20, 60, false, "REGED"},      //
-      {20, 0, false, "UNREGED"},     // after an un-REGISTER the flags still say registered
-      {16, 60, true, "FAILED"},      // error reply (403), waiting to retry
-      {16, 60, false, "FAIL_WAIT"},  // no answer, waiting to retry
-      {17, 60, false, "UNREGED"},    // disabled
-      {21, 60, false, "UNREGED"},    // disabled wins over registered
-  };
-  for (const auto& c : cases) {
-    BOOST_TEST_CONTEXT("flags " << c.flags << " expires " << c.expires) {
-      BOOST_TEST(registration_state({c.flags, c.expires, 0}, c.error_reply) == c.state);
-    }
-  }
-}
-
 // Verifies since moves only on a change, failures count each new failure once and reset on
 // success, the last error is kept as history, and expires_at is set only while REGED.
 BOOST_AUTO_TEST_CASE(transitions_keep_history) {

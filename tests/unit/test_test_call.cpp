@@ -65,61 +65,6 @@ BOOST_AUTO_TEST_CASE(invite_goes_to_the_edge_with_the_trunk_headers) {
   BOOST_TEST(plain.body.find("c=IN IP6 ::1\r\n") != std::string::npos);
 }
 
-// Verifies the edge's address comes from the first UDP socket of corex.list_sockets (recorded
-// from Kamailio 5.6.3), wildcards are reached through loopback, and no UDP socket gives nothing.
-BOOST_AUTO_TEST_CASE(edge_address_is_the_first_udp_socket) {
-  auto sockets = json::parse(R"([
-    {"PROTO":"tcp","NAME":"127.0.0.1","ADDRLIST":{"ADDR":"127.0.0.1"},"PORT":"5071"},
-    {"PROTO":"udp","NAME":"192.0.2.10","ADDRLIST":{"ADDR":"192.0.2.10"},"PORT":"5060"},
-    {"PROTO":"udp","NAME":"192.0.2.11","ADDRLIST":{"ADDR":"192.0.2.11"},"PORT":"5062"}])");
-  BOOST_TEST(edge_udp_address(sockets).value_or("") == "192.0.2.10:5060");
-  BOOST_TEST(edge_udp_address(json::parse(R"([{"PROTO":"udp","NAME":"0.0.0.0","PORT":"5060"}])"))
-                 .value_or("") == "127.0.0.1:5060");
-  BOOST_TEST(
-      edge_udp_address(json::parse(R"([{"PROTO":"udp","NAME":"2001:db8::1","PORT":"5060"}])"))
-          .value_or("") == "[2001:db8::1]:5060");
-  BOOST_TEST(!edge_udp_address(json::parse(R"([{"PROTO":"tcp","NAME":"a","PORT":"1"}])")));
-  BOOST_TEST(!edge_udp_address(json::parse(R"({"PROTO":"udp"})")));
-}
-
-// Verifies t_uac_wait replies as Kamailio 5.6.3 gives them: a 200 (six elements, tags from the
-// reply text), the edge's own 503 (three elements, X-MiniVoice-Error) and a local timeout
-// (empty reply text); anything else is refused.
-BOOST_AUTO_TEST_CASE(uac_replies_are_read_as_kamailio_gives_them) {
-  auto answered = parse_uac_reply(json::array(
-      {200, "OK", "sip:carrier@127.0.0.1:7070", "sip:127.0.0.1;lr;ftag=a-b",
-       "Route: <sip:127.0.0.1;lr;ftag=a-b>",
-       "Via: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK4a7a.1.0\r\nFrom: "
-       "<sip:+15551230001@c.example>;tag=3393f0-d731b7bf\r\nTo: <sip:+15551230002@127.0.0.1>;"
-       "tag=31316SIPpTag011\r\nCall-ID: mvtest-123\r\nCSeq: 10 INVITE\r\n\r\n"}));
-  BOOST_TEST_REQUIRE(answered.has_value());
-  BOOST_TEST(answered->sip_status == 200);
-  BOOST_TEST(answered->reason == "OK");
-  BOOST_TEST(answered->from_tag == "3393f0-d731b7bf");
-  BOOST_TEST(answered->to_tag == "31316SIPpTag011");
-  BOOST_TEST(answered->minivoice_error == "");
-
-  auto refused = parse_uac_reply(json::array(
-      {503, "No Active Trunk",
-       "Via: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK570a.6.0\r\nTo: "
-       "<sip:+1@127.0.0.1>;tag=9dd6.7855\r\n"
-       "From: <sip:+2@c.example>;tag=3393-dd8f\r\nCSeq: 10 INVITE\r\nCall-ID: mvtest-1\r\n"
-       "X-MiniVoice-Error: no_active_trunk\r\nServer: MiniVoice Edge\r\n\r\n"}));
-  BOOST_TEST_REQUIRE(refused.has_value());
-  BOOST_TEST(refused->sip_status == 503);
-  BOOST_TEST(refused->minivoice_error == "no_active_trunk");
-  BOOST_TEST(refused->from_tag == "3393-dd8f");
-
-  auto timeout = parse_uac_reply(json::array({408, "Request Timeout", "", "", "", ""}));
-  BOOST_TEST_REQUIRE(timeout.has_value());
-  BOOST_TEST(timeout->sip_status == 408);
-  BOOST_TEST(timeout->to_tag == "");
-
-  BOOST_TEST(!parse_uac_reply(json::object()));
-  BOOST_TEST(!parse_uac_reply(json::array({"200", "OK", ""})));
-  BOOST_TEST(!parse_uac_reply(json::array({200, "OK"})));
-}
-
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace mv::model

@@ -1,5 +1,6 @@
 #include "edge/registration_poller.h"
 
+#include "kamailio/node_replies.h"
 #include "kamailio/node_tables.h"
 #include "logging/log_context.h"
 #include "model/edge_rows.h"
@@ -93,7 +94,7 @@ std::map<std::string, RegistrationPoller::Observed> RegistrationPoller::observe(
   std::map<std::string, Observed> observed;
   auto now_s = util::system_now_unix_ns() / 1'000'000'000;
   for (auto& entry :
-       model::decode_registrations(kamailio::registration_dump(rpc_, endpoint), errors, now_s)) {
+       kamailio::decode_registrations(kamailio::registration_dump(rpc_, endpoint), errors, now_s)) {
     observed[entry.trunk_id] = {entry.state, entry.timer_expires_s * 1'000'000'000,
                                 std::move(entry.last_error)};
   }

@@ -1,5 +1,7 @@
 #include "kamailio/node_calls.h"
 
+#include "kamailio/node_replies.h"
+
 namespace mv::kamailio {
 namespace {
 
@@ -11,7 +13,7 @@ constexpr int kDialogConfirmed = 4;
 }  // namespace
 
 std::optional<std::string> udp_address(KamailioRpc& rpc, const std::string& endpoint) {
-  return model::edge_udp_address(rpc.call(endpoint, "corex.list_sockets"));
+  return edge_udp_address(rpc.call(endpoint, "corex.list_sockets"));
 }
 
 void allow_test_call(KamailioRpc& rpc, const std::string& endpoint, const std::string& call_id,
@@ -23,7 +25,7 @@ std::optional<model::UacReply> invite_and_wait(KamailioRpc& rpc, const std::stri
                                                const std::string& request_uri,
                                                const std::string& headers,
                                                const std::string& body) {
-  return model::parse_uac_reply(
+  return parse_uac_reply(
       rpc.call(endpoint, "tm.t_uac_wait", {"INVITE", request_uri, ".", ".", headers, body}));
 }
 

@@ -4,8 +4,8 @@
 #include <string_view>
 #include <utility>
 
+#include "kamailio/node_replies.h"
 #include "model/edge_rows.h"
-#include "model/noc_views.h"
 
 namespace mv::kamailio {
 namespace {
@@ -91,7 +91,7 @@ nlohmann::json routing_htable_dump(KamailioRpc& rpc, const std::string& endpoint
 std::map<std::string, std::string> registration_errors(KamailioRpc& rpc,
                                                        const std::string& endpoint) {
   try {
-    return model::decode_htable_dump(
+    return decode_htable_dump(
         rpc.call(endpoint, "htable.dump", nlohmann::json::array({kRegistrationErrorsHtable})));
   } catch (const RpcError&) {
     return {};  // an empty table may answer with an error: no error replies recorded

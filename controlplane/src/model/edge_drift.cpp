@@ -8,8 +8,6 @@
 namespace mv::model {
 namespace {
 
-using json = nlohmann::json;
-
 constexpr const char* kMask = "***";
 
 // The columns a node reports back, per table, in display order.
@@ -46,13 +44,6 @@ std::optional<std::string> trunk_of_htable_key(const std::string& key, const std
 std::optional<std::string> trunk_of_owner(const std::string& owner) {
   if (owner.starts_with("app:") || owner.empty()) return std::nullopt;
   return owner;
-}
-
-std::string text_of(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_number_integer()) return std::to_string(value.get<std::int64_t>());
-  if (value.is_null()) return "";
-  return value.dump();
 }
 
 }  // namespace
@@ -100,9 +91,9 @@ std::map<std::string, std::vector<ComparableRow>> desired_rows(
   return rows;
 }
 
-std::vector<ComparableRow> loaded_dispatcher_rows(const json& dispatcher_list) {
+std::vector<ComparableRow> loaded_dispatcher_rows(const std::vector<DispatcherSet>& sets) {
   std::vector<ComparableRow> rows;
-  for (const auto& set : decode_dispatcher_list(dispatcher_list)) {
+  for (const auto& set : sets) {
     for (const auto& destination : set.destinations) {
       auto app = attr_value(destination.attrs, "app_server");
       auto owner = destination.trunk_id ? *destination.trunk_id
@@ -119,10 +110,10 @@ std::vector<ComparableRow> loaded_dispatcher_rows(const json& dispatcher_list) {
   return rows;
 }
 
-std::vector<ComparableRow> loaded_htable_rows(const json& htable_dump) {
+std::vector<ComparableRow> loaded_htable_rows(const std::map<std::string, std::string>& items) {
   std::vector<ComparableRow> rows;
   auto padding = padding_row(kHtableTable).front().second;  // the padding row's key_name
-  for (const auto& [name, value] : decode_htable_dump(htable_dump)) {
+  for (const auto& [name, value] : items) {
     if (name == padding) continue;
     rows.push_back(
         {name, trunk_of_htable_key(name, value), {{"key_name", name}, {"key_value", value}}});
@@ -130,15 +121,14 @@ std::vector<ComparableRow> loaded_htable_rows(const json& htable_dump) {
   return rows;
 }
 
-std::vector<ComparableRow> loaded_uacreg_rows(const json& reg_dump) {
+std::vector<ComparableRow> loaded_uacreg_rows(const std::vector<RecordColumns>& records) {
   std::vector<ComparableRow> rows;
-  if (!reg_dump.is_array()) return rows;
-  for (const auto& record : reg_dump) {
-    auto uuid = record.value("l_uuid", "");
+  for (const auto& record : records) {
+    auto uuid = record.contains("l_uuid") ? record.at("l_uuid") : "";
     if (uuid == kPaddingOwner) continue;
     RowFields fields;
     for (const auto& column : compared_columns(kUacregTable)) {
-      fields.emplace_back(column, record.contains(column) ? text_of(record[column]) : "");
+      fields.emplace_back(column, record.contains(column) ? record.at(column) : "");
     }
     rows.push_back({uuid, uuid, std::move(fields)});
   }

@@ -6,9 +6,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "model/edge_rows.h"
+#include "model/noc_views.h"
 
 // Desired rows (what the trunks call for, model/edge_rows.h) against the rows a Kamailio node
 // has loaded, table by table. Pure. Both sides are reduced to the fields the node reports back,
@@ -16,7 +15,7 @@
 namespace mv::model {
 
 struct ComparableRow {
-  std::string owner;  // the trunk id, "a:<trunk id>", "c:<customer id>", "app:<n>"
+  std::string owner;  // the trunk id, an htable key ("t:<trunk id>", "p:<index>"), "app:<n>"
   std::optional<std::string> trunk_id;
   RowFields fields;  // in a fixed order per table
   bool operator==(const ComparableRow&) const = default;
@@ -48,9 +47,12 @@ std::map<std::string, std::vector<ComparableRow>> desired_rows(
     const std::vector<Trunk>& trunks, const std::vector<std::string>& probe_list,
     const std::vector<std::string>& app_servers, const EdgeSettings& settings);
 
-std::vector<ComparableRow> loaded_dispatcher_rows(const nlohmann::json& dispatcher_list);
-std::vector<ComparableRow> loaded_htable_rows(const nlohmann::json& htable_dump);
-std::vector<ComparableRow> loaded_uacreg_rows(const nlohmann::json& reg_dump);
+// What a node loaded, in comparable form: its dispatcher sets, its htable `mv` items (name ->
+// value), its uac records (column -> text, kamailio::decode_registration_records).
+using RecordColumns = std::map<std::string, std::string>;
+std::vector<ComparableRow> loaded_dispatcher_rows(const std::vector<DispatcherSet>& sets);
+std::vector<ComparableRow> loaded_htable_rows(const std::map<std::string, std::string>& items);
+std::vector<ComparableRow> loaded_uacreg_rows(const std::vector<RecordColumns>& records);
 
 // "name=value name=value", with uacreg's auth_password and htable "a:" values as "***".
 std::string display_row(const std::string& table, const ComparableRow& row);

@@ -8,17 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-// What a Kamailio node has loaded, decoded from its JSON-RPC replies (Kamailio 5.6) for the NOC
-// views. Pure. Replies carry passwords in clear text (uac.reg_dump); what is decoded here keeps
-// none of them.
+// What a Kamailio node has loaded, as the NOC views show it (kamailio/node_replies.h decodes the
+// nodes' replies into these). Pure.
 namespace mv::model {
-
-// dispatcher.list FLAGS: first letter A(ctive), I(nactive), D(isabled) or T(rying), second P
-// (probing) or X. Returns "active", "inactive", "disabled", "trying" or "unknown".
-std::string destination_state(std::string_view flags);
-bool destination_probing(std::string_view flags);
 
 // "trunk=t1;customer=c1" -> "t1" for "trunk".
 std::optional<std::string> attr_value(std::string_view attrs, std::string_view name);
@@ -53,10 +45,6 @@ struct DispatcherSet {
   std::vector<DispatcherDestination> destinations;
 };
 
-// dispatcher.list's result: {"NRSETS": n, "RECORDS": [{"SET": {"ID", "TARGETS": [{"DEST":
-// {...}}]}}]}. The padding set is left out. Throws nlohmann::json::exception on another shape.
-std::vector<DispatcherSet> decode_dispatcher_list(const nlohmann::json& result);
-
 // The trunks' destinations a node routes to (htable `mv` "t:<trunk>" items, decode_htable_dump)
 // with the probes' verdict (`down`: htable mvdown's keys), one set per customer ("customer",
 // id 0 for the caller to fill in), each in trunk id order: state "active" or "inactive", probing
@@ -77,8 +65,8 @@ struct PermissionEntry {
   std::optional<std::string> customer_id;
 };
 
-// The source keys among htable `mv`'s items (decode_htable_dump): single addresses first, then
-// networks, each in key order.
+// The source keys among htable `mv`'s items (kamailio::decode_htable_dump): single addresses first,
+// then networks, each in key order.
 std::vector<PermissionEntry> decode_sources(const std::map<std::string, std::string>& mv_items);
 
 struct RegistrationEntry {
@@ -86,20 +74,10 @@ struct RegistrationEntry {
   std::optional<std::string> customer_id;    // filled in from the trunk by the caller
   std::string aor;                           // sip:<r_username>@<r_domain>
   std::string registrar;                     // auth_proxy
-  std::string state;                         // model::registration_state's words
+  std::string state;                         // model/registration.h's words
   std::optional<std::int64_t> expires_in_s;  // while REGED
   std::int64_t timer_expires_s = 0;          // uac's next refresh, unix seconds (0: none)
   std::optional<std::string> last_error;
 };
-
-// htable.dump's result ([{"entry", "size", "slot": [{"name", "value", "type"}]}]) as name ->
-// value, integers written out.
-std::map<std::string, std::string> decode_htable_dump(const nlohmann::json& result);
-
-// uac.reg_dump's result with the error replies kamailio.cfg keeps per AOR (htable mvreg), at
-// `now_s` (unix seconds). The padding record is left out; passwords are not read.
-std::vector<RegistrationEntry> decode_registrations(
-    const nlohmann::json& reg_dump, const std::map<std::string, std::string>& error_replies,
-    std::int64_t now_s);
 
 }  // namespace mv::model

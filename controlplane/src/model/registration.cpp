@@ -7,14 +7,6 @@ bool is_failure(const std::string& state) { return state == "FAILED" || state ==
 
 }  // namespace
 
-std::string registration_state(const UacRecord& record, bool error_reply) {
-  if (record.flags & 1) return "UNREGED";
-  if (record.flags & 2) return "TRYING";
-  if (record.flags & 4) return record.expires > 0 ? "REGED" : "UNREGED";
-  if (record.flags & 16) return error_reply ? "FAILED" : "FAIL_WAIT";
-  return "TRYING";
-}
-
 Registration next_registration(const std::optional<Registration>& previous,
                                const std::string& state, std::int64_t now_ns,
                                std::int64_t expires_at_ns, std::optional<std::string> error) {

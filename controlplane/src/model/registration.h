@@ -11,20 +11,13 @@
 // Pure: the poller feeds it, the API shows the result.
 namespace mv::model {
 
-// uac flags: 1 disabled, 2 in progress, 4 registered, 8 auth sent, 16 initialised.
-struct UacRecord {
-  std::int64_t flags = 0;
-  std::int64_t expires = 0;        // 0 after an un-REGISTER even while flags still say registered
-  std::int64_t timer_expires = 0;  // unix seconds: when uac renews (REGED) or retries
-};
-
 // REGED      registered (flag 4 and a non-zero expiry)
 // TRYING     a REGISTER is out (flag 2), or the record is loaded and waits for its first one
 // FAILED     the last attempt got an error reply (`error_reply` known), waiting to retry
 // FAIL_WAIT  the last attempt got no answer, waiting to retry (initialised, neither in progress
 //            nor registered)
 // UNREGED    disabled, or un-registered (registered flag with expiry 0)
-std::string registration_state(const UacRecord& record, bool error_reply);
+// (kamailio::decode_registrations derives them from uac.reg_dump.)
 
 // The stored registration after a poll saw `state`: `since` moves only when the state changes,
 // a new failure counts once, success clears the count; the last error is kept as history.

@@ -1,7 +1,6 @@
 #include "model/test_call.h"
 
 #include <algorithm>
-#include <regex>
 
 #include "model/json_body.h"
 #include "model/sip_syntax.h"
@@ -18,19 +17,6 @@ bool is_phone_number(const std::string& value) {
   if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
   return digits.size() >= 2 && digits.size() <= 20 &&
          std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// The value of `name`'s tag parameter in a reply's header block ("" when absent).
-std::string header_tag(const std::string& reply, const std::string& name) {
-  std::regex line("(^|\r\n)" + name + ":[^\r\n]*;tag=([^;>\r\n ]+)", std::regex::icase);
-  std::smatch match;
-  return std::regex_search(reply, match, line) ? match[2].str() : std::string();
-}
-
-std::string header_value(const std::string& reply, const std::string& name) {
-  std::regex line("(^|\r\n)" + name + ":[ \t]*([^\r\n]*)", std::regex::icase);
-  std::smatch match;
-  return std::regex_search(reply, match, line) ? match[2].str() : std::string();
 }
 
 }  // namespace
@@ -75,36 +61,6 @@ TestCallInvite build_test_call_invite(const TestCallNumbers& numbers, const Trun
                 "t=0 0\r\n" + "m=audio 9 RTP/AVP 0 8\r\n" + "a=rtpmap:0 PCMU/8000\r\n" +
                 "a=rtpmap:8 PCMA/8000\r\n" + "a=inactive\r\n";
   return invite;
-}
-
-std::optional<std::string> edge_udp_address(const json& sockets) {
-  if (!sockets.is_array()) return std::nullopt;
-  for (const auto& socket : sockets) {
-    if (!socket.is_object() || socket.value("PROTO", "") != "udp") continue;
-    auto host = socket.value("NAME", "");
-    auto port = socket.value("PORT", "");
-    if (host.empty() || port.empty()) continue;
-    if (host == "0.0.0.0") host = "127.0.0.1";
-    if (host == "::" || host == "[::]") host = "::1";
-    if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
-    return host + ":" + port;
-  }
-  return std::nullopt;
-}
-
-std::optional<UacReply> parse_uac_reply(const json& result) {
-  if (!result.is_array() || result.size() < 3 || !result[0].is_number_integer() ||
-      !result[1].is_string() || !result.back().is_string()) {
-    return std::nullopt;
-  }
-  const auto& reply = result.back().get_ref<const std::string&>();
-  UacReply parsed;
-  parsed.sip_status = result[0].get<int>();
-  parsed.reason = result[1].get<std::string>();
-  parsed.from_tag = header_tag(reply, "From");
-  parsed.to_tag = header_tag(reply, "To");
-  parsed.minivoice_error = header_value(reply, "X-MiniVoice-Error");
-  return parsed;
 }
 
 }  // namespace mv::model

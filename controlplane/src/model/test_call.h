@@ -39,10 +39,6 @@ TestCallInvite build_test_call_invite(const TestCallNumbers& numbers, const Trun
                                       const std::string& edge_address, const std::string& call_id,
                                       const std::string& token);
 
-// host:port of the first UDP socket in a corex.list_sockets reply; nullopt if there is none. A
-// wildcard address is reached through loopback.
-std::optional<std::string> edge_udp_address(const nlohmann::json& sockets);
-
 // The final answer to a request placed with tm.t_uac_wait: [code, reason, ..., reply text].
 struct UacReply {
   int sip_status = 0;
@@ -51,8 +47,5 @@ struct UacReply {
   std::string to_tag;
   std::string minivoice_error;  // the edge's own X-MiniVoice-Error, e.g. "no_active_trunk"
 };
-
-// nullopt when `result` is not shaped like a t_uac_wait reply.
-std::optional<UacReply> parse_uac_reply(const nlohmann::json& result);
 
 }  // namespace mv::model

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "kamailio/node_record.h"
+#include "kamailio/node_replies.h"
 #include "kamailio/node_tables.h"
 #include "model/edge_rows.h"
 #include "store/store_unavailable.h"
@@ -95,9 +96,9 @@ std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher(
   // The application servers from the dispatcher; the trunks' destinations from the routes the
   // node holds, with the verdict of its probes.
   auto views = per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
-    auto sets = model::decode_dispatcher_list(kamailio::dispatcher_list(rpc_, endpoint));
+    auto sets = kamailio::decode_dispatcher_list(kamailio::dispatcher_list(rpc_, endpoint));
     auto trunk_sets = model::decode_trunk_destinations(
-        model::decode_htable_dump(kamailio::routing_htable_dump(rpc_, endpoint)),
+        kamailio::decode_htable_dump(kamailio::routing_htable_dump(rpc_, endpoint)),
         kamailio::down_marks(rpc_, endpoint));
     std::move(trunk_sets.begin(), trunk_sets.end(), std::back_inserter(sets));
     return sets;
@@ -123,7 +124,7 @@ std::vector<NodeView<std::vector<model::PermissionEntry>>> NocService::permissio
   auto turn = listing_turn();
   return per_node<std::vector<model::PermissionEntry>>([&](const std::string& endpoint) {
     return model::decode_sources(
-        model::decode_htable_dump(kamailio::routing_htable_dump(rpc_, endpoint)));
+        kamailio::decode_htable_dump(kamailio::routing_htable_dump(rpc_, endpoint)));
   });
 }
 
@@ -134,7 +135,8 @@ std::vector<NodeView<std::vector<model::RegistrationEntry>>> NocService::registr
     // AOR -> the last error reply to its REGISTER (kamailio.cfg's reply_route).
     auto errors = kamailio::registration_errors(rpc_, endpoint);
     // The dump holds passwords: decoded right here, the records dropped with this scope.
-    return model::decode_registrations(kamailio::registration_dump(rpc_, endpoint), errors, now_s);
+    return kamailio::decode_registrations(kamailio::registration_dump(rpc_, endpoint), errors,
+                                          now_s);
   });
   auto trunks = trunks_if_reachable();
   auto index = by_id(trunks);
@@ -162,13 +164,13 @@ std::vector<NodeDrift> NocService::drift() {
   auto views = per_node<Loaded>([&](const std::string& endpoint) {
     Loaded loaded;
     loaded.boot_id = kamailio::node_boot_id(rpc_, endpoint);
-    loaded.rows[model::kDispatcherTable] =
-        model::loaded_dispatcher_rows(kamailio::dispatcher_list(rpc_, endpoint));
-    loaded.rows[model::kHtableTable] =
-        model::loaded_htable_rows(kamailio::routing_htable_dump(rpc_, endpoint));
+    loaded.rows[model::kDispatcherTable] = model::loaded_dispatcher_rows(
+        kamailio::decode_dispatcher_list(kamailio::dispatcher_list(rpc_, endpoint)));
+    loaded.rows[model::kHtableTable] = model::loaded_htable_rows(
+        kamailio::decode_htable_dump(kamailio::routing_htable_dump(rpc_, endpoint)));
     // Passwords in clear text: compared, then shown masked only.
-    loaded.rows[model::kUacregTable] =
-        model::loaded_uacreg_rows(kamailio::registration_dump(rpc_, endpoint));
+    loaded.rows[model::kUacregTable] = model::loaded_uacreg_rows(
+        kamailio::decode_registration_records(kamailio::registration_dump(rpc_, endpoint)));
     return loaded;
   });
 
