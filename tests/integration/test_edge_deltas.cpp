@@ -169,6 +169,52 @@ BOOST_FIXTURE_TEST_CASE(a_node_without_its_version_reloads_the_table, DeltaFixtu
   BOOST_TEST(rpc.take_calls()["htable.reload"] == 0);
 }
 
+// Verifies a node that restarts is brought in step by the change log, not by a whole reload: it
+// loaded htable mv itself at its start, and the reloader replays the changes from a version it
+// noted before that start. A trunk written while the node was down and one written after it
+// answers both reach it; the counts agree. A reloader that noted nothing that old (it started
+// after the node) reloads the table instead.
+BOOST_FIXTURE_TEST_CASE(a_restarted_node_replays_the_log_from_before_its_start, DeltaFixture) {
+  InstrumentedRpc rpc(node);
+  edge::EdgeReloader::Timing timing;
+  timing.verify_every = 200ms;
+  timing.start_up_margin = 1s;
+  auto edge = reloader(rpc, timing);
+  BOOST_TEST_REQUIRE(wait_until([&] { return edge->status()[0].in_sync(); }, 20s));
+  // Versions noted more than the margin before the restart.
+  std::this_thread::sleep_for(2500ms);
+  rpc.take_calls();
+
+  node.stop();
+  auto while_down = trunk("127.0.0.21");
+  BOOST_TEST_REQUIRE(store.create(while_down, written, nullptr) == store::WriteResult::ok);
+  edge->trunks_changed();
+  node.start();
+  BOOST_TEST_REQUIRE(wait_until(
+      [&] {
+        auto status = edge->status()[0];
+        return status.restarts_seen == 1 && status.in_sync();
+      },
+      20s));
+  auto after = trunk("127.0.0.22");
+  BOOST_TEST_REQUIRE(store.create(after, written, nullptr) == store::WriteResult::ok);
+  edge->trunks_changed();
+  BOOST_TEST(wait_until([&] { return node_value("s:127.0.0.22").is_string(); }, 10s));
+  BOOST_TEST(node_value("s:127.0.0.21").is_string());
+  BOOST_TEST(wait_until([&] { return node_has_every_change(); }, 10s));
+  BOOST_TEST(rpc.take_calls()["htable.reload"] == 0);
+
+  // A second reloader, as a daemon that started shortly before the node's next restart: it has
+  // no version noted a whole margin (30 s here) before it, and the node reloads the table.
+  edge.reset();
+  timing.start_up_margin = 30s;
+  auto late = reloader(rpc, timing);
+  BOOST_TEST_REQUIRE(wait_until([&] { return late->status()[0].in_sync(); }, 20s));
+  rpc.take_calls();
+  node.restart();
+  BOOST_TEST(wait_until([&] { return rpc.take_calls()["htable.reload"] == 1; }, 20s));
+}
+
 // Verifies a node far behind (more than max_htable_changes) while writes keep coming (a bulk
 // import) is caught up by a whole reload paced after the previous one (reload_pause_factor), not
 // by one reload per round: with a pause far longer than the test, 3 s of streaming writes get at

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -201,13 +202,15 @@ BOOST_FIXTURE_TEST_CASE(a_stopped_node_lags_alone_and_catches_up, TwoNodeFixture
 BOOST_FIXTURE_TEST_CASE(resync_repairs_a_node, TwoNodeFixture) {
   auto trunk = create(R"({"name":"carrier","proxy":"127.0.0.1:9","inbound_ip":"127.0.9.4"})");
   wait_applied_on_both(trunk);
-  // Both dispatchers loaded (the application server) before: their first reload is not the
-  // resync's.
+  // Both nodes' first rounds published (a round's status follows its recorded generation, after
+  // its audit slice): htable and dispatcher loaded once each, before the resync.
   BOOST_TEST_REQUIRE(wait_until(
       [&] {
         auto nodes = edge_nodes();
-        return nodes[0]["tables"]["dispatcher"]["loaded_rows"] == 1 &&
-               nodes[1]["tables"]["dispatcher"]["loaded_rows"] == 1;
+        return std::all_of(nodes.begin(), nodes.end(), [](const json& node) {
+          return node["in_sync"] == true && node["reloads"].get<int>() >= 2 &&
+                 node["tables"]["dispatcher"]["loaded_rows"] == 1;
+        });
       },
       10s));
   auto key_name = "t:" + trunk["id"].get<std::string>();

@@ -1,5 +1,6 @@
 #include "edge/edge_ledger.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
 
@@ -101,6 +102,26 @@ std::optional<std::vector<HtableChange>> EdgeLedger::htable_changes(std::int64_t
     changes.push_back(std::move(change));
   }
   return changes;
+}
+
+void EdgeLedger::note_htable_version(std::int64_t unix_s, std::int64_t version) {
+  std::lock_guard lock(versions_mutex_);
+  if (!htable_versions_.empty() && htable_versions_.back().first >= unix_s) {
+    htable_versions_.back().second = std::max(htable_versions_.back().second, version);
+  } else {
+    htable_versions_.emplace_back(unix_s, version);
+  }
+  while (htable_versions_.front().first < unix_s - kVersionHistory) htable_versions_.pop_front();
+}
+
+std::optional<std::int64_t> EdgeLedger::htable_version_at(std::int64_t unix_s) const {
+  std::lock_guard lock(versions_mutex_);
+  std::optional<std::int64_t> version;
+  for (const auto& [noted_s, noted] : htable_versions_) {
+    if (noted_s > unix_s) break;
+    version = std::max(version.value_or(noted), noted);
+  }
+  return version;
 }
 
 std::optional<std::vector<HtableKey>> EdgeLedger::next_htable_rows(HtableAudit& audit,

@@ -2,9 +2,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <spdlog/logger.h>
@@ -68,6 +71,13 @@ class EdgeLedger {
   // htable mv's changes after version `after` up to `upto`, in order; nullopt when the log no
   // longer reaches back that far (trimmed).
   std::optional<std::vector<HtableChange>> htable_changes(std::int64_t after, std::int64_t upto);
+  // Remembers that htable mv was at `version` (or later) when read just before `unix_s`; each
+  // round notes what it read. Kept in this process for kVersionHistory. Never throws.
+  void note_htable_version(std::int64_t unix_s, std::int64_t version);
+  // The highest version noted at or before `unix_s`: every write up to it was made by then.
+  // nullopt when none is (this daemon started later, or it was longer ago).
+  std::optional<std::int64_t> htable_version_at(std::int64_t unix_s) const;
+  static constexpr std::int64_t kVersionHistory = 600;
   // The next `count` of the daemon's htable rows from where `audit` stands, read only while
   // htable mv is at `version` (nullopt otherwise: a change is on its way through the log, and
   // the rows are compared later). Rows removed meanwhile are left out.
@@ -97,6 +107,8 @@ class EdgeLedger {
   std::vector<std::string> nodes_;
   spdlog::logger& log_;
   const store::Script record_round_;  // lua/edge_record_round.lua
+  mutable std::mutex versions_mutex_;
+  std::deque<std::pair<std::int64_t, std::int64_t>> htable_versions_;  // (unix s, version), by time
 };
 
 }  // namespace mv::edge

@@ -39,7 +39,9 @@ namespace mv::edge {
 // `settle` and then costs one round per node. A failed round is retried after `retry`. Without
 // changes every node is checked every `verify_every` without reading a whole table: a node that
 // restarted (its boot id, htable mvnode "boot", changed; its dispatcher version, mvnode
-// "ds_version", gone) loads again, and a slice of htable keys is compared with Redis
+// "ds_version", gone) is brought in step again (htable mv by the change log from a version noted
+// `start_up_margin` before its start, else reloaded), and a slice of htable keys is compared with
+// Redis
 // (`audit_keys_per_round`). Every `audit_every` each node's row counts are compared with Redis
 // (the dispatcher's by its own thread): a table whose count differs reloads. After each round whose
 // routing tables are in step (and the dispatcher was loaded once, for the application servers) the
@@ -88,6 +90,9 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
     // step: a value changed on the node behind the daemon's back is found within (keys in the
     // table / this) rounds, one round per verify_every at rest. 0: none.
     std::size_t audit_keys_per_round = 100;
+    // A restarted node is taken to have every write this daemon saw in Redis this long before
+    // its start (its Redis replica's lag, clock steps): the change log replays the rest.
+    std::chrono::seconds start_up_margin{5};
   };
 
   // A node's last_result while another replica holds its reload lock.

@@ -3,20 +3,30 @@
 #include "kamailio/node_record.h"
 #include "kamailio/node_tables.h"
 #include "model/edge_rows.h"
+#include "util/clock.h"
 
 namespace mv::edge {
 
 NodeVerifier::NodeVerifier(kamailio::KamailioRpc& rpc, EdgeLedger& ledger, spdlog::logger& log)
     : rpc_(rpc), ledger_(ledger), log_(log) {}
 
-void NodeVerifier::detect_restart(NodeStatus& node) {
+bool NodeVerifier::detect_restart(NodeStatus& node) {
   auto boot_id = kamailio::node_boot_id(rpc_, node.endpoint);
-  if (!node.boot_id.empty() && boot_id != node.boot_id) {
-    log_.warn("edge {} restarted (boot {}): reloading every table", node.endpoint, boot_id);
+  bool restarted = !node.boot_id.empty() && boot_id != node.boot_id;
+  if (restarted) {
+    log_.warn("edge {} restarted (boot {}): bringing every table in step", node.endpoint, boot_id);
     ++node.restarts_seen;
     for (auto& table : node.tables) table.loaded_version = -1;
   }
   node.boot_id = boot_id;
+  return restarted;
+}
+
+std::optional<std::int64_t> NodeVerifier::start_up_version(const std::string& endpoint,
+                                                           std::chrono::seconds margin) {
+  auto now_s = util::system_now_unix_ns() / 1'000'000'000;
+  auto started_s = now_s - kamailio::node_uptime_s(rpc_, endpoint);
+  return ledger_.htable_version_at(started_s - margin.count());
 }
 
 bool NodeVerifier::count_table(const std::string& endpoint, TableStatus& table,

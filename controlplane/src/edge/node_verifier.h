@@ -23,8 +23,14 @@ class NodeVerifier {
   NodeVerifier(kamailio::KamailioRpc& rpc, EdgeLedger& ledger, spdlog::logger& log);
 
   // Reads the node's boot id; a new one (the node restarted, and loaded its tables at start,
-  // possibly while writes were landing) marks every table as loaded at no known version.
-  void detect_restart(NodeStatus& node);
+  // possibly while writes were landing) marks every table as loaded at no known version and
+  // returns true.
+  bool detect_restart(NodeStatus& node);
+  // The htable version a node that just started certainly loaded: the last one this daemon noted
+  // `margin` or more before the node's process started (its tables are loaded after that, from a
+  // Redis that had every write up to it, its replica's lag within `margin`); nullopt when none is.
+  std::optional<std::int64_t> start_up_version(const std::string& endpoint,
+                                               std::chrono::seconds margin);
   // After a reload: what the node loaded counted against Redis; in step, the table is loaded at
   // `version` (otherwise at none, so it reloads again).
   bool count_table(const std::string& endpoint, TableStatus& table, std::int64_t version);

@@ -58,6 +58,11 @@ std::string node_boot_id(KamailioRpc& rpc, const std::string& endpoint) {
   return value.is_string() ? value.get<std::string>() : "";
 }
 
+std::int64_t node_uptime_s(KamailioRpc& rpc, const std::string& endpoint) {
+  // {"now": "<ctime>", "up_since": "<ctime>", "uptime": seconds}
+  return rpc.call(endpoint, "core.uptime").value("uptime", std::int64_t{0});
+}
+
 std::int64_t node_applied_generation(KamailioRpc& rpc, const std::string& endpoint) {
   auto value = node_value(rpc, endpoint, "applied");
   return value.is_number_integer() ? value.get<std::int64_t>() : 0;

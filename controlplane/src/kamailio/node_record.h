@@ -18,6 +18,10 @@ inline constexpr const char* kNodeHtable = "mvnode";
 // The node's boot id ("" when it has none: a config without mvnode). Throws RpcError.
 std::string node_boot_id(KamailioRpc& rpc, const std::string& endpoint);
 
+// Seconds since the node's main process started (core.uptime), before any table was loaded.
+// Throws RpcError.
+std::int64_t node_uptime_s(KamailioRpc& rpc, const std::string& endpoint);
+
 // The generation last recorded on the node (0 when none). Throws RpcError.
 std::int64_t node_applied_generation(KamailioRpc& rpc, const std::string& endpoint);
 
