@@ -42,8 +42,10 @@ std::int64_t EdgeLedger::table_version(const std::string& table) {
 
 std::size_t EdgeLedger::owned_rows(const std::string& table) {
   auto owned = daemon_db_.command({"HLEN", store::keys::edge_row_ids(table)});
-  auto padding = kamailio_db_.command(
-      {"EXISTS", store::keys::kamailio_row(table, store::keys::kPaddingRowId)});
+  // The padding row's key ends in its owner where the table's keys do (uacreg), else its id.
+  auto padding_key = model::keyed_by_owner(table) ? std::string(model::kPaddingOwner)
+                                                  : std::string(store::keys::kPaddingRowId);
+  auto padding = kamailio_db_.command({"EXISTS", store::keys::kamailio_row(table, padding_key)});
   return static_cast<std::size_t>(owned.integer + padding.integer);
 }
 

@@ -117,15 +117,16 @@ bool NodePublisher::sync_registrations(const std::string& endpoint, TableStatus&
                                        std::int64_t version, bool audit, bool& changed) {
   changed = false;
   if (table.loaded_version == version && !audit) return true;
-  auto keys = ledger_.registration_row_keys();
-  table.expected_rows = keys.size();
   if (table.loaded_version == version) {
-    // Nothing changed since the last comparison: uac's record counter is enough (a comparison
-    // reads every row and every record, ~7 % of a core every 10 s at 10,000 registrations).
+    // Nothing changed since the last comparison: uac's record counter against the rows this
+    // daemon wrote is enough, both O(1) (a comparison reads every row and every record, ~7 % of
+    // a core every 10 s at 10,000 registrations; listing the rows' keys alone walks Kamailio's
+    // whole database, ~0.5 s at 100k trunks).
+    table.expected_rows = ledger_.owned_rows(table.table);
     table.loaded_rows = kamailio::registration_count(rpc_, endpoint);
     if (table.loaded_rows == table.expected_rows) return true;
   }
-  auto wanted = ledger_.registration_rows(keys);
+  auto wanted = ledger_.registration_rows(ledger_.registration_row_keys());
   table.expected_rows = wanted.size();
 
   // The records hold passwords in clear text: compared here, never logged or kept.
