@@ -7,7 +7,9 @@
 #             outbound call naming it gets 503 no_active_trunk, on every node
 #   delete    DELETE of an active trunk: the same
 # Calls are retried back to back through every node at once (sipp, ~10-20 ms each), as in
-# propagation.sh; the figure is the start of the first call that saw the change, the slowest node's.
+# propagation.sh; the figure is the start of the first call that saw the change, the slowest node's
+# (a call reaches the edge some 10 ms after its start: a figure near 0 means the first call saw it).
+# Before each change one call checks that the change is not seen yet.
 # Each sample uses a trunk of its own, created (and applied) before its clock starts.
 #
 # Knobs: SIZES="1000 10000" SAMPLES=20 SHM_MB=256 PKG_MB=32 APPLY_TIMEOUT=600 and common.sh's
@@ -95,10 +97,13 @@ for size in $SIZES; do
     outbound_refused=$(scenario uac-app-server-expects-no-active-trunk.xml __CUSTOMER_ID__=cust_bench \
       "__TRUNK_ID__=$id")
 
+    # Each change is timed from a state in which the call it waits for fails.
+    sip_call "$outbound_ok" 127.0.0.1 && die "an outbound call was answered before the proxy changed"
     api PATCH "$path" "{\"proxy\":\"127.0.0.1:$UAS_PORT\"}" >/dev/null
     t0=$(now)
     proxy=$(on_every_node "$t0" "$outbound_ok" 127.0.0.1)
 
+    sip_call "$INBOUND_REFUSED" "$ip" && die "a call from an active trunk was refused"
     api PATCH "$path" '{"is_active":false}' >/dev/null
     t0=$(now)
     deactivate=$(on_every_node "$t0" "$INBOUND_REFUSED" "$ip" "$outbound_refused" 127.0.0.1)
@@ -106,6 +111,7 @@ for size in $SIZES; do
     api PATCH "$path" '{"is_active":true}' >/dev/null
     wait_for 30 applied "$path" || die "$id never applied again"
     on_every_node "$(now)" "$outbound_ok" 127.0.0.1 >/dev/null  # routes again everywhere
+    sip_call "$INBOUND_REFUSED" "$ip" && die "a call from an active trunk was refused"
     api DELETE "$path" >/dev/null
     t0=$(now)
     delete=$(on_every_node "$t0" "$INBOUND_REFUSED" "$ip" "$outbound_refused" 127.0.0.1)

@@ -37,6 +37,7 @@ NODE_DIR=$WORK/kamailio-${SIP_PORTS[0]}
 RPC_PORT=${RPC_PORTS[0]}
 SIP_PORT=${SIP_PORTS[0]}
 
+node_gone() { ! pgrep -f "kamailio -f $NODE_DIR/kamailio.cfg" >/dev/null; }
 first_node() { curl -fsS "$API/v1/edge/status" -H "Authorization: Bearer $admin" | jq -c '.nodes[0]'; }
 in_sync_after() {  # in_sync_after RESTARTS: the first node in sync, having seen more restarts
   first_node | jq -e --argjson seen "$1" '.in_sync and .restarts_seen > $seen' >/dev/null
@@ -48,8 +49,8 @@ RESULTS=$WORK/restart.results
 : >"$RESULTS"
 for repeat in $(seq "$REPEATS"); do
   seen=$(first_node | jq .restarts_seen)
-  pkill -KILL -f -- "-f $NODE_DIR/kamailio.cfg" || true
-  wait_for 10 bash -c "! pgrep -f -- '-f $NODE_DIR/kamailio.cfg' >/dev/null" || die "node survived"
+  pkill -KILL -f "kamailio -f $NODE_DIR/kamailio.cfg" || true
+  wait_for 10 node_gone || die "the node survived SIGKILL"
   start=$(now)
   kamailio -f "$NODE_DIR/kamailio.cfg" -Y "$NODE_DIR" -DD -E -M "$PKG_MB" -m "$SHM_MB" \
     >>"$NODE_DIR/kamailio.log" 2>&1 &
