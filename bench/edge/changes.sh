@@ -48,19 +48,7 @@ api() {
 # applied PATH: until the trunk's sync.state is "applied".
 applied() { [[ $(api GET "$1" | jq -r .sync.state) == applied ]]; }
 
-# until_ok T0 SCENARIO IP EDGE_SIP_PORT PORT CONTROL_PORT: calls through that node until the
-# scenario passes; prints seconds from T0 to the start of that call.
-until_ok() {
-  local started
-  while :; do
-    started=$(now)
-    sip_call "$2" "$3" "$4" "$5" "$6" && break
-    awk -v s="$1" -v n="$(now)" 'BEGIN {exit !(n - s > 30)}' && die "no call saw the change after 30 s"
-  done
-  awk -v s="$1" -v n="$started" 'BEGIN {printf "%.3f\n", n - s}'
-}
-
-# on_every_node T0 [SCENARIO IP]...: until_ok for each scenario on each node, all at once; prints
+# on_every_node T0 [SCENARIO IP]...: until_passes for each scenario on each node, all at once; prints
 # the slowest.
 on_every_node() {
   local t0=$1 pids=() node slot=0 out
@@ -68,7 +56,7 @@ on_every_node() {
   rm -f "$WORK"/seen-*
   while (($# > 0)); do
     for ((node = 0; node < NODES; node++)); do
-      until_ok "$t0" "$1" "$2" "${SIP_PORTS[node]}" "${PORTS[slot]}" "${CONTROL[slot]}" \
+      until_passes "$t0" "$1" "$2" "${SIP_PORTS[node]}" "${PORTS[slot]}" "${CONTROL[slot]}" \
         >"$WORK/seen-$slot" &
       pids+=($!)
       slot=$((slot + 1))

@@ -346,6 +346,18 @@ sip_call() {
     -cp "${5:-$PROBE_CONTROL_PORT}" -m 1 -nostdin -timeout 5s -timeout_error >/dev/null 2>&1)
 }
 
+# until_passes T0 SCENARIO IP EDGE_SIP_PORT PORT CONTROL_PORT: sip_call through that node, back to
+# back, until the scenario passes (30 s at most); prints seconds from T0 to that call's start.
+until_passes() {
+  local started
+  while :; do
+    started=$(now)
+    sip_call "$2" "$3" "$4" "$5" "$6" && break
+    awk -v s="$1" -v n="$(now)" 'BEGIN {exit !(n - s > 30)}' && die "no call passed $2 after 30 s"
+  done
+  awk -v s="$1" -v n="$started" 'BEGIN {printf "%.3f\n", n - s}'
+}
+
 # stat_field CSV NAME: the last value of column NAME in a sipp -trace_stat file.
 stat_field() {
   awk -F';' -v name="$2" 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == name) col = i; next}

@@ -51,17 +51,6 @@ post_trunk() {
 post_trunk 127.4.0.1 >/dev/null  # the customer's dispatcher set and htable row exist from here on
 trunks=1
 
-# until_answered T0 SCENARIO IP EDGE_SIP_PORT PORT CONTROL_PORT: calls through that node until one
-# is answered; prints seconds from T0 to its start.
-until_answered() {
-  local started
-  while :; do
-    started=$(now)
-    sip_call "$2" "$3" "$4" "$5" "$6" && break
-    awk -v s="$1" -v n="$(now)" 'BEGIN {exit !(n - s > 30)}' && die "no call routed after 30 s"
-  done
-  awk -v s="$1" -v n="$started" 'BEGIN {printf "%.3f\n", n - s}'
-}
 # One poller for the whole run (a Python start-up takes ~0.1 s here: it must not be in the
 # figure). Each line "T0 ID OUT" written to fd 7 makes it GET the trunk every 5 ms on one
 # kept-alive connection until its sync.state is "applied", then write seconds from T0 to OUT.
@@ -136,10 +125,10 @@ for size in $SIZES; do
       out_scenario=$(scenario uac-app-server-call-completes.xml __CUSTOMER_ID__=cust_bench "__TRUNK_ID__=$id")
       probes=()
       for ((node = 0; node < NODES; node++)); do
-        until_answered "$t0" "$IN_SCENARIO" "$ip" "${SIP_PORTS[node]}" "${IN_PORTS[node]}" \
+        until_passes "$t0" "$IN_SCENARIO" "$ip" "${SIP_PORTS[node]}" "${IN_PORTS[node]}" \
           "${IN_CONTROL[node]}" >"$WORK/inbound-$node" &
         probes+=($!)
-        until_answered "$t0" "$out_scenario" 127.0.0.1 "${SIP_PORTS[node]}" "${OUT_PORTS[node]}" \
+        until_passes "$t0" "$out_scenario" 127.0.0.1 "${SIP_PORTS[node]}" "${OUT_PORTS[node]}" \
           "${OUT_CONTROL[node]}" >"$WORK/outbound-$node" &
         probes+=($!)
       done
