@@ -224,6 +224,7 @@ BOOST_FIXTURE_TEST_CASE(catching_up_reloads_are_paced_while_writes_stream, Delta
   InstrumentedRpc rpc(node);
   edge::EdgeReloader::Timing timing;
   timing.max_htable_changes = 3;
+  timing.max_htable_changes_per_key = 0;
   timing.reload_pause_factor = 1e6;  // the first round's reload (a millisecond or more) -> >15 min
   auto edge = reloader(rpc, timing);
   BOOST_TEST_REQUIRE(wait_until([&] { return edge->status()[0].in_sync(); }, 20s));

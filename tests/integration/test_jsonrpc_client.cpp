@@ -1,10 +1,14 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include "http/jsonrpc_http_client.h"
 #include "support/http_client.h"
 #include "support/process.h"
+#include "support/sip_edge.h"
+#include "support/stack.h"
 
 namespace mv::test {
 
@@ -62,6 +66,92 @@ BOOST_FIXTURE_TEST_CASE(whole_table_calls_get_their_own_bound, SlowNode) {
   http::JsonRpcHttpClient short_bound(500ms);
   kamailio::KamailioRpc& short_only = short_bound;
   BOOST_CHECK_THROW(short_only.call(endpoint, "htable.reload"), kamailio::RpcError);
+}
+
+// Verifies call_each on a real node: more calls than one pipelined batch, answered each in its
+// own place and in order, a node's error reply (a delete of a key the table lacks) in the slot
+// of the call that got it, and every change made on the node.
+BOOST_AUTO_TEST_CASE(pipelined_calls_are_answered_in_order) {
+  RedisServer redis;
+  KamailioEdge node(redis);
+  http::JsonRpcHttpClient client(5s);
+  const std::size_t count = 2 * http::JsonRpcHttpClient::kPipelineDepth + 7;
+  const std::size_t failing = http::JsonRpcHttpClient::kPipelineDepth + 3;
+  std::vector<kamailio::RpcCall> calls;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i == failing) {
+      calls.push_back({"htable.delete", {"mv", "x:missing"}});
+    } else if (i % 2 == 0) {
+      calls.push_back({"htable.sets", {"mv", "x:" + std::to_string(i), "v" + std::to_string(i)}});
+    } else {
+      calls.push_back({"htable.get", {"mv", "x:" + std::to_string(i - 1)}});
+    }
+  }
+  auto replies = client.call_each(node.rpc_url(), calls);
+  BOOST_TEST_REQUIRE(replies.size() == count);
+  for (std::size_t i = 0; i < count; ++i) {
+    BOOST_TEST_CONTEXT("call " << i << " " << calls[i].method) {
+      if (i == failing) {
+        BOOST_TEST_REQUIRE(replies[i].error.has_value());
+        BOOST_TEST(replies[i].error->find("htable.delete: ") == 0u);
+      } else if (i % 2 == 0) {
+        BOOST_TEST(!replies[i].error.has_value());
+      } else {
+        BOOST_TEST_REQUIRE(!replies[i].error.has_value());
+        BOOST_TEST(replies[i].result["item"]["value"] == "v" + std::to_string(i - 1));
+      }
+    }
+  }
+  BOOST_TEST(node.rpc("htable.get", {"mv", "x:" + std::to_string(count - 1)})["item"]["value"] ==
+             "v" + std::to_string(count - 1));
+}
+
+// Verifies a kept-alive connection the node has closed meanwhile (this one closes every
+// connection after its reply, as HTTP/1.0 does, without saying so) costs no call: each is sent
+// again on a new connection.
+BOOST_AUTO_TEST_CASE(a_connection_closed_while_idle_is_replaced) {
+  int port = reserve_port();
+  TempDir dir;
+  ChildProcess server{{"/usr/bin/python3", "-c",
+                       "import http.server, sys\n"
+                       "class Once(http.server.BaseHTTPRequestHandler):\n"
+                       "    def do_POST(self):\n"
+                       "        self.rfile.read(int(self.headers['Content-Length']))\n"
+                       "        body = b'{\"jsonrpc\":\"2.0\",\"result\":\"done\",\"id\":1}'\n"
+                       "        self.send_response(200)\n"
+                       "        self.send_header('Content-Length', str(len(body)))\n"
+                       "        self.end_headers()\n"
+                       "        self.wfile.write(body)\n"
+                       "http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), "
+                       "Once).serve_forever()\n",
+                       std::to_string(port)},
+                      dir.path() + "/server.log"};
+  BOOST_TEST_REQUIRE(wait_until(
+      [&] {
+        try {
+          return http_request(port, "POST", "/RPC", {}, "{}").status == 200;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      15s));
+  http::JsonRpcHttpClient one_client(2s);
+  kamailio::KamailioRpc& client = one_client;
+  auto endpoint = "http://127.0.0.1:" + std::to_string(port) + "/RPC";
+  for (int i = 0; i < 3; ++i) {
+    BOOST_TEST_CONTEXT("call " << i) { BOOST_TEST(client.call(endpoint, "core.uptime") == "done"); }
+  }
+}
+
+// Verifies a node that cannot be reached is an RpcError, in time, for call and call_each alike.
+BOOST_AUTO_TEST_CASE(an_unreachable_node_is_an_rpc_error) {
+  http::JsonRpcHttpClient unreachable(500ms);
+  kamailio::KamailioRpc& client = unreachable;
+  auto endpoint = "http://127.0.0.1:" + std::to_string(reserve_port()) + "/RPC";
+  BOOST_CHECK_THROW(client.call(endpoint, "core.uptime"), kamailio::RpcError);
+  BOOST_CHECK_THROW(client.call_each(endpoint, {{"core.uptime"}, {"core.uptime"}}),
+                    kamailio::RpcError);
+  BOOST_CHECK_THROW(client.call("https://127.0.0.1:1/RPC", "core.uptime"), kamailio::RpcError);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

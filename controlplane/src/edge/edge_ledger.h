@@ -12,18 +12,13 @@
 
 #include <spdlog/logger.h>
 
+#include "kamailio/node_record.h"
 #include "store/redis_client.h"
 #include "store/script_runner.h"
 
 namespace mv::edge {
 
-// One entry of htable mv's change log (mv:edge:htable_log): a key to delete and/or one to set.
-struct HtableChange {
-  std::optional<std::string> deleted_key;
-  std::optional<std::string> key;
-  std::string value;
-  int value_type = 0;  // 1: an integer, as db_redis rows say
-};
+using kamailio::HtableChange;
 
 // A key of htable mv as its row in Kamailio's database holds it.
 struct HtableKey {

@@ -36,7 +36,10 @@ EdgeReloader::EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_
       log_(std::move(log)),
       endpoints_(std::move(endpoints)),
       ledger_(daemon_db, kamailio_db, edge_replicas, timing.replica_wait, endpoints_, *log_),
-      publisher_(rpc, ledger_, {timing.max_htable_changes, timing.reload_pause_factor}, *log_),
+      publisher_(rpc, ledger_,
+                 {timing.max_htable_changes, timing.max_htable_changes_per_key,
+                  timing.reload_pause_factor},
+                 *log_),
       verifier_(rpc, ledger_, *log_) {
   for (std::size_t i = 0; i < endpoints_.size(); ++i) {
     auto worker = std::make_unique<NodeWorker>();
@@ -293,8 +296,9 @@ bool EdgeReloader::sync_node(NodeStatus& node, const RoundMode& mode, bool& pace
     bool catching_up = false;
     if (table.table == model::kHtableTable) {
       auto log = NodePublisher::HtableLog::reload;
-      auto log_failure = attempt(
-          [&] { log = publisher_.apply_htable_log(node.endpoint, table, versions[table.table]); });
+      auto log_failure = attempt([&] {
+        log = publisher_.apply_htable_log(node.endpoint, table, versions[table.table], after_table);
+      });
       note(table, log_failure);
       if (log_failure || log == NodePublisher::HtableLog::applied) {
         after_table();

@@ -1,6 +1,7 @@
 #include "edge/node_publisher.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <utility>
 
@@ -16,22 +17,27 @@ NodePublisher::NodePublisher(kamailio::KamailioRpc& rpc, EdgeLedger& ledger, Set
     : rpc_(rpc), ledger_(ledger), settings_(settings), log_(log) {}
 
 NodePublisher::HtableLog NodePublisher::apply_htable_log(const std::string& endpoint,
-                                                         TableStatus& table, std::int64_t version) {
+                                                         TableStatus& table, std::int64_t version,
+                                                         const std::function<void()>& keep_lock) {
   auto node_version = kamailio::node_htable_version(rpc_, endpoint);
   // Ahead of Redis: the database went back (restored); its rows are the truth.
   if (!node_version || *node_version > version) return HtableLog::reload;
   auto count = version - *node_version;
-  if (count > settings_.max_htable_changes) return HtableLog::catch_up;
-  if (count > 0) {
-    auto changes = ledger_.htable_changes(*node_version, version);
+  auto worth_applying =
+      std::max(settings_.max_htable_changes,
+               static_cast<std::int64_t>(settings_.max_htable_changes_per_key *
+                                         static_cast<double>(table.expected_rows)));
+  if (count > worth_applying) return HtableLog::catch_up;
+  for (auto from = *node_version; from < version; from += kChangesPerSlice) {
+    auto upto = std::min(from + kChangesPerSlice, version);
+    auto changes = ledger_.htable_changes(from, upto);
     if (!changes) return HtableLog::reload;
-    for (const auto& change : *changes) {
-      if (change.deleted_key) kamailio::delete_htable_key(rpc_, endpoint, *change.deleted_key);
-      if (change.key) {
-        kamailio::set_htable_key(rpc_, endpoint, *change.key, change.value, change.value_type);
-      }
-    }
-    kamailio::record_node_htable_version(rpc_, endpoint, version);
+    kamailio::apply_htable_changes(rpc_, endpoint, *changes);
+    // Each slice is kept: a round cut short resumes from here.
+    kamailio::record_node_htable_version(rpc_, endpoint, upto);
+    keep_lock();
+  }
+  if (count > 0) {
     log_.debug("edge {}: applied {} htable changes up to version {}", endpoint, count, version);
   }
   if (table.loaded_version != version) {

@@ -1,42 +1,60 @@
 #pragma once
 
-#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <utility>
+#include <vector>
 
 #include "kamailio/kamailio_rpc.h"
 
 namespace mv::http {
 
 namespace detail {
-class PooledClient;
-}
+struct Endpoint;
+class Connection;
+}  // namespace detail
 
-// Kamailio JSON-RPC over HTTP POST, with a bounded wait per call. Calls to one node reuse its
-// connections (keep-alive): a change applied key by key is one call per key, and a new TCP
-// connection per call cost about twice the call. Safe to call from several threads at once.
+// Kamailio JSON-RPC over HTTP/1.1 POST (jsonrpcs on xhttp), on plain sockets: a few microseconds
+// of the daemon's CPU per call, where cpprestsdk's client took ~190 us (measured while a bulk
+// import applied 800,000 htable changes call by call: 201 s of the daemon's CPU). Calls to one
+// node reuse its connections (keep-alive), and call_each() pipelines: it writes a batch of
+// requests before reading their replies, which Kamailio's TCP reader answers in order. Every
+// call has a bounded wait. Safe to call from several threads at once (a connection serves one
+// thread at a time). Only "http://host[:port][/path]" endpoints: the RPC listener is on
+// loopback or a private network, never TLS.
 class JsonRpcHttpClient final : public kamailio::KamailioRpc {
  public:
   // `table_timeout` bounds the calls that reload or list a whole table, `timeout` the others.
   explicit JsonRpcHttpClient(std::chrono::milliseconds timeout,
-                             std::chrono::milliseconds table_timeout = {})
-      : timeout_(timeout), table_timeout_(std::max(timeout, table_timeout)) {}
+                             std::chrono::milliseconds table_timeout = {});
   ~JsonRpcHttpClient() override;
+  JsonRpcHttpClient(const JsonRpcHttpClient&) = delete;
+  JsonRpcHttpClient& operator=(const JsonRpcHttpClient&) = delete;
+
   nlohmann::json call(const std::string& endpoint, const std::string& method,
                       const nlohmann::json& params) override;
+  std::vector<kamailio::RpcReply> call_each(const std::string& endpoint,
+                                            const std::vector<kamailio::RpcCall>& calls) override;
+
+  // Requests written before their replies are read (a batch's replies must fit the sockets'
+  // buffers while the node's reader works through it).
+  static constexpr std::size_t kPipelineDepth = 64;
 
  private:
-  // The client (and its connection pool) for an endpoint and one of the two bounds.
-  std::shared_ptr<detail::PooledClient> client(const std::string& endpoint, bool whole_table);
+  std::vector<kamailio::RpcReply> exchange(const std::string& endpoint,
+                                           const std::vector<kamailio::RpcCall>& calls,
+                                           std::size_t first, std::size_t count);
+  const detail::Endpoint& parsed(const std::string& endpoint);
+  std::unique_ptr<detail::Connection> take(const std::string& endpoint);
+  void give_back(const std::string& endpoint, std::unique_ptr<detail::Connection> connection);
 
   std::chrono::milliseconds timeout_;
   std::chrono::milliseconds table_timeout_;
   std::mutex mutex_;
-  std::map<std::pair<std::string, bool>, std::shared_ptr<detail::PooledClient>> clients_;
+  std::map<std::string, std::unique_ptr<detail::Endpoint>> endpoints_;
+  std::map<std::string, std::vector<std::unique_ptr<detail::Connection>>> idle_;
 };
 
 }  // namespace mv::http

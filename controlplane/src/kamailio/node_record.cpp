@@ -136,17 +136,37 @@ std::set<std::string> down_marks(KamailioRpc& rpc, const std::string& endpoint) 
   return marks;
 }
 
+namespace {
+RpcCall set_key_call(const std::string& key, const std::string& value, int value_type) {
+  if (value_type == 1) return {"htable.seti", {kRoutingHtable, key, std::stoll(value)}};
+  return {"htable.sets", {kRoutingHtable, key, value}};
+}
+}  // namespace
+
 void set_htable_key(KamailioRpc& rpc, const std::string& endpoint, const std::string& key,
                     const std::string& value, int value_type) {
-  if (value_type == 1) {
-    rpc.call(endpoint, "htable.seti", {kRoutingHtable, key, std::stoll(value)});
-  } else {
-    rpc.call(endpoint, "htable.sets", {kRoutingHtable, key, value});
-  }
+  auto call = set_key_call(key, value, value_type);
+  rpc.call(endpoint, call.method, call.params);
 }
 
 void delete_htable_key(KamailioRpc& rpc, const std::string& endpoint, const std::string& key) {
   delete_node_key(rpc, endpoint, kRoutingHtable, key);
+}
+
+void apply_htable_changes(KamailioRpc& rpc, const std::string& endpoint,
+                          const std::vector<HtableChange>& changes) {
+  std::vector<RpcCall> calls;
+  for (const auto& change : changes) {
+    if (change.deleted_key)
+      calls.push_back({"htable.delete", {kRoutingHtable, *change.deleted_key}});
+    if (change.key) calls.push_back(set_key_call(*change.key, change.value, change.value_type));
+  }
+  auto replies = rpc.call_each(endpoint, calls);
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    if (!replies[i].error) continue;
+    RpcError error(*replies[i].error);
+    if (calls[i].method != "htable.delete" || !missing_key(error)) throw error;
+  }
 }
 
 }  // namespace mv::kamailio

@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "kamailio/kamailio_rpc.h"
 
@@ -62,5 +63,17 @@ std::set<std::string> down_marks(KamailioRpc& rpc, const std::string& endpoint);
 void set_htable_key(KamailioRpc& rpc, const std::string& endpoint, const std::string& key,
                     const std::string& value, int value_type);
 void delete_htable_key(KamailioRpc& rpc, const std::string& endpoint, const std::string& key);
+
+// One entry of htable mv's change log (mv:edge:htable_log): a key to delete and/or one to set.
+struct HtableChange {
+  std::optional<std::string> deleted_key;
+  std::optional<std::string> key;
+  std::string value;
+  int value_type = 0;  // 1: an integer, as db_redis rows say
+};
+// The changes, in order, as set_htable_key and delete_htable_key would make them one by one, in
+// as few round trips as the client can (KamailioRpc::call_each). Throws RpcError.
+void apply_htable_changes(KamailioRpc& rpc, const std::string& endpoint,
+                          const std::vector<HtableChange>& changes);
 
 }  // namespace mv::kamailio
