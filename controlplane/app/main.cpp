@@ -134,9 +134,11 @@ int serve(const config::Config& config) {
   model::RateLimiter check_limiter(5, 6'000'000'000);
   service::TrunkCheckService checks(trunks, probe, test_caller, clock, check_limiter);
   store::RedisTrunkCatalog catalog(redis);
-  service::NocService noc(
-      rpc, catalog, edge, clock,
-      {config.kamailio.rpc_endpoints, config.kamailio.app_servers, edge_settings(config)});
+  service::NocService noc(rpc, catalog, edge, clock,
+                          {.endpoints = config.kamailio.rpc_endpoints,
+                           .app_servers = config.kamailio.app_servers,
+                           .edge = edge_settings(config),
+                           .max_listed_rows = config.kamailio.noc_max_listed_rows});
   auto noc_metrics = metrics::noc_service_metrics(noc);
   metrics.add_source(noc_metrics);
   std::optional<service::NocSampler> noc_sampler;

@@ -263,12 +263,29 @@ class FakeKamailioRpc final : public kamailio::KamailioRpc {
     }
     auto it = replies.find(key);
     if (it != replies.end()) return it->second;
-    // A key without its own reply is looked up in the table's dump, as Kamailio would.
+    // A key without its own reply is looked up in the table's dump, as Kamailio would; the
+    // counts are those of the dumps.
     if (method == "htable.get") return htable_get(endpoint, params);
+    if (method == "htable.stats") return htable_stats(endpoint);
+    if (method == "stats.get_statistics" && params == nlohmann::json::array({"uac:regtotal"})) {
+      auto dump = replies.find({endpoint, "uac.reg_dump"});
+      auto records = dump == replies.end() ? 0 : dump->second.size();
+      return nlohmann::json::array({"uac:regtotal = " + std::to_string(records)});
+    }
     throw kamailio::RpcError(method + ": Method Not Found");
   }
 
  private:
+  nlohmann::json htable_stats(const std::string& endpoint) {
+    auto stats = nlohmann::json::array();
+    for (const auto& [key, dump] : replies) {
+      if (key.first != endpoint || !key.second.starts_with("htable.dump ")) continue;
+      std::size_t items = 0;
+      for (const auto& entry : dump) items += entry.value("slot", nlohmann::json::array()).size();
+      stats.push_back({{"name", key.second.substr(12)}, {"all", items}});
+    }
+    return stats;
+  }
   nlohmann::json htable_get(const std::string& endpoint, const nlohmann::json& params) {
     auto table = params.at(0).get<std::string>();
     auto dump = replies.find({endpoint, "htable.dump " + table});

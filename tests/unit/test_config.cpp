@@ -169,13 +169,17 @@ BOOST_AUTO_TEST_CASE(audit_and_noc_refresh_are_read) {
   BOOST_TEST(defaults.config->kamailio.noc_metrics_refresh.count() == 10);
   BOOST_TEST(defaults.config->kamailio.table_rpc_timeout.count() == 60000);
   BOOST_TEST(defaults.config->kamailio.health_reload_interval.count() == 30);
+  BOOST_TEST(defaults.config->kamailio.noc_max_listed_rows == 100000u);
   auto load = parse_config(
       "kamailio:\n  audit_interval_s: 300\n  noc_metrics_refresh_s: 0\n"
-      "  health_reload_interval_s: 60\n");
+      "  health_reload_interval_s: 60\n  noc_max_listed_rows: 0\n");
   BOOST_REQUIRE(load.config.has_value());
   BOOST_TEST(load.config->kamailio.audit_interval.count() == 300);
   BOOST_TEST(load.config->kamailio.noc_metrics_refresh.count() == 0);
   BOOST_TEST(load.config->kamailio.health_reload_interval.count() == 60);
+  BOOST_TEST(load.config->kamailio.noc_max_listed_rows == 0u);
+  auto negative = parse_config("kamailio:\n  noc_max_listed_rows: -1\n");
+  BOOST_TEST(mentions(negative, "kamailio.noc_max_listed_rows"));
   auto zero = parse_config("kamailio:\n  audit_interval_s: 0\n  health_reload_interval_s: 0\n");
   BOOST_TEST(!zero.config.has_value());
   BOOST_TEST(mentions(zero, "kamailio.audit_interval_s"));

@@ -111,7 +111,7 @@ BOOST_FIXTURE_TEST_CASE(dispatcher_body, NocApiFixture) {
   BOOST_TEST(app["customer_id"].is_null());
   BOOST_TEST(app["destinations"][0]["trunk_id"].is_null());
   BOOST_TEST(app["destinations"][0]["latency"]["timeouts"] == 17);
-  BOOST_TEST(body["nodes"][1]["error"] == "dispatcher.list: Connection refused");
+  BOOST_TEST(body["nodes"][1]["error"] == "htable.stats: Connection refused");
   BOOST_TEST(body["nodes"][1]["sets"] == json::array());
 }
 

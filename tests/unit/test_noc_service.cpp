@@ -86,7 +86,7 @@ BOOST_FIXTURE_TEST_CASE(dispatcher_per_node, NocFixture) {
   BOOST_TEST(down.flags == "IP");
   BOOST_TEST(!down.gateway_name.has_value());  // trunk not in Redis
   BOOST_TEST(nodes[1].endpoint == kDown);
-  BOOST_TEST(nodes[1].error == "dispatcher.list: Connection refused");
+  BOOST_TEST(nodes[1].error == "htable.stats: Connection refused");  // its count, asked first
   BOOST_TEST(nodes[1].value.empty());
 }
 
@@ -108,6 +108,7 @@ BOOST_FIXTURE_TEST_CASE(empty_table_and_odd_reply, NocFixture) {
   struct Empty final : kamailio::KamailioRpc {
     json call(const std::string&, const std::string& method, const json&) override {
       if (method == "htable.dump") return json::object();  // jsonrpcs: a result with no items
+      if (method == "htable.stats") return json::array();
       throw kamailio::RpcError(method + ": No Destination Sets");
     }
   } empty;
@@ -129,9 +130,10 @@ BOOST_FIXTURE_TEST_CASE(permissions_and_registrations, NocFixture) {
   BOOST_TEST_REQUIRE(permissions[0].value.size() == 13u);
   BOOST_TEST(permissions[0].value[1].ip == "127.0.0.2");
   BOOST_TEST(permissions[0].value[1].customer_id == "cust_a");
-  BOOST_TEST(permissions[1].error == "htable.dump: Connection refused");
-  BOOST_TEST(rpc.calls[0].first == "htable.dump");
-  BOOST_TEST(rpc.calls[0].second == json::array({"mv"}));
+  BOOST_TEST(permissions[1].error == "htable.stats: Connection refused");
+  BOOST_TEST(rpc.calls[0].first == "htable.stats");  // the count first, then the listing
+  BOOST_TEST(rpc.calls[1].first == "htable.dump");
+  BOOST_TEST(rpc.calls[1].second == json::array({"mv"}));
   auto registrations = noc.registrations();
   BOOST_TEST_REQUIRE(registrations[0].value.size() == 1u);
   BOOST_TEST(registrations[0].value[0].customer_id == "cust_a");
@@ -305,6 +307,47 @@ BOOST_AUTO_TEST_CASE(whole_table_views_one_at_a_time) {
   rpc.changed.notify_all();
   first.join();
   BOOST_TEST(noc.permissions()[0].value.size() == 13u);
+}
+
+// Verifies a node holding more rows than a view lists gets that as its error, counted without a
+// listing (no htable.dump, no uac.reg_dump), while a node under the limit is listed; the drift
+// reads no trunk from Redis when no node is listed.
+BOOST_FIXTURE_TEST_CASE(a_node_with_too_many_rows_is_not_listed, NocFixture) {
+  NocService limited{rpc,
+                     catalog,
+                     reloader,
+                     clock,
+                     {.endpoints = {kUp}, .app_servers = {}, .edge = {}, .max_listed_rows = 12}};
+  rpc.calls.clear();
+  auto permissions = limited.permissions();
+  BOOST_TEST_REQUIRE(permissions[0].error.has_value());
+  BOOST_TEST(permissions[0].error->starts_with("htable mv holds "));
+  BOOST_TEST(permissions[0].value.empty());
+  BOOST_TEST_REQUIRE(limited.dispatcher()[0].error.has_value());
+  catalog.unavailable = true;  // read: the drift would throw
+  auto drift = limited.drift();
+  BOOST_TEST_REQUIRE(drift[0].error.has_value());
+  BOOST_TEST(drift[0].error->find("more than a view lists (12, kamailio.noc_max_listed_rows)") !=
+             std::string::npos);
+  catalog.unavailable = false;
+  for (const auto& [method, params] : rpc.calls) {
+    BOOST_TEST_CONTEXT(method << " " << params.dump()) {
+      BOOST_TEST((method != "htable.dump" || params.at(0) != "mv"));
+      BOOST_TEST(method != "dispatcher.list");
+    }
+  }
+  // Registrations: one record, under the limit, listed; the limit set below it refuses.
+  BOOST_TEST(!limited.registrations()[0].error.has_value());
+  NocService one{rpc,
+                 catalog,
+                 reloader,
+                 clock,
+                 {.endpoints = {kUp}, .app_servers = {}, .edge = {}, .max_listed_rows = 0}};
+  BOOST_TEST(!one.permissions()[0].error.has_value());  // 0: no limit
+  rpc.replies[{kUp, "stats.get_statistics"}] = json::array({"uac:regtotal = 13"});
+  auto registrations = limited.registrations();
+  BOOST_TEST_REQUIRE(registrations[0].error.has_value());
+  BOOST_TEST(registrations[0].error->starts_with("uac holds 13 registrations"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

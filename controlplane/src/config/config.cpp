@@ -221,7 +221,7 @@ ConfigLoad parse_config(std::string_view yaml_text, const ConfigEnvironment& env
       kamailio, "kamailio",
       {"rpc_endpoints", "redis_db", "rpc_timeout_ms", "table_rpc_timeout_ms", "app_servers",
        "registration_expires_s", "registration_poll_ms", "edge_replicas", "edge_replica_wait_ms",
-       "audit_interval_s", "audit_keys_per_round", "noc_metrics_refresh_s",
+       "audit_interval_s", "audit_keys_per_round", "noc_metrics_refresh_s", "noc_max_listed_rows",
        "health_reload_interval_s", "rows_audit_keys_per_s"});
   if (kamailio && kamailio.IsMap()) {
     reader.integer(kamailio["redis_db"], "kamailio.redis_db", 0, 15, config.kamailio.redis_db);
@@ -243,6 +243,8 @@ ConfigLoad parse_config(std::string_view yaml_text, const ConfigEnvironment& env
                    config.kamailio.audit_keys_per_round);
     reader.duration(kamailio["noc_metrics_refresh_s"], "kamailio.noc_metrics_refresh_s", 0, 86400,
                     config.kamailio.noc_metrics_refresh);
+    reader.integer(kamailio["noc_max_listed_rows"], "kamailio.noc_max_listed_rows", 0, 100000000,
+                   config.kamailio.noc_max_listed_rows);
     reader.duration(kamailio["health_reload_interval_s"], "kamailio.health_reload_interval_s", 1,
                     86400, config.kamailio.health_reload_interval);
     reader.integer(kamailio["rows_audit_keys_per_s"], "kamailio.rows_audit_keys_per_s", 0, 100000,

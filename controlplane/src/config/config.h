@@ -68,6 +68,9 @@ struct KamailioConfig {
   // How often the destination counts /metrics shows are read in the background (one htable.stats
   // per node; a scrape reads nothing); 0: never (no mv_dispatcher_destinations series).
   std::chrono::seconds noc_metrics_refresh{10};
+  // A node with more htable mv keys or registrations than this is not listed by the NOC's
+  // whole-table views (its error says why); 0: no limit.
+  std::size_t noc_max_listed_rows = 100000;
   // The least time between two reloads of a node's dispatcher (the application servers; trunks
   // are probed from htable mv since layout 3, a new one within MV_DS_PING_INTERVAL).
   std::chrono::seconds health_reload_interval{30};

@@ -15,6 +15,12 @@ namespace {
 
 using json = nlohmann::json;
 
+// A node holds more rows than a whole-table view lists: that node's error.
+class TooManyRows : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 const model::Trunk* find_trunk(const std::map<std::string, const model::Trunk*>& trunks,
                                const std::optional<std::string>& trunk_id) {
   if (!trunk_id) return nullptr;
@@ -51,18 +57,42 @@ std::vector<NodeView<T>> NocService::per_node(Read read) {
       // Another Kamailio version may answer in another shape: that node's error, not a 500.
       view.error = std::string("unexpected JSON-RPC reply: ") + e.what();
       view.value = T{};
+    } catch (const TooManyRows& e) {
+      view.error = e.what();
+      view.value = T{};
     }
     views.push_back(std::move(view));
   }
   return views;
 }
 
-std::vector<model::Trunk> NocService::trunks_if_reachable() {
+std::vector<model::Trunk> NocService::trunks_if_reachable(const auto& views) {
+  // Every trunk from Redis (~2.5 s at 100k) only when some node was listed.
+  if (std::all_of(views.begin(), views.end(), [](const auto& view) { return view.error; })) {
+    return {};
+  }
   try {
     return catalog_.all_trunks();
   } catch (const store::StoreUnavailable&) {
     return {};
   }
+}
+
+void NocService::check_routing_listable(const std::string& endpoint) {
+  auto keys = kamailio::loaded_row_count(rpc_, endpoint, model::kHtableTable);
+  if (settings_.max_listed_rows == 0 || keys <= settings_.max_listed_rows) return;
+  throw TooManyRows("htable mv holds " + std::to_string(keys) + " keys, more than a view lists (" +
+                    std::to_string(settings_.max_listed_rows) +
+                    ", kamailio.noc_max_listed_rows); per trunk: GET /v1/trunks/{id}/health");
+}
+
+void NocService::check_registrations_listable(const std::string& endpoint) {
+  auto records = kamailio::registration_count(rpc_, endpoint);
+  if (settings_.max_listed_rows == 0 || records <= settings_.max_listed_rows) return;
+  throw TooManyRows("uac holds " + std::to_string(records) +
+                    " registrations, more than a view lists (" +
+                    std::to_string(settings_.max_listed_rows) +
+                    ", kamailio.noc_max_listed_rows); per trunk: GET /v1/trunks/{id}");
 }
 
 std::unique_lock<std::timed_mutex> NocService::listing_turn() {
@@ -96,6 +126,7 @@ std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher(
   // The application servers from the dispatcher; the trunks' destinations from the routes the
   // node holds, with the verdict of its probes.
   auto views = per_node<std::vector<model::DispatcherSet>>([&](const std::string& endpoint) {
+    check_routing_listable(endpoint);
     auto sets = kamailio::decode_dispatcher_list(kamailio::dispatcher_list(rpc_, endpoint));
     auto trunk_sets = model::decode_trunk_destinations(
         kamailio::decode_htable_dump(kamailio::routing_htable_dump(rpc_, endpoint)),
@@ -103,7 +134,7 @@ std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher(
     std::move(trunk_sets.begin(), trunk_sets.end(), std::back_inserter(sets));
     return sets;
   });
-  auto trunks = trunks_if_reachable();
+  auto trunks = trunks_if_reachable(views);
   auto index = by_id(trunks);
   for (auto& view : views) {
     for (auto& set : view.value) {
@@ -123,6 +154,7 @@ std::vector<NodeView<std::vector<model::DispatcherSet>>> NocService::dispatcher(
 std::vector<NodeView<std::vector<model::PermissionEntry>>> NocService::permissions() {
   auto turn = listing_turn();
   return per_node<std::vector<model::PermissionEntry>>([&](const std::string& endpoint) {
+    check_routing_listable(endpoint);
     return model::decode_sources(
         kamailio::decode_htable_dump(kamailio::routing_htable_dump(rpc_, endpoint)));
   });
@@ -132,13 +164,14 @@ std::vector<NodeView<std::vector<model::RegistrationEntry>>> NocService::registr
   auto turn = listing_turn();
   auto now_s = clock_.now_unix_ns() / 1'000'000'000;
   auto views = per_node<std::vector<model::RegistrationEntry>>([&](const std::string& endpoint) {
+    check_registrations_listable(endpoint);
     // AOR -> the last error reply to its REGISTER (kamailio.cfg's reply_route).
     auto errors = kamailio::registration_errors(rpc_, endpoint);
     // The dump holds passwords: decoded right here, the records dropped with this scope.
     return kamailio::decode_registrations(kamailio::registration_dump(rpc_, endpoint), errors,
                                           now_s);
   });
-  auto trunks = trunks_if_reachable();
+  auto trunks = trunks_if_reachable(views);
   auto index = by_id(trunks);
   for (auto& view : views) {
     for (auto& registration : view.value) {
@@ -152,8 +185,6 @@ std::vector<NodeView<std::vector<model::RegistrationEntry>>> NocService::registr
 
 std::vector<NodeDrift> NocService::drift() {
   auto turn = listing_turn();
-  auto desired = model::desired_rows(catalog_.all_trunks(), catalog_.probe_list(),
-                                     settings_.app_servers, settings_.edge);
   std::map<std::string, edge::NodeStatus> reloads;
   for (auto& status : reloader_.status()) reloads[status.endpoint] = std::move(status);
 
@@ -162,6 +193,8 @@ std::vector<NodeDrift> NocService::drift() {
     std::map<std::string, std::vector<model::ComparableRow>> rows;
   };
   auto views = per_node<Loaded>([&](const std::string& endpoint) {
+    check_routing_listable(endpoint);
+    check_registrations_listable(endpoint);
     Loaded loaded;
     loaded.boot_id = kamailio::node_boot_id(rpc_, endpoint);
     loaded.rows[model::kDispatcherTable] = model::loaded_dispatcher_rows(
@@ -173,6 +206,12 @@ std::vector<NodeDrift> NocService::drift() {
         kamailio::decode_registration_records(kamailio::registration_dump(rpc_, endpoint)));
     return loaded;
   });
+  // Every trunk from Redis only when some node was listed.
+  std::map<std::string, std::vector<model::ComparableRow>> desired;
+  if (std::any_of(views.begin(), views.end(), [](const auto& view) { return !view.error; })) {
+    desired = model::desired_rows(catalog_.all_trunks(), catalog_.probe_list(),
+                                  settings_.app_servers, settings_.edge);
+  }
 
   std::vector<NodeDrift> nodes;
   for (auto& view : views) {

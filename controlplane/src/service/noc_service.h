@@ -84,6 +84,11 @@ class NocService {
     model::EdgeSettings edge;
     // How long a whole-table view waits for the one being read before it gives up (NocBusy).
     std::chrono::milliseconds listing_wait{20000};
+    // A node holding more keys in htable mv, or more registrations, than this gets an error in
+    // the whole-table views instead of a listing (counted first, O(1)): htable.dump costs the node
+    // ~65 us a key (7 s at 100,000 keys, ~25 s at 400,000: 100k trunks), so two such nodes
+    // outlast the API's 60 s idle timeout and the client gets nothing. 0: no limit.
+    std::size_t max_listed_rows = 100000;
   };
 
   NocService(kamailio::KamailioRpc& rpc, store::TrunkCatalog& catalog,
@@ -95,8 +100,9 @@ class NocService {
         settings_(std::move(settings)) {}
 
   // The whole-table views list every table of every node: one at a time, since each keeps a
-  // node's RPC busy for seconds at 100k trunks (minutes for a drift). A view asked for while
-  // another is read waits for it up to Settings::listing_wait, then throws NocBusy. Trunk lookups
+  // node's RPC busy for seconds. A view asked for while another is read waits for it up to
+  // Settings::listing_wait, then throws NocBusy. A node with more rows than
+  // Settings::max_listed_rows gets that as its error, unlisted. Trunk lookups
   // are best effort here: with Redis down the nodes' state is still shown, without gateway names
   // (and registrations without customer ids).
   std::vector<NodeView<std::vector<model::DispatcherSet>>> dispatcher();
@@ -117,7 +123,12 @@ class NocService {
   // Runs `read(endpoint)` against every node; a node that fails gets its error.
   template <typename T, typename Read>
   std::vector<NodeView<T>> per_node(Read read);
-  std::vector<model::Trunk> trunks_if_reachable();
+  // Every trunk in Redis, none when Redis is down or no node of `views` was listed.
+  std::vector<model::Trunk> trunks_if_reachable(const auto& views);
+  // Throws TooManyRows (a node's error in a view) when the node holds more keys in htable mv,
+  // or more registrations, than a view lists.
+  void check_routing_listable(const std::string& endpoint);
+  void check_registrations_listable(const std::string& endpoint);
 
   kamailio::KamailioRpc& rpc_;
   store::TrunkCatalog& catalog_;
