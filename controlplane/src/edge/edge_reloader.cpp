@@ -273,8 +273,7 @@ bool EdgeReloader::sync_node(NodeStatus& node, const RoundMode& mode, bool& pace
       }
     }
     versions = ledger_.table_versions();
-    ledger_.note_htable_version(util::system_now_unix_ns() / 1'000'000'000,
-                                versions[model::kHtableTable]);
+    ledger_.note_htable_version(util::system_now_unix_s(), versions[model::kHtableTable]);
   });
   if (failure) {
     node.last_result = *failure;

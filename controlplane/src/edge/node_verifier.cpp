@@ -24,7 +24,7 @@ bool NodeVerifier::detect_restart(NodeStatus& node) {
 
 std::optional<std::int64_t> NodeVerifier::start_up_version(const std::string& endpoint,
                                                            std::chrono::seconds margin) {
-  auto now_s = util::system_now_unix_ns() / 1'000'000'000;
+  auto now_s = util::system_now_unix_s();
   auto started_s = now_s - kamailio::node_uptime_s(rpc_, endpoint);
   return ledger_.htable_version_at(started_s - margin.count());
 }

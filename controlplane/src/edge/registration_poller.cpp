@@ -92,7 +92,7 @@ std::map<std::string, RegistrationPoller::Observed> RegistrationPoller::observe(
   // AOR -> "403 Forbidden": the last error reply to a REGISTER (kamailio.cfg, reply_route).
   auto errors = kamailio::registration_errors(rpc_, endpoint);
   std::map<std::string, Observed> observed;
-  auto now_s = util::system_now_unix_ns() / 1'000'000'000;
+  auto now_s = util::system_now_unix_s();
   for (auto& entry :
        kamailio::decode_registrations(kamailio::registration_dump(rpc_, endpoint), errors, now_s)) {
     observed[entry.trunk_id] = {entry.state, entry.timer_expires_s * 1'000'000'000,

@@ -12,6 +12,7 @@ inline std::int64_t system_now_unix_ns() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+inline std::int64_t system_now_unix_s() { return system_now_unix_ns() / 1'000'000'000; }
 
 // Wall-clock time, behind an interface so tests can use a manual clock instead of sleeping.
 class Clock {
