@@ -18,8 +18,23 @@ if [[ "${MV_BENCH:-0}" == 1 ]]; then packages+=(wrk jq); fi
 # The lock-down suite runs SIPVicious's scanners against the edge.
 # The JSON-RPC client, lock-down and source-key suites run Python helpers.
 if [[ "${MV_TEST:-0}" == 1 ]]; then packages+=(chromium sipvicious python3); fi
+# The OpenAPI linters (schemas/lint, from npm) need Node.js and npm: Debian's, unless the machine
+# has them already (a NodeSource nodejs bundles its own npm, which Debian's npm package would
+# conflict with).
+if [[ "${MV_TEST:-0}" == 1 ]] && ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 # make fuzz: clang with libFuzzer and the sanitizer runtimes.
 if [[ "${MV_FUZZ:-0}" == 1 ]]; then packages+=(clang libclang-rt-14-dev); fi
+
+# The pinned linters, once per change of schemas/lint/package-lock.json.
+install_linters() {
+  local lint
+  lint="$(cd "$(dirname "$0")/.." && pwd)/schemas/lint"
+  if [[ ! -f $lint/node_modules/.package-lock.json ||
+    $lint/package-lock.json -nt $lint/node_modules/.package-lock.json ]]; then
+    echo "installing the OpenAPI linters (npm ci in schemas/lint)"
+    npm ci --prefix "$lint" --no-audit --no-fund --loglevel=error
+  fi
+}
 
 missing=()
 for package in "${packages[@]}"; do
@@ -28,6 +43,7 @@ for package in "${packages[@]}"; do
   fi
 done
 if ((${#missing[@]} == 0)); then
+  if [[ "${MV_TEST:-0}" == 1 ]]; then install_linters; fi
   exit 0
 fi
 
@@ -36,3 +52,4 @@ sudo_cmd=()
 if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
 "${sudo_cmd[@]}" apt-get update -qq
 DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [[ "${MV_TEST:-0}" == 1 ]]; then install_linters; fi
