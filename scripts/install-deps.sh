@@ -17,7 +17,8 @@ if [[ "${MV_BENCH:-0}" == 1 ]]; then packages+=(wrk jq); fi
 # The NOC page test drives Debian's Chromium headless.
 # The lock-down suite runs SIPVicious's scanners against the edge.
 # The JSON-RPC client, lock-down and source-key suites run Python helpers.
-if [[ "${MV_TEST:-0}" == 1 ]]; then packages+=(chromium sipvicious python3); fi
+# schemas/check-schemas.py reads the OpenAPI document and validates JSON Schema examples.
+if [[ "${MV_TEST:-0}" == 1 ]]; then packages+=(chromium sipvicious python3 python3-yaml python3-jsonschema); fi
 # The OpenAPI linters (schemas/lint, from npm) need Node.js and npm: Debian's, unless the machine
 # has them already (a NodeSource nodejs bundles its own npm, which Debian's npm package would
 # conflict with).
