@@ -1,0 +1,185 @@
+#!/usr/bin/python3
+"""Checks HTTP responses against schemas/openapi.yaml (issue 18).
+
+A response passes when the document describes it: its path and method are an operation, its status
+is declared there (or a `default`), its Content-Type is a declared media type (none for a response
+without content), its JSON body validates against that media type's schema (JSON Schema 2020-12,
+`$ref`s resolved in the document), and the headers the response declares as required, or
+declares among Location, ETag, Retry-After, WWW-Authenticate and Allow, are present.
+
+  openapi_validator.py --serve      one JSON object per stdin line, {"method", "path", "status",
+                                    "headers": {name: value}, "body"}; one line back per object,
+                                    {"problems": [...]} (empty: described); at EOF the counts on
+                                    stderr (responses checked, (operation, status) pairs seen)
+  openapi_validator.py --self-test  each kind of undescribed response is refused
+"""
+import json
+import pathlib
+import re
+import sys
+
+import jsonschema
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+# Declared on a response, these must be sent.
+ALWAYS_SENT = {"location", "etag", "retry-after", "www-authenticate", "allow"}
+
+
+class ResponseValidator:
+    def __init__(self, document):
+        self.document = document
+        self.resolver = jsonschema.RefResolver.from_schema(document)
+        self.operations = []  # (segments, method, operation), literal paths first
+        for path, item in document.get("paths", {}).items():
+            for method in METHODS:
+                if method in item:
+                    self.operations.append((path.split("/"), method, item[method]))
+        self.operations.sort(key=lambda op: sum(s.startswith("{") for s in op[0]))
+        self.checked = 0
+        self.seen = set()
+
+    def declared_pairs(self):
+        return {(op.get("operationId", path), status) for path, method, op in self._all()
+                for status in op.get("responses", {})}
+
+    def _all(self):
+        return (("/".join(segments), method, op) for segments, method, op in self.operations)
+
+    def operation(self, method, path):
+        wanted = path.split("?", 1)[0].split("/")
+        for segments, op_method, op in self.operations:
+            if op_method != method.lower() or len(segments) != len(wanted):
+                continue
+            if all(s == w or (s.startswith("{") and w) for s, w in zip(segments, wanted)):
+                return op
+        return None
+
+    def check(self, method, path, status, headers, body):
+        self.checked += 1
+        headers = {name.lower(): value for name, value in headers.items()}
+        op = self.operation(method, path)
+        if op is None:
+            return [f"{method} {path}: no such operation in the document"]
+        name = op.get("operationId", path)
+        responses = op.get("responses", {})
+        key = str(status)
+        if key not in responses:
+            key = f"{key[0]}XX" if f"{key[0]}XX" in responses else "default"
+        if key not in responses:
+            return [f"{name}: status {status} is not declared"]
+        self.seen.add((name, key))
+        response = self._resolve(responses[key])
+        problems = []
+        for header, spec in response.get("headers", {}).items():
+            spec = self._resolve(spec)
+            if (spec.get("required") or header.lower() in ALWAYS_SENT) and header.lower() not in headers:
+                problems.append(f"{name} {status}: header {header} missing")
+        content = response.get("content", {})
+        sent_type = headers.get("content-type", "")
+        if not content:
+            if body:
+                problems.append(f"{name} {status}: a body where the document declares none")
+            return problems
+        declared = next((d for d in content if media_type_matches(d, sent_type)), None)
+        if declared is None:
+            problems.append(f"{name} {status}: Content-Type {sent_type or '(none)'} is not one of "
+                            f"{sorted(content)}")
+            return problems
+        media_type = parse_media_type(declared)[0]
+        schema = content[declared].get("schema")
+        if schema is None or not media_type.endswith("json"):
+            return problems
+        try:
+            instance = json.loads(body)
+        except ValueError:
+            return problems + [f"{name} {status}: the body is not JSON"]
+        validator = jsonschema.Draft202012Validator(schema, resolver=self.resolver)
+        for error in validator.iter_errors(instance):
+            where = "/".join(str(p) for p in error.absolute_path)
+            problems.append(f"{name} {status}: body /{where}: {error.message}")
+        return problems
+
+    def _resolve(self, node):
+        while isinstance(node, dict) and "$ref" in node:
+            node = self.resolver.resolve(node["$ref"])[1]
+        return node
+
+
+def parse_media_type(text):
+    """("type/subtype", {parameter: value}), lower-cased but for the values."""
+    kind, *parameters = text.split(";")
+    pairs = (p.split("=", 1) for p in parameters if "=" in p)
+    return kind.strip().lower(), {k.strip().lower(): v.strip().strip('"') for k, v in pairs}
+
+
+def media_type_matches(declared, sent):
+    """The same type, and every parameter the document names sent with its value (a charset the
+    document does not name may be sent)."""
+    declared_type, declared_parameters = parse_media_type(declared)
+    sent_type, sent_parameters = parse_media_type(sent)
+    return declared_type == sent_type and all(
+        sent_parameters.get(k, "").lower() == v.lower() for k, v in declared_parameters.items())
+
+
+def load_document(path=ROOT / "schemas/openapi.yaml"):
+    return yaml.safe_load(pathlib.Path(path).read_text())
+
+
+def serve(validator):
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        exchange = json.loads(line)
+        problems = validator.check(exchange["method"], exchange["path"], exchange["status"],
+                                   exchange.get("headers", {}), exchange.get("body", ""))
+        print(json.dumps({"problems": problems}), flush=True)
+    declared = validator.declared_pairs()
+    print(f"openapi: {validator.checked} responses validated; {len(validator.seen)} of "
+          f"{len(declared)} (operation, status) pairs exercised", file=sys.stderr)
+    return 0
+
+
+def self_test(validator):
+    trunk = {"error": {"code": "not_found", "message": "no such trunk"}}
+    sent_always = {"X-Request-Id": "req_1", "Cache-Control": "no-store",
+                   "X-Content-Type-Options": "nosniff"}
+    json_type = {**sent_always, "Content-Type": "application/json; charset=utf-8"}
+    cases = [
+        # (what, method, path, status, headers, body, a problem must contain; None: none)
+        ("a described 404", "GET", "/v1/trunks/trunk_x", 404, json_type, json.dumps(trunk), None),
+        ("an extra member where the schema is closed", "GET", "/v1/trunks/trunk_x", 404, json_type,
+         json.dumps({"error": {**trunk["error"], "hint": "x"}}), "Additional properties"),
+        ("a missing required header", "GET", "/v1/trunks", 401, json_type,
+         json.dumps({"error": {"code": "unauthorized", "message": "key needed"}}),
+         "header WWW-Authenticate missing"),
+        ("a wrong Content-Type", "GET", "/v1/trunks/trunk_x", 404,
+         {**sent_always, "Content-Type": "text/plain"}, "no such trunk", "Content-Type text/plain"),
+        ("a declared parameter missing", "GET", "/metrics", 200,
+         {**sent_always, "Content-Type": "text/plain; charset=utf-8"}, "", "is not one of"),
+        ("an undeclared status", "GET", "/v1/trunks/trunk_x", 418, json_type,
+         json.dumps(trunk), "status 418 is not declared"),
+        ("an unknown operation", "PUT", "/v1/trunks", 200, json_type, "{}", "no such operation"),
+    ]
+    failed = 0
+    for what, method, path, status, headers, body, expected in cases:
+        problems = validator.check(method, path, status, headers, body)
+        ok = not problems if expected is None else any(expected in p for p in problems)
+        print(f"{'ok' if ok else 'FAILED'}: {what}: {problems}")
+        failed += not ok
+    return 1 if failed else 0
+
+
+def main():
+    validator = ResponseValidator(load_document())
+    if sys.argv[1:] == ["--serve"]:
+        return serve(validator)
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test(validator)
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
