@@ -100,8 +100,6 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Whether it served a call before (the node may have closed it since).
-  bool reused = false;
   // The node said "Connection: close", or the connection failed.
   bool broken = false;
 
@@ -141,7 +139,7 @@ class Connection {
         auto value = header_value(line);
         has_length =
             std::from_chars(value.data(), value.data() + value.size(), length).ec == std::errc();
-      } else if (header_is(line, "connection") && header_value(line) == "close") {
+      } else if (header_is(line, "connection") && equals_lower(header_value(line), "close")) {
         broken = true;
       }
       line_start = line_end;
@@ -205,11 +203,14 @@ class Connection {
   }
 
   static bool header_is(std::string_view line, std::string_view name) {
-    if (line.size() <= name.size() || line[name.size()] != ':') return false;
-    for (std::size_t i = 0; i < name.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return false;
-    }
-    return true;
+    return line.size() > name.size() && line[name.size()] == ':' &&
+           equals_lower(line.substr(0, name.size()), name);
+  }
+  static bool equals_lower(std::string_view text, std::string_view lower) {
+    return text.size() == lower.size() &&
+           std::equal(text.begin(), text.end(), lower.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
   }
   static std::string_view header_value(std::string_view line) {
     auto value = line.substr(line.find(':') + 1);
@@ -253,7 +254,6 @@ void JsonRpcHttpClient::give_back(const std::string& endpoint,
   // As many as threads call the node at once (a few): more would only hold the node's sockets.
   constexpr std::size_t kMaxIdle = 8;
   if (connection->broken) return;
-  connection->reused = true;
   std::lock_guard lock(mutex_);
   auto& idle = idle_[endpoint];
   if (idle.size() < kMaxIdle) idle.push_back(std::move(connection));
