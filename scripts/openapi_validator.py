@@ -59,7 +59,7 @@ class ResponseValidator:
     def check(self, method, path, status, headers, body):
         self.checked += 1
         headers = {name.lower(): value for name, value in headers.items()}
-        op = self.operation(method, path)
+        op = self.operation(method, path) or self.no_operation(method, path)
         if op is None:
             return [f"{method} {path}: no such operation in the document"]
         name = op.get("operationId", path)
@@ -100,6 +100,28 @@ class ResponseValidator:
             where = "/".join(str(p) for p in error.absolute_path)
             problems.append(f"{name} {status}: body /{where}: {error.message}")
         return problems
+
+    def no_operation(self, method, path):
+        """What the daemon answers where the document has no operation (info.description, "Request
+        handling"): 404 on a path it lacks, 405 with Allow on a method a path lacks, and the
+        limits that answer before routing."""
+        known_path = any(self.operation(other, path) for other in METHODS)
+        responses = {status: {"$ref": f"#/components/responses/{name}"}
+                     for status, name in (("408", "RequestTimeout"), ("431", "HeadersTooLarge"),
+                                          ("503", "ServiceUnavailable"))}
+        if known_path:
+            # As info.description says it (no operation exists to declare it on).
+            responses["405"] = {
+                "headers": {"Allow": {"required": True},
+                            **{name: {"$ref": f"#/components/headers/{name}"}
+                               for name in ("X-Request-Id", "Cache-Control",
+                                            "X-Content-Type-Options")}},
+                "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"}}}}
+        else:
+            responses["404"] = {"$ref": "#/components/responses/NotFound"}
+        return {"operationId": f"(no operation: {'405' if known_path else '404'})",
+                "responses": responses}
 
     def _resolve(self, node):
         while isinstance(node, dict) and "$ref" in node:
@@ -160,7 +182,11 @@ def self_test(validator):
          {**sent_always, "Content-Type": "text/plain; charset=utf-8"}, "", "is not one of"),
         ("an undeclared status", "GET", "/v1/trunks/trunk_x", 418, json_type,
          json.dumps(trunk), "status 418 is not declared"),
-        ("an unknown operation", "PUT", "/v1/trunks", 200, json_type, "{}", "no such operation"),
+        ("a method a path lacks, answered 200", "PUT", "/v1/trunks", 200, json_type, "{}",
+         "status 200 is not declared"),
+        ("a method a path lacks, 405 without Allow", "PUT", "/v1/trunks", 405, json_type,
+         json.dumps({"error": {"code": "method_not_allowed", "message": "PUT is not allowed"}}),
+         "header Allow missing"),
     ]
     failed = 0
     for what, method, path, status, headers, body, expected in cases:

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "support/contract_check.h"
 #include "support/stack.h"
 
 namespace mv::test {
@@ -304,6 +305,33 @@ BOOST_AUTO_TEST_CASE(zz_password_never_logged) {
   BOOST_TEST(log.find(R"("status":201)") != std::string::npos);
   BOOST_TEST(log.find("LogCanary") == std::string::npos);
   BOOST_TEST(log.find("\"secret\"") == std::string::npos);
+}
+
+// Verifies the check every http_request() to a daemon's port goes through objects to what the
+// document does not describe (an undeclared status, a body member a closed schema forbids), and
+// leaves a port no fixture registered alone.
+BOOST_AUTO_TEST_CASE(responses_the_document_does_not_describe_are_reported) {
+  int port = reserve_port();
+  HttpResult teapot{418, {{"content-type", "application/json"}}, R"({"error":{}})", {}};
+  BOOST_TEST(contract_problems(port, "GET", "/v1/trunks", teapot).empty());
+  check_contract_on_port(port);
+  auto problems = contract_problems(port, "GET", "/v1/trunks", teapot);
+  stop_checking_port(port);
+  BOOST_TEST_REQUIRE(problems.size() == 1u);
+  BOOST_TEST(problems[0] == "listTrunks: status 418 is not declared");
+
+  HttpResult extra{404,
+                   {{"content-type", "application/json"},
+                    {"x-request-id", "r"},
+                    {"cache-control", "no-store"},
+                    {"x-content-type-options", "nosniff"}},
+                   R"({"error":{"code":"not_found","message":"m","hint":"h"}})",
+                   {}};
+  check_contract_on_port(port);
+  problems = contract_problems(port, "GET", "/v1/trunks/trunk_x", extra);
+  stop_checking_port(port);
+  BOOST_TEST_REQUIRE(problems.size() == 1u);
+  BOOST_TEST(problems[0].find("Additional properties") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -9,6 +9,10 @@
 
 #include <algorithm>
 
+#include <boost/test/unit_test.hpp>
+
+#include "support/contract_check.h"
+
 namespace mv::test {
 namespace {
 
@@ -144,7 +148,13 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
     request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   }
   request += "\r\n" + body;
-  return http_raw(port, request, timeout);
+  auto result = http_raw(port, request, timeout);
+  auto problems = contract_problems(port, method, target, result);
+  for (const auto& problem : problems) {
+    BOOST_ERROR("not described by schemas/openapi.yaml: " << method << " " << target << " -> "
+                                                          << result.status << ": " << problem);
+  }
+  return result;
 }
 
 }  // namespace mv::test

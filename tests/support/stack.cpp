@@ -6,6 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "support/contract_check.h"
+
 namespace mv::test {
 
 std::string controlplane_binary() { return MV_CONTROLPLANE_BINARY; }
@@ -151,6 +153,7 @@ ControlPlane::ControlPlane(const RedisServer& redis, const std::string& extra_ya
                               << "\n  pool_size: 16\n  command_timeout_ms: 300\n"
                               << "outbound:\n  loopback_only: true\n"
                               << extra_yaml;
+  check_contract_on_port(port_);
   start();
 }
 
