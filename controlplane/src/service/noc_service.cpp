@@ -78,21 +78,22 @@ std::vector<model::Trunk> NocService::trunks_if_reachable(const auto& views) {
   }
 }
 
+void NocService::check_listable(std::size_t rows, const char* holder, const char* rows_are,
+                                const char* per_trunk) const {
+  if (settings_.max_listed_rows == 0 || rows <= settings_.max_listed_rows) return;
+  throw TooManyRows(std::string(holder) + " holds " + std::to_string(rows) + " " + rows_are +
+                    ", more than a view lists (" + std::to_string(settings_.max_listed_rows) +
+                    ", kamailio.noc_max_listed_rows); per trunk: " + per_trunk);
+}
+
 void NocService::check_routing_listable(const std::string& endpoint) {
-  auto keys = kamailio::loaded_row_count(rpc_, endpoint, model::kHtableTable);
-  if (settings_.max_listed_rows == 0 || keys <= settings_.max_listed_rows) return;
-  throw TooManyRows("htable mv holds " + std::to_string(keys) + " keys, more than a view lists (" +
-                    std::to_string(settings_.max_listed_rows) +
-                    ", kamailio.noc_max_listed_rows); per trunk: GET /v1/trunks/{id}/health");
+  check_listable(kamailio::loaded_row_count(rpc_, endpoint, model::kHtableTable), "htable mv",
+                 "keys", "GET /v1/trunks/{id}/health");
 }
 
 void NocService::check_registrations_listable(const std::string& endpoint) {
-  auto records = kamailio::registration_count(rpc_, endpoint);
-  if (settings_.max_listed_rows == 0 || records <= settings_.max_listed_rows) return;
-  throw TooManyRows("uac holds " + std::to_string(records) +
-                    " registrations, more than a view lists (" +
-                    std::to_string(settings_.max_listed_rows) +
-                    ", kamailio.noc_max_listed_rows); per trunk: GET /v1/trunks/{id}");
+  check_listable(kamailio::registration_count(rpc_, endpoint), "uac", "registrations",
+                 "GET /v1/trunks/{id}");
 }
 
 std::unique_lock<std::timed_mutex> NocService::listing_turn() {

@@ -128,6 +128,9 @@ class NocService {
   // Throws TooManyRows (a node's error in a view) when the node holds more keys in htable mv,
   // or more registrations, than a view lists.
   void check_routing_listable(const std::string& endpoint);
+  // Throws TooManyRows naming `holder`'s `rows` and where to look per trunk instead.
+  void check_listable(std::size_t rows, const char* holder, const char* rows_are,
+                      const char* per_trunk) const;
   void check_registrations_listable(const std::string& endpoint);
 
   kamailio::KamailioRpc& rpc_;
