@@ -19,7 +19,7 @@ class Connection;
 // Kamailio JSON-RPC over HTTP/1.1 POST (jsonrpcs on xhttp), on plain sockets: a few microseconds
 // of the daemon's CPU per call, where cpprestsdk's client took ~190 us (measured while a bulk
 // import applied 800,000 htable changes call by call: 201 s of the daemon's CPU). Calls to one
-// node reuse its connections (keep-alive), and call_each() pipelines: it writes a batch of
+// node reuse its connections (keep-alive), and call_each() pipelines: it writes a few
 // requests before reading their replies, which Kamailio's TCP reader answers in order. Every
 // call has a bounded wait. Safe to call from several threads at once (a connection serves one
 // thread at a time). Only "http://host[:port][/path]" endpoints: the RPC listener is on
@@ -38,9 +38,10 @@ class JsonRpcHttpClient final : public kamailio::KamailioRpc {
   std::vector<kamailio::RpcReply> call_each(const std::string& endpoint,
                                             const std::vector<kamailio::RpcCall>& calls) override;
 
-  // Requests written before their replies are read (a batch's replies must fit the sockets'
-  // buffers while the node's reader works through it).
-  static constexpr std::size_t kPipelineDepth = 64;
+  // Requests written before their replies are read. Kamailio's TCP reader moves the rest of its
+  // buffer after each request, so deeper costs the node more per call: 43 us at 8, 58 at 16,
+  // 128 at 64, 69 one at a time (bench/edge/rpc_cost.sh).
+  static constexpr std::size_t kPipelineDepth = 8;
 
  private:
   std::vector<kamailio::RpcReply> exchange(const std::string& endpoint,
