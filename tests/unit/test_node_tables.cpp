@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kamailio/node_record.h"
 #include "kamailio/node_tables.h"
 #include "model/edge_rows.h"
 #include "support/fakes.h"
@@ -92,6 +93,45 @@ BOOST_AUTO_TEST_CASE(registration_count_and_records) {
   auto records = kamailio::registration_records(rpc, kNode);
   BOOST_TEST(records.size() == 2u);
   BOOST_TEST(records.at("b")["flags"] == 0);
+}
+
+// Verifies a slice of the change log is applied with one change per key, its last: a key set
+// twice is set once to its last value, a key set then deleted is only deleted, a key deleted then
+// set is only set, and the keys keep the order of their last changes.
+BOOST_AUTO_TEST_CASE(htable_changes_coalesce_to_each_keys_last) {
+  auto set = [](std::string key, std::string value, int type = 0) {
+    kamailio::HtableChange change;
+    change.key = std::move(key);
+    change.value = std::move(value);
+    change.value_type = type;
+    return change;
+  };
+  auto del = [](std::string key) {
+    kamailio::HtableChange change;
+    change.deleted_key = std::move(key);
+    return change;
+  };
+  auto rename = set("s:10.0.0.2", "t2");
+  rename.deleted_key = "s:10.0.0.1";
+  std::vector<kamailio::HtableChange> changes{
+      set("p:n", "1", 1), set("p:1", "sip:a"), set("s:10.0.0.1", "t1"),
+      set("p:n", "2", 1), del("p:1"),          set("x", "old"),
+      del("x"),           set("x", "new"),     rename,
+      set("p:n", "3", 1)};
+  auto coalesced = kamailio::coalesce_htable_changes(changes);
+
+  std::vector<std::string> applied;
+  for (const auto& change : coalesced) {
+    if (change.deleted_key) applied.push_back("del " + *change.deleted_key);
+    if (change.key) {
+      applied.push_back("set " + *change.key + "=" + change.value + "/" +
+                        std::to_string(change.value_type));
+    }
+  }
+  std::vector<std::string> expected{"del p:1", "set x=new/0", "del s:10.0.0.1",
+                                    "set s:10.0.0.2=t2/0", "set p:n=3/1"};
+  BOOST_TEST(applied == expected, boost::test_tools::per_element());
+  BOOST_TEST(kamailio::coalesce_htable_changes({}).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -75,7 +75,7 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
     // More htable changes than this and than this share of the table's keys at once (a node far
     // behind) reload the table instead: one RPC per change costs the node more beyond.
     std::int64_t max_htable_changes = 2000;
-    double max_htable_changes_per_key = 0.2;
+    double max_htable_changes_per_key = 0.33;
     // The dispatcher's whole-list reload (the application servers changed, or its count
     // differs) runs at most this often per node.
     std::chrono::milliseconds health_reload_every{30000};

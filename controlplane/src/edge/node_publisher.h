@@ -28,10 +28,10 @@ class NodePublisher {
   struct Settings {
     // More htable changes than this and than this share of the table's keys at once reload the
     // table instead: one RPC per change costs the node more beyond. A change through JSON-RPC
-    // costs a node 3-5 times what a key costs in a whole reload (43-70 us against ~14 us,
-    // bench/edge/rpc_cost.sh and the 100k imports).
+    // (8 requests in flight) costs a node ~3 times what a key costs in a whole reload (43 us
+    // against ~14 us, bench/edge/rpc_cost.sh and the 100k imports).
     std::int64_t max_htable_changes = 2000;
-    double max_htable_changes_per_key = 0.2;
+    double max_htable_changes_per_key = 0.33;
     // A paced reload waits this many times its previous reload's duration after that one ended.
     double reload_pause_factor = 2.0;
   };

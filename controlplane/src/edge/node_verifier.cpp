@@ -52,6 +52,13 @@ bool NodeVerifier::counts_match(const std::string& endpoint, TableStatus& table)
   table.expected_rows = ledger_.owned_rows(table.table);
   table.loaded_rows = kamailio::loaded_row_count(rpc_, endpoint, table.table);
   if (table.loaded_rows == table.expected_rows) return true;
+  // Counted after writes moved Redis past the version the node has: no proof of drift (a bulk
+  // import's audits reloaded 330,000 keys on both nodes for nothing); the next audit compares.
+  if (ledger_.table_version(table.table) != table.loaded_version) {
+    log_.debug("edge {}: {} counted while writes land: compared at the next audit", endpoint,
+               table.table);
+    return true;
+  }
   // Rows in Kamailio's database this daemon did not write are loaded too (the NOC's drift view
   // names them): the node matching the database needs no reload.
   table.expected_rows = ledger_.database_rows(table.table);

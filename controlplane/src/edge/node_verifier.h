@@ -34,9 +34,10 @@ class NodeVerifier {
   // After a reload: what the node loaded counted against Redis; in step, the table is loaded at
   // `version` (otherwise at none, so it reloads again).
   bool count_table(const std::string& endpoint, TableStatus& table, std::int64_t version);
-  // A table loaded and unchanged since: do the node's and Redis's counts still agree? Both in
-  // O(1) (the rows this daemon wrote against the node's item count), Kamailio's whole database
-  // (a SCAN) only when they differ: its rows the daemon did not write are loaded too.
+  // A table loaded (at table.loaded_version) and unchanged since: do the node's and Redis's counts
+  // still agree? Both in O(1) (the rows this daemon wrote against the node's item count),
+  // Kamailio's whole database (a SCAN) only when they differ: its rows the daemon did not write
+  // are loaded too. Counts that differ once Redis moved past that version prove nothing: true.
   bool counts_match(const std::string& endpoint, TableStatus& table);
   // The next `count` htable rows from where `audit` stands whose key the node holds with another
   // value or not at all (one htable.get each); only while Redis's htable version is

@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace mv::kamailio {
 namespace {
@@ -153,10 +154,34 @@ void delete_htable_key(KamailioRpc& rpc, const std::string& endpoint, const std:
   delete_node_key(rpc, endpoint, kRoutingHtable, key);
 }
 
+std::vector<HtableChange> coalesce_htable_changes(const std::vector<HtableChange>& changes) {
+  // Each key's last change, by its position in `changes`.
+  std::unordered_map<std::string, std::size_t> last;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    if (changes[i].deleted_key) last[*changes[i].deleted_key] = i;
+    if (changes[i].key) last[*changes[i].key] = i;
+  }
+  std::vector<HtableChange> coalesced;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const auto& change = changes[i];
+    HtableChange kept;
+    if (change.deleted_key && last[*change.deleted_key] == i) kept.deleted_key = change.deleted_key;
+    if (change.key && last[*change.key] == i) {
+      // A key deleted and set in one change (a rename onto itself) ends set.
+      if (kept.deleted_key == change.key) kept.deleted_key.reset();
+      kept.key = change.key;
+      kept.value = change.value;
+      kept.value_type = change.value_type;
+    }
+    if (kept.deleted_key || kept.key) coalesced.push_back(std::move(kept));
+  }
+  return coalesced;
+}
+
 void apply_htable_changes(KamailioRpc& rpc, const std::string& endpoint,
                           const std::vector<HtableChange>& changes) {
   std::vector<RpcCall> calls;
-  for (const auto& change : changes) {
+  for (const auto& change : coalesce_htable_changes(changes)) {
     if (change.deleted_key)
       calls.push_back({"htable.delete", {kRoutingHtable, *change.deleted_key}});
     if (change.key) calls.push_back(set_key_call(*change.key, change.value, change.value_type));

@@ -71,8 +71,12 @@ struct HtableChange {
   std::string value;
   int value_type = 0;  // 1: an integer, as db_redis rows say
 };
-// The changes, in order, as set_htable_key and delete_htable_key would make them one by one, in
-// as few round trips as the client can (KamailioRpc::call_each). Throws RpcError.
+// One change per key, its last, in the order of those last changes: the table ends as it would
+// with every change made in turn. A bulk import's slice sets the probe list's count (p:n) once,
+// not once per trunk.
+std::vector<HtableChange> coalesce_htable_changes(const std::vector<HtableChange>& changes);
+// The changes (coalesce_htable_changes), in as few round trips as the client can
+// (KamailioRpc::call_each). Throws RpcError.
 void apply_htable_changes(KamailioRpc& rpc, const std::string& endpoint,
                           const std::vector<HtableChange>& changes);
 
