@@ -7,16 +7,22 @@ without content), its JSON body validates against that media type's schema (JSON
 `$ref`s resolved in the document), and the headers the response declares as required, or
 declares among Location, ETag, Retry-After, WWW-Authenticate and Allow, are present.
 
-  openapi_validator.py --serve      one JSON object per stdin line, {"method", "path", "status",
-                                    "headers": {name: value}, "body"}; one line back per object,
-                                    {"problems": [...]} (empty: described); at EOF the counts on
-                                    stderr (responses checked, (operation, status) pairs seen)
-  openapi_validator.py --self-test  each kind of undescribed response is refused
+  openapi_validator.py --serve [--record DIR]
+        one JSON object per stdin line, {"method", "path", "status", "headers": {name: value},
+        "body"}; one line back per object, {"problems": [...]} (empty: described); at EOF the
+        counts on stderr (responses checked, (operation, status) pairs seen) and, with --record,
+        the same in a new file in DIR
+  openapi_validator.py --report DIR
+        the counts of every --record file in DIR together, and the document's (operation,
+        status) pairs no response exercised; fails when DIR holds no record
+  openapi_validator.py --self-test
+        each kind of undescribed response is refused
 """
 import json
+import os
 import pathlib
-import re
 import sys
+import tempfile
 
 import jsonschema
 import yaml
@@ -59,6 +65,13 @@ class ResponseValidator:
     def check(self, method, path, status, headers, body):
         self.checked += 1
         headers = {name.lower(): value for name, value in headers.items()}
+        sent_type = parse_media_type(headers.get("content-type", ""))[0]
+        if status == 400 and sent_type in ("", "text/plain") and not body.startswith("{"):
+            # info.description, "Request handling" 0: bytes the HTTP library cannot parse as a
+            # request get its own 400 (empty, or plain text naming what it refused), before any
+            # route or operation.
+            self.seen.add(("(no operation: the HTTP library's bare 400)", "400"))
+            return []
         op = self.operation(method, path) or self.no_operation(method, path)
         if op is None:
             return [f"{method} {path}: no such operation in the document"]
@@ -149,7 +162,12 @@ def load_document(path=ROOT / "schemas/openapi.yaml"):
     return yaml.safe_load(pathlib.Path(path).read_text())
 
 
-def serve(validator):
+def counts_line(checked, seen, declared):
+    return (f"openapi: {checked} responses validated; {len(seen & declared)} of {len(declared)} "
+            f"(operation, status) pairs exercised")
+
+
+def serve(validator, record_dir=None):
     for line in sys.stdin:
         if not line.strip():
             continue
@@ -157,9 +175,35 @@ def serve(validator):
         problems = validator.check(exchange["method"], exchange["path"], exchange["status"],
                                    exchange.get("headers", {}), exchange.get("body", ""))
         print(json.dumps({"problems": problems}), flush=True)
+    print(counts_line(validator.checked, validator.seen, validator.declared_pairs()),
+          file=sys.stderr)
+    if record_dir and validator.checked:
+        os.makedirs(record_dir, exist_ok=True)
+        record = {"checked": validator.checked, "seen": sorted(validator.seen)}
+        with tempfile.NamedTemporaryFile("w", dir=record_dir, suffix=".json", delete=False) as f:
+            json.dump(record, f)
+    return 0
+
+
+def report(validator, record_dir):
+    """The whole run's figures: one record per test process (ctest runs each suite apart)."""
+    checked, seen = 0, set()
+    records = sorted(pathlib.Path(record_dir).glob("*.json")) if os.path.isdir(record_dir) else []
+    for path in records:
+        record = json.loads(path.read_text())
+        checked += record["checked"]
+        seen |= {tuple(pair) for pair in record["seen"]}
+    if not records:
+        print(f"no response records in {record_dir}: were the suites run?", file=sys.stderr)
+        return 1
     declared = validator.declared_pairs()
-    print(f"openapi: {validator.checked} responses validated; {len(validator.seen)} of "
-          f"{len(declared)} (operation, status) pairs exercised", file=sys.stderr)
+    print(f"{counts_line(checked, seen, declared)}, over {len(records)} test processes")
+    # The pseudo-operations of no_operation(): 404 and 405 where the document has no operation.
+    for operation, status in sorted(seen - declared):
+        print(f"  also exercised: {operation} {status}")
+    print("not exercised by any test:")
+    for operation, status in sorted(declared - seen):
+        print(f"  {operation} {status}")
     return 0
 
 
@@ -182,6 +226,14 @@ def self_test(validator):
          {**sent_always, "Content-Type": "text/plain; charset=utf-8"}, "", "is not one of"),
         ("an undeclared status", "GET", "/v1/trunks/trunk_x", 418, json_type,
          json.dumps(trunk), "status 418 is not declared"),
+        ("the HTTP library's bare 400, whatever the request", "G\x01T", "/v1/trunks", 400, {}, "",
+         None),
+        ("the HTTP library's plain-text 400", "GE", "T", 400,
+         {"Content-Type": "text/plain; charset=utf-8"}, "provided uri is invalid: T /v1/trunks",
+         None),
+        ("a JSON 400 where the operation declares none", "GET", "/v1/trunks/trunk_x", 400,
+         json_type, json.dumps({"error": {"code": "bad_request", "message": "x"}}),
+         "status 400 is not declared"),
         ("a method a path lacks, answered 200", "PUT", "/v1/trunks", 200, json_type, "{}",
          "status 200 is not declared"),
         ("a method a path lacks, 405 without Allow", "PUT", "/v1/trunks", 405, json_type,
@@ -199,8 +251,11 @@ def self_test(validator):
 
 def main():
     validator = ResponseValidator(load_document())
-    if sys.argv[1:] == ["--serve"]:
-        return serve(validator)
+    arguments = sys.argv[1:]
+    if arguments == ["--serve"] or (arguments[:2] == ["--serve", "--record"] and len(arguments) == 3):
+        return serve(validator, arguments[2] if len(arguments) == 3 else None)
+    if arguments[:1] == ["--report"] and len(arguments) == 2:
+        return report(validator, arguments[1])
     if sys.argv[1:] == ["--self-test"]:
         return self_test(validator)
     print(__doc__, file=sys.stderr)

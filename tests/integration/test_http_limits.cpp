@@ -86,8 +86,8 @@ BOOST_AUTO_TEST_CASE(stalled_connections_are_closed_after_the_idle_timeout) {
 }
 
 // Verifies the in-flight cap: with max_in_flight 2 held by two stalled bodies, a third request
-// gets 503 service_unavailable with Retry-After at once; once the idle timeout has closed the
-// stalled ones, requests are served again.
+// gets 503 service_unavailable with Retry-After at once (/readyz too); once the idle timeout has
+// closed the stalled ones, requests are served again.
 BOOST_AUTO_TEST_CASE(requests_beyond_the_in_flight_cap_get_503) {
   RedisServer redis;
   ControlPlane daemon(redis, "", "  max_in_flight: 2\n  idle_timeout_s: 2\n");
@@ -105,6 +105,10 @@ BOOST_AUTO_TEST_CASE(requests_beyond_the_in_flight_cap_get_503) {
       5s));
   BOOST_TEST(error_code(refused) == "service_unavailable");
   BOOST_TEST(refused.headers["retry-after"] == "1");
+  // /readyz too, before its route: the Error body its 503 documents beside Readiness.
+  auto readiness = http_request(daemon.port(), "GET", "/readyz");
+  BOOST_TEST(readiness.status == 503);
+  BOOST_TEST(error_code(readiness) == "service_unavailable");
 
   BOOST_TEST(first.closed_by_server(10s));
   BOOST_TEST(second.closed_by_server(10s));

@@ -15,7 +15,8 @@ struct HttpResult {
 };
 
 // A deliberately plain HTTP/1.1 client over a socket: one request per connection, bytes exactly
-// as given, so tests can also send what a library client would refuse to.
+// as given, so tests can also send what a library client would refuse to. The response is
+// checked against the OpenAPI document as RawConnection's are.
 HttpResult http_request(int port, const std::string& method, const std::string& target,
                         const std::vector<std::pair<std::string, std::string>>& headers = {},
                         const std::string& body = {},
@@ -23,7 +24,8 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
 
 // One TCP connection to 127.0.0.1:port kept open across sends: for slow, stalled or partial
 // requests, and to see when the server closes it. `source_ip` (another loopback address, say)
-// is the address the connection comes from.
+// is the address the connection comes from. Its response is checked against the OpenAPI
+// document (support/contract_check.h) for the request line sent first, whatever the bytes.
 class RawConnection {
  public:
   explicit RawConnection(int port, const std::string& source_ip = "127.0.0.1");
@@ -44,7 +46,9 @@ class RawConnection {
   const std::string& received() const { return received_; }
 
  private:
+  int port_;
   int fd_;
+  std::string sent_;  // until the response: its request line is the one checked
   std::string received_;
 };
 

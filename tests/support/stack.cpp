@@ -172,7 +172,10 @@ void ControlPlane::start() {
   }
 }
 
-ControlPlane::~ControlPlane() { process_.stop(SIGTERM); }
+ControlPlane::~ControlPlane() {
+  process_.stop(SIGTERM);
+  flush_contract_failures();
+}
 
 void ControlPlane::kill() { process_.stop(SIGKILL); }
 
