@@ -7,7 +7,7 @@ packages=(
   # build
   build-essential cmake pkg-config clang-format
   libcpprest-dev libhiredis-dev libyaml-cpp-dev libboost-test-dev
-  nlohmann-json3-dev libspdlog-dev libcli11-dev libssl-dev
+  nlohmann-json3-dev libspdlog-dev libcli11-dev libssl-dev prometheus-cpp-dev
   # run and test
   redis-server redis-tools curl
   kamailio kamailio-redis-modules kamailio-json-modules kamailio-extra-modules
@@ -18,7 +18,10 @@ if [[ "${MV_BENCH:-0}" == 1 ]]; then packages+=(wrk jq); fi
 # The lock-down suite runs SIPVicious's scanners against the edge.
 # The JSON-RPC client, lock-down and source-key suites run Python helpers.
 # schemas/check-schemas.py reads the OpenAPI document and validates JSON Schema examples.
-if [[ "${MV_TEST:-0}" == 1 ]]; then packages+=(chromium sipvicious python3 python3-yaml python3-jsonschema); fi
+# The metrics suite runs promtool (Debian's prometheus package) over a live /metrics.
+if [[ "${MV_TEST:-0}" == 1 ]]; then
+  packages+=(chromium sipvicious python3 python3-yaml python3-jsonschema prometheus)
+fi
 # The OpenAPI linters (schemas/lint, from npm) need Node.js and npm: Debian's, unless the machine
 # has them already (a NodeSource nodejs bundles its own npm, which Debian's npm package would
 # conflict with).
@@ -53,4 +56,9 @@ sudo_cmd=()
 if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
 "${sudo_cmd[@]}" apt-get update -qq
 DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The tests need promtool alone: the Prometheus server Debian's package starts under systemd
+# would listen on :9090 on every address of this machine.
+if [[ " ${missing[*]} " == *" prometheus "* && -d /run/systemd/system ]]; then
+  "${sudo_cmd[@]}" systemctl disable --now prometheus.service
+fi
 if [[ "${MV_TEST:-0}" == 1 ]]; then install_linters; fi

@@ -194,20 +194,20 @@ BOOST_FIXTURE_TEST_CASE(requests_counted_by_route_pattern, ApiFixture) {
   call("GET", "/v1/nothing/here");
   auto text = metrics.render();
   BOOST_TEST(
-      text.find(R"(mv_http_requests_total{route="/v1/trunks",method="POST",status="201"} 1)") !=
+      text.find(R"(mv_http_requests_total{method="POST",route="/v1/trunks",status="201"} 1)") !=
       std::string::npos);
   BOOST_TEST(
-      text.find(R"(mv_http_requests_total{route="/v1/trunks/{id}",method="GET",status="200"} 2)") !=
+      text.find(R"(mv_http_requests_total{method="GET",route="/v1/trunks/{id}",status="200"} 2)") !=
       std::string::npos);
   BOOST_TEST(
-      text.find(R"(mv_http_requests_total{route="/v1/trunks/{id}",method="GET",status="404"} 1)") !=
+      text.find(R"(mv_http_requests_total{method="GET",route="/v1/trunks/{id}",status="404"} 1)") !=
       std::string::npos);
   BOOST_TEST(
-      text.find(R"(mv_http_requests_total{route="unmatched",method="GET",status="404"} 1)") !=
+      text.find(R"(mv_http_requests_total{method="GET",route="unmatched",status="404"} 1)") !=
       std::string::npos);
   BOOST_TEST(
       text.find(
-          R"(mv_http_request_duration_seconds_count{route="/v1/trunks/{id}",method="GET"} 3)") !=
+          R"(mv_http_request_duration_seconds_count{method="GET",route="/v1/trunks/{id}"} 3)") !=
       std::string::npos);
   BOOST_TEST(text.find(id) == std::string::npos);
   BOOST_TEST(text.find("cust_123") == std::string::npos);

@@ -94,7 +94,7 @@ BOOST_FIXTURE_TEST_CASE(metrics_in_text_format, OpsFixture) {
   BOOST_TEST(header(response, "Content-Type").value_or("") ==
              "text/plain; version=0.0.4; charset=utf-8");
   BOOST_TEST(response.body.find(
-                 R"(mv_http_requests_total{route="/healthz",method="GET",status="200"} 1)") !=
+                 R"(mv_http_requests_total{method="GET",route="/healthz",status="200"} 1)") !=
              std::string::npos);
 }
 

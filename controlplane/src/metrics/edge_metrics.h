@@ -21,25 +21,27 @@ class EdgeReloadMetrics final : public edge::ReloadObserver {
                 std::chrono::duration<double> took) override;
 
  private:
-  CounterFamily& reloads_;
-  HistogramFamily& duration_;
+  prometheus::Family<prometheus::Counter>& reloads_;
+  prometheus::Family<prometheus::Histogram>& duration_;
+  const prometheus::Histogram::BucketBoundaries buckets_{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                         0.5,   1,    2.5,   5,    10,  30};
 };
 
 // What each node has loaded, read from the reloader's last check at every scrape.
-class EdgeStatusMetrics final : public MetricsSource {
+class EdgeStatusMetrics final : public prometheus::Collectable {
  public:
   explicit EdgeStatusMetrics(const edge::EdgeStatusSource& edge) : edge_(edge) {}
-  void collect(MetricsWriter& out) const override;
+  std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   const edge::EdgeStatusSource& edge_;
 };
 
 // Stored registrations by state; every state is present, at 0 when no trunk is in it.
-class RegistrationMetrics final : public MetricsSource {
+class RegistrationMetrics final : public prometheus::Collectable {
  public:
   explicit RegistrationMetrics(const edge::RegistrationCounts& counts) : counts_(counts) {}
-  void collect(MetricsWriter& out) const override;
+  std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   const edge::RegistrationCounts& counts_;
@@ -47,11 +49,11 @@ class RegistrationMetrics final : public MetricsSource {
 
 // Redis commands that failed (connection, timeout, error reply, no free connection), over every
 // pool of the daemon.
-class RedisErrorMetrics final : public MetricsSource {
+class RedisErrorMetrics final : public prometheus::Collectable {
  public:
   explicit RedisErrorMetrics(std::vector<const store::RedisPool*> pools)
       : pools_(std::move(pools)) {}
-  void collect(MetricsWriter& out) const override;
+  std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   std::vector<const store::RedisPool*> pools_;

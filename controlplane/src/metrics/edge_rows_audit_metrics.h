@@ -7,10 +7,10 @@ namespace mv::metrics {
 
 // The rows audit's totals (service::EdgeRowsAudit): trunks checked, rows written again, walks
 // through every trunk completed. A scrape reads nothing.
-class EdgeRowsAuditMetrics final : public MetricsSource {
+class EdgeRowsAuditMetrics final : public prometheus::Collectable {
  public:
   explicit EdgeRowsAuditMetrics(const service::EdgeRowsAudit& audit) : audit_(audit) {}
-  void collect(MetricsWriter& out) const override;
+  std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   const service::EdgeRowsAudit& audit_;

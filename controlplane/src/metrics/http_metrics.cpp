@@ -5,12 +5,14 @@
 namespace mv::metrics {
 
 HttpMetrics::HttpMetrics(Registry& registry)
-    : requests_(registry.counter("mv_http_requests_total",
-                                 "HTTP requests answered, by route pattern, method and status",
-                                 {"route", "method", "status"})),
-      duration_(registry.histogram("mv_http_request_duration_seconds",
-                                   "Time to answer an HTTP request, by route pattern and method",
-                                   {"route", "method"}, latency_buckets())) {}
+    : requests_(prometheus::BuildCounter()
+                    .Name("mv_http_requests_total")
+                    .Help("HTTP requests answered, by route pattern, method and status")
+                    .Register(registry.families())),
+      duration_(prometheus::BuildHistogram()
+                    .Name("mv_http_request_duration_seconds")
+                    .Help("Time to answer an HTTP request, by route pattern and method")
+                    .Register(registry.families())) {}
 
 std::string HttpMetrics::method_label(std::string_view method) {
   static constexpr std::array<std::string_view, 7> kMethods{"GET",   "HEAD",   "POST",   "PUT",
@@ -25,8 +27,10 @@ void HttpMetrics::observe(std::string_view route, std::string_view method, int s
                           double seconds) {
   std::string route_label = route.empty() ? "unmatched" : std::string(route);
   auto method_name = method_label(method);
-  requests_.inc({route_label, method_name, std::to_string(status)});
-  duration_.observe({route_label, method_name}, seconds);
+  requests_
+      .Add({{"route", route_label}, {"method", method_name}, {"status", std::to_string(status)}})
+      .Increment();
+  duration_.Add({{"route", route_label}, {"method", method_name}}, buckets_).Observe(seconds);
 }
 
 }  // namespace mv::metrics

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "metrics/registry.h"
@@ -19,8 +20,9 @@ class HttpMetrics {
   static std::string method_label(std::string_view method);
 
  private:
-  CounterFamily& requests_;
-  HistogramFamily& duration_;
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Histogram>& duration_;
+  const prometheus::Histogram::BucketBoundaries buckets_ = latency_buckets();
 };
 
 }  // namespace mv::metrics

@@ -5,7 +5,7 @@
 
 namespace mv::metrics {
 
-void NocMetrics::collect(MetricsWriter& out) const {
+std::vector<prometheus::MetricFamily> NocMetrics::Collect() const {
   std::vector<DestinationCount> counts;
   try {
     counts = destinations_();
@@ -18,15 +18,15 @@ void NocMetrics::collect(MetricsWriter& out) const {
     for (const char* state : {"active", "inactive"}) states.try_emplace(state, 0);
     states[entry.state] += entry.count;
   }
-  out.family("mv_dispatcher_destinations",
-             "Trunk destinations each node probes: inactive while the probes hold them down",
-             MetricType::gauge);
+  auto family =
+      gauge_family("mv_dispatcher_destinations",
+                   "Trunk destinations each node probes: inactive while the probes hold them down");
   for (const auto& [node, states] : by_node) {
     for (const auto& [state, count] : states) {
-      out.sample("mv_dispatcher_destinations", {{"node", node}, {"state", state}},
-                 static_cast<double>(count));
+      add_sample(family, {{"node", node}, {"state", state}}, static_cast<double>(count));
     }
   }
+  return {family};
 }
 
 }  // namespace mv::metrics

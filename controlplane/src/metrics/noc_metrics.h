@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "metrics/metrics_writer.h"
+#include "metrics/registry.h"
 
 namespace mv::metrics {
 
@@ -22,11 +22,11 @@ struct DestinationCount {
 // ids. The counts should leave out a node that does not answer (no series rather than 0); every
 // node named gets both states, at 0 where it has none. A source that throws leaves the family
 // empty for that scrape instead of failing the whole scrape.
-class NocMetrics final : public MetricsSource {
+class NocMetrics final : public prometheus::Collectable {
  public:
   explicit NocMetrics(std::function<std::vector<DestinationCount>()> destinations)
       : destinations_(std::move(destinations)) {}
-  void collect(MetricsWriter& out) const override;
+  std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   std::function<std::vector<DestinationCount>()> destinations_;
