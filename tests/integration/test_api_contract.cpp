@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -8,6 +9,7 @@
 #include <sstream>
 
 #include "support/contract_check.h"
+#include "support/process.h"
 #include "support/stack.h"
 
 namespace mv::test {
@@ -332,6 +334,89 @@ BOOST_AUTO_TEST_CASE(responses_the_document_does_not_describe_are_reported) {
   stop_checking_port(port);
   BOOST_TEST_REQUIRE(problems.size() == 1u);
   BOOST_TEST(problems[0].find("Additional properties") != std::string::npos);
+}
+
+// Every operation of the document, its path parameters filled with ids nobody has.
+struct DocumentOperation {
+  std::string method;
+  std::string target;
+  bool authenticated = true;
+};
+
+std::vector<DocumentOperation> document_operations() {
+  auto document = YAML::LoadFile(std::string(MV_SOURCE_DIR) + "/schemas/openapi.yaml");
+  std::vector<DocumentOperation> operations;
+  for (const auto& path : document["paths"]) {
+    auto target = std::regex_replace(path.first.as<std::string>(), std::regex(R"(\{id\})"),
+                                     "trunk_20260101T000000.000000000");
+    target = std::regex_replace(target, std::regex(R"(\{node\})"), "edge-9");
+    target = std::regex_replace(target, std::regex(R"(\{key_id\})"), "000000000000");
+    for (const char* method : {"get", "post", "put", "patch", "delete"}) {
+      auto operation = path.second[method];
+      if (!operation) continue;
+      std::string upper(method);
+      for (auto& c : upper) c = static_cast<char>(std::toupper(c));
+      bool open = operation["security"] && operation["security"].size() == 0;
+      operations.push_back({upper, target, !open});
+    }
+  }
+  return operations;
+}
+
+// Verifies every operation answers the limits the document declares on it, provoked one by one:
+// 431 (headers over max_header_bytes), 413 (a body over 64 KiB), 408 (a body cut short), 401 (no
+// key, where one is needed), 429 (its key's bucket empty) and 503 (max_in_flight reached); each
+// response is validated against the operation like every other (contract.coverage counts them).
+BOOST_AUTO_TEST_CASE(every_operation_answers_its_declared_limits) {
+  RedisServer redis;
+  ControlPlane daemon(redis, "",
+                      "  rate_limit: {per_second: 1, burst: 1}\n"
+                      "  admin_rate_limit: {per_second: 1, burst: 1}\n");
+  auto customer_key = daemon.create_key("cust_limits");
+  auto admin_key = daemon.run_command({"keys", "create", "--customer", "ops", "--role", "admin"});
+  admin_key = admin_key.substr(0, admin_key.find('\n'));
+  auto operations = document_operations();
+  BOOST_TEST_REQUIRE(operations.size() >= 26u);
+
+  for (const auto& op : operations) {
+    BOOST_TEST_CONTEXT(op.method << " " << op.target) {
+      auto big_header = http_request(daemon.port(), op.method, op.target,
+                                     {{"X-Padding", std::string(17'000, 'a')}});
+      BOOST_TEST(big_header.status == 431);
+      auto big_body =
+          http_request(daemon.port(), op.method, op.target, {{"Content-Type", "application/json"}},
+                       std::string(65'537, ' '));
+      BOOST_TEST(big_body.status == 413);
+      RawConnection cut(daemon.port());
+      cut.send(
+          op.method + " " + op.target +
+          " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n"
+          "{}");
+      cut.finish_sending();
+      BOOST_TEST(cut.read_response(std::chrono::seconds(10)).status == 408);
+      if (!op.authenticated) continue;
+      BOOST_TEST(http_request(daemon.port(), op.method, op.target).status == 401);
+      // The bucket holds one token: of two requests, the second finds it empty at the latest.
+      auto key = customer_key;
+      if (daemon.call(op.method, op.target, key).status == 403) key = admin_key;
+      HttpResult second;
+      for (int i = 0; i < 2; ++i) second = daemon.call(op.method, op.target, key);
+      BOOST_TEST(second.status == 429);
+    }
+  }
+
+  // Every request slot held by a body that never comes: each operation answers 503 first.
+  ControlPlane full(redis, "", "  max_in_flight: 1\n  idle_timeout_s: 30\n");
+  RawConnection held(full.port());
+  BOOST_TEST_REQUIRE(
+      held.send("POST /v1/trunks HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"));
+  BOOST_TEST_REQUIRE(
+      wait_until([&] { return http_request(full.port(), "GET", "/healthz").status == 503; },
+                 std::chrono::seconds(5)));
+  for (const auto& op : operations) {
+    BOOST_TEST(http_request(full.port(), op.method, op.target).status == 503,
+               op.method << " " << op.target);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
