@@ -336,6 +336,43 @@ BOOST_AUTO_TEST_CASE(responses_the_document_does_not_describe_are_reported) {
   BOOST_TEST(problems[0].find("Additional properties") != std::string::npos);
 }
 
+// Verifies the answers of the document the other suites do not provoke: a malformed If-Match on
+// DELETE, query limits that are no number, a test call's bad body, unknown trunk and content
+// type, a key created from text, an edge status asked with a customer's key, the NOC page's
+// files. Each is validated against its operation (contract.coverage counts them).
+BOOST_AUTO_TEST_CASE(rarer_declared_answers) {
+  auto& daemon = stack().daemon;
+  const auto& key = stack().key_a;
+  auto admin_key = daemon.run_command({"keys", "create", "--customer", "ops", "--role", "admin"});
+  admin_key = admin_key.substr(0, admin_key.find('\n'));
+  auto created = post(key, R"({"name":"rarer","proxy":"127.0.0.1:9"})");
+  BOOST_TEST_REQUIRE(created.status == 201);
+  auto path = "/v1/trunks/" + json::parse(created.body)["id"].get<std::string>();
+  auto bearer = [](const std::string& k) { return std::pair{"Authorization", "Bearer " + k}; };
+
+  BOOST_TEST(
+      http_request(daemon.port(), "DELETE", path, {bearer(key), {"If-Match", "v1"}}).status == 400);
+  BOOST_TEST(daemon.call("GET", "/v1/audit?limit=many", admin_key).status == 400);
+  BOOST_TEST(daemon.call("GET", path + "/events?limit=many", key).status == 400);
+  BOOST_TEST(daemon.call("POST", path + "/test-call", key, "{").status == 400);
+  BOOST_TEST(http_request(daemon.port(), "POST", path + "/test-call",
+                          {bearer(key), {"Content-Type", "text/plain"}}, "call")
+                 .status == 415);
+  BOOST_TEST(daemon
+                 .call("POST", "/v1/trunks/trunk_20260101T000000.000000000/test-call", key,
+                       R"({"to":"+15550100","from":"+15550101"})")
+                 .status == 404);
+  BOOST_TEST(daemon.call("POST", "/v1/trunks/trunk_20260101T000000.000000000/test", key).status ==
+             404);
+  BOOST_TEST(http_request(daemon.port(), "POST", "/v1/keys",
+                          {bearer(admin_key), {"Content-Type", "text/plain"}}, "cust_x")
+                 .status == 415);
+  BOOST_TEST(daemon.call("GET", "/v1/edge/status", key).status == 403);
+  for (const char* file : {"/noc/", "/noc/noc.js", "/noc/noc.css"}) {
+    BOOST_TEST(http_request(daemon.port(), "GET", file).status == 200, file);
+  }
+}
+
 // Every operation of the document, its path parameters filled with ids nobody has.
 struct DocumentOperation {
   std::string method;
