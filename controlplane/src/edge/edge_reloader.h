@@ -73,9 +73,10 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
     // Up to this long, before reloading after a change, for the nodes' Redis replicas.
     std::chrono::milliseconds replica_wait{200};
     // More htable changes than this and than this share of the table's keys at once (a node far
-    // behind) reload the table instead: one RPC per change costs the node more beyond.
-    std::int64_t max_htable_changes = 2000;
-    double max_htable_changes_per_key = 0.33;
+    // behind) reload the table instead: one RPC per change costs the node more beyond. Defaults
+    // from NodePublisher::Settings, where the measured costs are.
+    std::int64_t max_htable_changes = NodePublisher::Settings{}.max_htable_changes;
+    double max_htable_changes_per_key = NodePublisher::Settings{}.max_htable_changes_per_key;
     // The dispatcher's whole-list reload (the application servers changed, or its count
     // differs) runs at most this often per node.
     std::chrono::milliseconds health_reload_every{30000};
@@ -84,7 +85,7 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
     // previous reload's duration after that one ended, so catching up takes at most a third of
     // the node's time (measured at 100k trunks on 2 nodes: reloading back to back cost the nodes
     // more CPU than the import itself). A node that restarted or lost its version is not paced.
-    double reload_pause_factor = 2.0;
+    double reload_pause_factor = NodePublisher::Settings{}.reload_pause_factor;
     // Writes this far apart are no longer a stream: a node far behind reloads without a pause.
     std::chrono::milliseconds writes_quiet{1000};
     // htable mv keys compared with Redis, one by one, in every round that finds the node in
