@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config clang-format
   libcpprest-dev libhiredis-dev libyaml-cpp-dev libboost-test-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libssl-dev prometheus-cpp-dev
+  libjemalloc-dev
   # run and test
   redis-server redis-tools curl
   kamailio kamailio-redis-modules kamailio-json-modules kamailio-extra-modules
