@@ -54,15 +54,17 @@ std::string run_scanner(const std::string& source_ip, const std::vector<std::str
 }  // namespace
 
 // Verifies JSON-RPC is answered only on the RPC socket, only to allowed sources and only at
-// /RPC: HTTP to the SIP TCP listener (any path, case, method or Host) gets the connection closed
-// with no answer, HTTP over SIP UDP gets no JSON-RPC body, and the RPC socket refuses a second
-// loopback address with 403, while the control plane's own calls keep working.
+// /RPC (the htable batch only at /mv/htable, under the same rules): HTTP to the SIP TCP listener
+// (any path, case, method or Host) gets the connection closed with no answer, HTTP over SIP UDP
+// gets no JSON-RPC body, and the RPC socket refuses a second loopback address with 403, while the
+// control plane's own calls keep working.
 BOOST_FIXTURE_TEST_CASE(json_rpc_only_on_its_socket_from_allowed_sources, EdgeFixture) {
   auto trunk = create(
       R"({"name":"secret","proxy":"127.0.0.1:5999","username":"u1","password":"Rpc-Secret-1",)"
       R"("realm":"carrier.test","register":false})");
   wait_applied(trunk);
-  const std::vector<std::string> paths{"/RPC", "/RPC/", "//RPC", "/rpc", "/RPCx", "/"};
+  const std::vector<std::string> paths{"/RPC",  "/RPC/", "//RPC",     "/rpc",
+                                       "/RPCx", "/",     "/mv/htable"};
   const std::vector<std::string> hosts{"127.0.0.1:" + std::to_string(kamailio.rpc_port()),
                                        "localhost", "rpc.invalid"};
   RawSipSocket udp_client(SipTransport::udp, "127.0.0.1");
@@ -92,6 +94,22 @@ BOOST_FIXTURE_TEST_CASE(json_rpc_only_on_its_socket_from_allowed_sources, EdgeFi
   auto lower_case = http_raw(kamailio.rpc_port(), http_rpc_request("POST", "/rpc", "x"), 5s);
   BOOST_TEST(lower_case.status == 404);
   BOOST_TEST(kamailio.rpc("core.uptime").contains("uptime"));
+
+  // kamailio.cfg's htable batch (/mv/htable) is behind the same checks: a stranger's batch is
+  // refused and changes nothing, on the SIP socket it is closed unanswered; the allowed source's
+  // is applied.
+  const std::string batch = "S 783a737472616e676572 6576696c\n";  // "x:stranger" -> "evil"
+  const std::string batch_request =
+      "POST /mv/htable HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: " +
+      std::to_string(batch.size()) + "\r\n\r\n" + batch;
+  BOOST_TEST(http_raw(kamailio.rpc_port(), batch_request, 5s, "127.0.0.2").status == 403);
+  RawConnection sip_batch(kamailio.sip_port());
+  sip_batch.send(batch_request);
+  BOOST_TEST(sip_batch.closed_by_server(5s));
+  BOOST_TEST(sip_batch.received().empty(), sip_batch.received());
+  BOOST_TEST(kamailio.rpc("htable.get", {"mv", "x:stranger"}).contains("error"));
+  BOOST_TEST(http_raw(kamailio.rpc_port(), batch_request, 5s).status == 200);
+  BOOST_TEST(kamailio.rpc("htable.get", {"mv", "x:stranger"})["item"]["value"] == "evil");
 }
 
 // Verifies requests that look in-dialog (a To-tag and a Route) but belong to no dialog this edge

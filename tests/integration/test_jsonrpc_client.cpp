@@ -68,42 +68,37 @@ BOOST_FIXTURE_TEST_CASE(whole_table_calls_get_their_own_bound, SlowNode) {
   BOOST_CHECK_THROW(short_only.call(endpoint, "htable.reload"), kamailio::RpcError);
 }
 
-// Verifies call_each on a real node: more calls than one pipelined batch, answered each in its
-// own place and in order, a node's error reply (a delete of a key the table lacks) in the slot
-// of the call that got it, and every change made on the node.
-BOOST_AUTO_TEST_CASE(pipelined_calls_are_answered_in_order) {
+// Verifies post() and kamailio.cfg's /mv/htable route on a real node: sets (a string with bytes
+// that would break a line apart, an integer), deletes (a key the table lacks is no error), lines
+// applied in order (a key set then deleted in one batch ends deleted), the reply the number of
+// lines; a malformed line is the node's 400, an RpcError, with the lines before it applied.
+BOOST_AUTO_TEST_CASE(htable_batch_applies_every_line_in_order) {
   RedisServer redis;
   KamailioEdge node(redis);
-  http::JsonRpcHttpClient client(5s);
-  const std::size_t count = 2 * http::JsonRpcHttpClient::kPipelineDepth + 7;
-  const std::size_t failing = http::JsonRpcHttpClient::kPipelineDepth + 3;
-  std::vector<kamailio::RpcCall> calls;
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i == failing) {
-      calls.push_back({"htable.delete", {"mv", "x:missing"}});
-    } else if (i % 2 == 0) {
-      calls.push_back({"htable.sets", {"mv", "x:" + std::to_string(i), "v" + std::to_string(i)}});
-    } else {
-      calls.push_back({"htable.get", {"mv", "x:" + std::to_string(i - 1)}});
-    }
+  http::JsonRpcHttpClient one_client(5s);
+  kamailio::KamailioRpc& client = one_client;
+  // "x:1" -> "a b|c\n,d", "x:2" -> 42, "x:3" set then deleted, "x:missing" deleted.
+  const std::string batch =
+      "S 783a31 6120627c630a2c64\n"
+      "I 783a32 42\n"
+      "S 783a33 7633\n"
+      "D 783a33\n"
+      "D 783a6d697373696e67\n";
+  BOOST_TEST(client.post(node.rpc_url(), "/mv/htable", batch) == "5\n");
+  BOOST_TEST(node.rpc("htable.get", {"mv", "x:1"})["item"]["value"] == "a b|c\n,d");
+  BOOST_TEST(node.rpc("htable.get", {"mv", "x:2"})["item"]["value"] == 42);
+  BOOST_TEST(node.rpc("htable.get", {"mv", "x:3"}).contains("error"));
+
+  try {
+    client.post(node.rpc_url(), "/mv/htable", "S 783a34 7634\nX 783a35\nS 783a36 7636\n");
+    BOOST_ERROR("a malformed line was taken");
+  } catch (const kamailio::RpcError& e) {
+    BOOST_TEST(std::string(e.what()) == "/mv/htable: HTTP 400: line 1: no such change");
   }
-  auto replies = client.call_each(node.rpc_url(), calls);
-  BOOST_TEST_REQUIRE(replies.size() == count);
-  for (std::size_t i = 0; i < count; ++i) {
-    BOOST_TEST_CONTEXT("call " << i << " " << calls[i].method) {
-      if (i == failing) {
-        BOOST_TEST_REQUIRE(replies[i].error.has_value());
-        BOOST_TEST(replies[i].error->find("htable.delete: ") == 0u);
-      } else if (i % 2 == 0) {
-        BOOST_TEST(!replies[i].error.has_value());
-      } else {
-        BOOST_TEST_REQUIRE(!replies[i].error.has_value());
-        BOOST_TEST(replies[i].result["item"]["value"] == "v" + std::to_string(i - 1));
-      }
-    }
-  }
-  BOOST_TEST(node.rpc("htable.get", {"mv", "x:" + std::to_string(count - 1)})["item"]["value"] ==
-             "v" + std::to_string(count - 1));
+  BOOST_TEST(node.rpc("htable.get", {"mv", "x:4"})["item"]["value"] == "v4");
+  BOOST_TEST(node.rpc("htable.get", {"mv", "x:6"}).contains("error"));
+  BOOST_CHECK_THROW(client.post(node.rpc_url(), "/mv/nothing", "S 783a37 7637\n"),
+                    kamailio::RpcError);
 }
 
 // Verifies a kept-alive connection the node has closed meanwhile (this one closes every
@@ -143,14 +138,13 @@ BOOST_AUTO_TEST_CASE(a_connection_closed_while_idle_is_replaced) {
   }
 }
 
-// Verifies a node that cannot be reached is an RpcError, in time, for call and call_each alike.
+// Verifies a node that cannot be reached is an RpcError, in time, for call and post alike.
 BOOST_AUTO_TEST_CASE(an_unreachable_node_is_an_rpc_error) {
   http::JsonRpcHttpClient unreachable(500ms);
   kamailio::KamailioRpc& client = unreachable;
   auto endpoint = "http://127.0.0.1:" + std::to_string(reserve_port()) + "/RPC";
   BOOST_CHECK_THROW(client.call(endpoint, "core.uptime"), kamailio::RpcError);
-  BOOST_CHECK_THROW(client.call_each(endpoint, {{"core.uptime"}, {"core.uptime"}}),
-                    kamailio::RpcError);
+  BOOST_CHECK_THROW(client.post(endpoint, "/mv/htable", "D 783a31\n"), kamailio::RpcError);
   BOOST_CHECK_THROW(client.call("https://127.0.0.1:1/RPC", "core.uptime"), kamailio::RpcError);
 }
 

@@ -241,14 +241,30 @@ class FakeTestCaller final : public edge::TestCaller {
   }
 };
 
+// A node that answers only JSON-RPC: kamailio.cfg's own routes (post) are not found.
+struct JsonRpcOnlyNode : kamailio::KamailioRpc {
+  std::string post(const std::string&, const std::string& path, const std::string&) override {
+    throw kamailio::RpcError(path + ": HTTP 404: not found");
+  }
+};
+
 // Kamailio nodes answering JSON-RPC from a table of replies: (endpoint, method) -> result. An
 // endpoint in `down` fails every call, as an unreachable node does; a missing reply is an error
-// reply.
+// reply. A post() is kept in `posts` and answered as kamailio.cfg's /mv/htable route does when
+// it applies every line: their number.
 class FakeKamailioRpc final : public kamailio::KamailioRpc {
  public:
   std::map<std::pair<std::string, std::string>, nlohmann::json> replies;
   std::set<std::string> down;
   std::vector<std::pair<std::string, nlohmann::json>> calls;  // (method, params)
+  std::vector<std::pair<std::string, std::string>> posts;     // (path, body)
+
+  std::string post(const std::string& endpoint, const std::string& path,
+                   const std::string& body) override {
+    posts.emplace_back(path, body);
+    if (down.contains(endpoint)) throw kamailio::RpcError(path + ": Connection refused");
+    return std::to_string(std::count(body.begin(), body.end(), '\n')) + "\n";
+  }
 
   nlohmann::json call(const std::string& endpoint, const std::string& method,
                       const nlohmann::json& params) override {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kamailio/kamailio_rpc.h"
+#include "support/http_client.h"
 #include "support/sip_edge.h"
 
 namespace mv::test {
@@ -44,11 +46,34 @@ class InstrumentedRpc final : public kamailio::KamailioRpc {
         --waiting_[method];
       }
     }
-    auto reply = node_.rpc(method, params);
+    nlohmann::json reply;
+    try {
+      reply = node_.rpc(method, params);
+    } catch (const std::exception& e) {
+      // A stopped or restarting node: what JsonRpcHttpClient says of it.
+      throw kamailio::RpcError(method + ": " + e.what());
+    }
     if (reply.is_object() && reply.contains("error")) {
       throw kamailio::RpcError(method + ": " + reply["error"].value("message", ""));
     }
     return reply;
+  }
+
+  // kamailio.cfg's /mv/htable batch, sent to the node. It counts as "POST /mv/htable", and each
+  // of its lines is logged as the JSON-RPC call it stands for (htable.sets, htable.seti or
+  // htable.delete on table mv), so the log reads the same whichever way a change was applied.
+  std::string post(const std::string&, const std::string& path, const std::string& body) override {
+    {
+      std::lock_guard lock(mutex_);
+      ++calls_["POST " + path];
+      if (path == "/mv/htable") log_batch(body);
+    }
+    auto reply =
+        http_request(node_.rpc_port(), "POST", path, {{"Content-Type", "text/plain"}}, body);
+    if (reply.status != 200) {
+      throw kamailio::RpcError(path + ": HTTP " + std::to_string(reply.status));
+    }
+    return reply.body;
   }
 
   // Calls of `method` wait (up to 30 s) until release().
@@ -82,6 +107,33 @@ class InstrumentedRpc final : public kamailio::KamailioRpc {
   }
 
  private:
+  static std::string unhex(const std::string& digits) {
+    std::string bytes;
+    for (std::size_t i = 0; i + 1 < digits.size(); i += 2) {
+      bytes += static_cast<char>(std::stoi(digits.substr(i, 2), nullptr, 16));
+    }
+    return bytes;
+  }
+  void log_batch(const std::string& body) {
+    std::istringstream lines(body);
+    for (std::string line; std::getline(lines, line);) {
+      std::istringstream fields(line);
+      std::string op, key, value;
+      fields >> op >> key >> value;
+      if (op == "D") {
+        ++calls_["htable.delete"];
+        log_.emplace_back("htable.delete", nlohmann::json::array({"mv", unhex(key)}));
+      } else if (op == "I") {
+        ++calls_["htable.seti"];
+        log_.emplace_back("htable.seti",
+                          nlohmann::json::array({"mv", unhex(key), std::stoll(value)}));
+      } else {
+        ++calls_["htable.sets"];
+        log_.emplace_back("htable.sets", nlohmann::json::array({"mv", unhex(key), unhex(value)}));
+      }
+    }
+  }
+
   const KamailioEdge& node_;
   std::set<std::string> failing_;
   std::mutex mutex_;

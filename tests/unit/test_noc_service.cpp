@@ -105,7 +105,7 @@ BOOST_FIXTURE_TEST_CASE(views_without_redis, NocFixture) {
 // error, and a reply of another shape is that node's error.
 BOOST_FIXTURE_TEST_CASE(empty_table_and_odd_reply, NocFixture) {
   rpc.replies.erase({kUp, "dispatcher.list"});
-  struct Empty final : kamailio::KamailioRpc {
+  struct Empty final : test::JsonRpcOnlyNode {
     json call(const std::string&, const std::string& method, const json&) override {
       if (method == "htable.dump") return json::object();  // jsonrpcs: a result with no items
       if (method == "htable.stats") return json::array();
@@ -268,7 +268,7 @@ BOOST_FIXTURE_TEST_CASE(sampler_counts_at_start, NocFixture) {
 // waits its listing_wait and is then refused with NocBusy, and the next one after it is read.
 BOOST_AUTO_TEST_CASE(whole_table_views_one_at_a_time) {
   // Answers dispatcher.list only once `release` is set; anything else as the recorded replies.
-  struct HeldRpc final : kamailio::KamailioRpc {
+  struct HeldRpc final : test::JsonRpcOnlyNode {
     test::FakeKamailioRpc replies;
     std::mutex mutex;
     std::condition_variable changed;

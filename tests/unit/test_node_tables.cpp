@@ -37,7 +37,7 @@ BOOST_AUTO_TEST_CASE(dispatcher_targets_and_inactive_destinations) {
 
   FakeKamailioRpc empty;
   BOOST_CHECK_THROW(kamailio::dispatcher_list(empty, kNode), kamailio::RpcError);
-  struct EmptyTable final : kamailio::KamailioRpc {
+  struct EmptyTable final : test::JsonRpcOnlyNode {
     json call(const std::string&, const std::string& method, const json&) override {
       throw kamailio::RpcError(method + ": No Destination Sets");
     }
@@ -93,6 +93,47 @@ BOOST_AUTO_TEST_CASE(registration_count_and_records) {
   auto records = kamailio::registration_records(rpc, kNode);
   BOOST_TEST(records.size() == 2u);
   BOOST_TEST(records.at("b")["flags"] == 0);
+}
+
+// Verifies changes reach the node as kamailio.cfg's /mv/htable batches: a line per change (a
+// delete, a string, an integer), key and value in hex, in order, no batch over the node's 8 KB;
+// and a batch the node applied only in part is an RpcError.
+BOOST_AUTO_TEST_CASE(htable_changes_go_in_batches) {
+  FakeKamailioRpc node;
+  std::vector<kamailio::HtableChange> changes;
+  changes.push_back({"s:127.0.0.1", "t:1", "cust|a b", 0});
+  changes.push_back({std::nullopt, "p:n", "7", 1});
+  for (int i = 0; i < 200; ++i) {
+    changes.push_back({std::nullopt, "k:" + std::to_string(i), std::string(60, 'v'), 0});
+  }
+  kamailio::apply_htable_changes(node, kNode, changes);
+  std::string value_hex;
+  for (int i = 0; i < 60; ++i) value_hex += "76";  // "v"
+  BOOST_TEST_REQUIRE(node.posts.size() >= 2u);
+  std::string sent;
+  for (const auto& [path, body] : node.posts) {
+    BOOST_TEST(path == "/mv/htable");
+    BOOST_TEST(body.size() <= 8192u);
+    sent += body;
+  }
+  BOOST_TEST(
+      sent.starts_with("D 733a3132372e302e302e31\n"
+                       "S 743a31 637573747c612062\n"
+                       "I 703a6e 7\n"
+                       "S 6b3a30 " +
+                       value_hex + "\n"));
+  BOOST_TEST(std::count(sent.begin(), sent.end(), '\n') == 203);
+  BOOST_TEST(sent.ends_with("S 6b3a313939 " + value_hex + "\n"));
+
+  struct AppliesOneLine final : JsonRpcOnlyNode {
+    json call(const std::string&, const std::string& method, const json&) override {
+      throw kamailio::RpcError(method + ": Method Not Found");
+    }
+    std::string post(const std::string&, const std::string&, const std::string&) override {
+      return "1\n";
+    }
+  } partial;
+  BOOST_CHECK_THROW(kamailio::apply_htable_changes(partial, kNode, changes), kamailio::RpcError);
 }
 
 // Verifies a slice of the change log is applied with one change per key, its last: a key set

@@ -241,6 +241,8 @@ void EdgeReloader::audit_htable_locked(NodeStatus& node, NodeWorker& worker) {
     log_->warn("edge {}: htable audit: {}", node.endpoint, e.what());
   } catch (const store::StoreUnavailable& e) {
     log_->warn("edge {}: htable audit: redis: {}", node.endpoint, e.what());
+  } catch (const nlohmann::json::exception& e) {
+    log_->warn("edge {}: htable audit: unexpected JSON-RPC reply: {}", node.endpoint, e.what());
   }
 }
 

@@ -259,54 +259,25 @@ void JsonRpcHttpClient::give_back(const std::string& endpoint,
   if (idle.size() < kMaxIdle) idle.push_back(std::move(connection));
 }
 
-std::vector<kamailio::RpcReply> JsonRpcHttpClient::exchange(
-    const std::string& endpoint, const std::vector<kamailio::RpcCall>& calls, std::size_t first,
-    std::size_t count) {
+std::pair<int, std::string> JsonRpcHttpClient::exchange(const std::string& endpoint,
+                                                        const std::string& what,
+                                                        const std::string& path,
+                                                        const std::string& content_type,
+                                                        const std::string& body, bool whole_table) {
   const auto& target = parsed(endpoint);
-  bool whole_table = false;
-  std::string requests;
-  for (std::size_t i = first; i < first + count; ++i) {
-    whole_table |= kamailio::reloads_or_lists_a_table(calls[i].method);
-    auto body = nlohmann::json{
-        {"jsonrpc", "2.0"},
-        {"method", calls[i].method},
-        {"params", calls[i].params},
-        {"id",
-         i + 1}}.dump();
-    requests +=
-        "POST " + target.path + " HTTP/1.1\r\nHost: " + target.host +
-        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-        "\r\n\r\n" + body;
-  }
+  auto request = "POST " + path + " HTTP/1.1\r\nHost: " + target.host +
+                 "\r\nContent-Type: " + content_type +
+                 "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   auto deadline = detail::Clock::now() + (whole_table ? table_timeout_ : timeout_);
   auto connection = take(endpoint);
   for (;;) {
     bool fresh = !connection;
     try {
       if (fresh) connection = std::make_unique<detail::Connection>(target, deadline);
-      connection->send_all(requests, deadline);
-      std::vector<kamailio::RpcReply> replies;
-      for (std::size_t i = 0; i < count; ++i) {
-        auto [status, body] = connection->read_reply(deadline, i == 0);
-        const auto& method = calls[first + i].method;
-        auto reply = nlohmann::json::parse(body, nullptr, false);
-        if (reply.is_discarded() || !reply.is_object()) {
-          connection->broken = true;
-          throw kamailio::RpcError(method + ": HTTP " + std::to_string(status) +
-                                   ", the reply is not JSON-RPC");
-        }
-        if (reply.contains("error")) {
-          const auto& error = reply["error"];
-          replies.push_back(
-              {nullptr, method + ": " +
-                            (error.is_object() ? error.value("message", std::string("error"))
-                                               : std::string("error"))});
-        } else {
-          replies.push_back({reply.value("result", nlohmann::json()), std::nullopt});
-        }
-      }
+      connection->send_all(request, deadline);
+      auto reply = connection->read_reply(deadline, true);
       give_back(endpoint, std::move(connection));
-      return replies;
+      return reply;
     } catch (const detail::TransportError& e) {
       // A kept-alive connection the node closed while idle fails before any reply: once more on
       // a new one (a node that answered nothing ran nothing of it).
@@ -314,29 +285,39 @@ std::vector<kamailio::RpcReply> JsonRpcHttpClient::exchange(
         connection.reset();
         continue;
       }
-      auto method =
-          calls[first].method + (count > 1 ? " (+" + std::to_string(count - 1) + ")" : "");
-      throw kamailio::RpcError(method + ": " + e.what());
+      throw kamailio::RpcError(what + ": " + e.what());
     }
   }
 }
 
 nlohmann::json JsonRpcHttpClient::call(const std::string& endpoint, const std::string& method,
                                        const nlohmann::json& params) {
-  auto replies = exchange(endpoint, {{method, params}}, 0, 1);
-  if (replies.front().error) throw kamailio::RpcError(*replies.front().error);
-  return std::move(replies.front().result);
+  auto request =
+      nlohmann::json{{"jsonrpc", "2.0"}, {"method", method}, {"params", params}, {"id", 1}};
+  auto [status, body] = exchange(endpoint, method, parsed(endpoint).path, "application/json",
+                                 request.dump(), kamailio::reloads_or_lists_a_table(method));
+  auto reply = nlohmann::json::parse(body, nullptr, false);
+  if (reply.is_discarded() || !reply.is_object()) {
+    throw kamailio::RpcError(method + ": HTTP " + std::to_string(status) +
+                             ", the reply is not JSON-RPC");
+  }
+  if (reply.contains("error")) {
+    const auto& error = reply["error"];
+    throw kamailio::RpcError(
+        method + ": " +
+        (error.is_object() ? error.value("message", std::string("error")) : std::string("error")));
+  }
+  return reply.value("result", nlohmann::json());
 }
 
-std::vector<kamailio::RpcReply> JsonRpcHttpClient::call_each(
-    const std::string& endpoint, const std::vector<kamailio::RpcCall>& calls) {
-  std::vector<kamailio::RpcReply> replies;
-  replies.reserve(calls.size());
-  for (std::size_t first = 0; first < calls.size(); first += kPipelineDepth) {
-    auto batch = exchange(endpoint, calls, first, std::min(kPipelineDepth, calls.size() - first));
-    std::move(batch.begin(), batch.end(), std::back_inserter(replies));
+std::string JsonRpcHttpClient::post(const std::string& endpoint, const std::string& path,
+                                    const std::string& body) {
+  auto [status, reply] = exchange(endpoint, path, path, "text/plain", body, false);
+  if (status != 200) {
+    throw kamailio::RpcError(path + ": HTTP " + std::to_string(status) + ": " +
+                             reply.substr(0, reply.find('\n')));
   }
-  return replies;
+  return reply;
 }
 
 }  // namespace mv::http

@@ -1,9 +1,7 @@
 #pragma once
 
-#include <optional>
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -15,17 +13,6 @@ class RpcError : public std::runtime_error {
   explicit RpcError(const std::string& what) : std::runtime_error(what) {}
 };
 
-struct RpcCall {
-  std::string method;
-  nlohmann::json params = nlohmann::json::array();
-};
-
-// One call's answer: its "result", or the node's JSON-RPC error message.
-struct RpcReply {
-  nlohmann::json result;
-  std::optional<std::string> error;
-};
-
 // Kamailio's JSON-RPC (jsonrpcs over xhttp). `kamcmd` is the operator's view of the same RPCs.
 class KamailioRpc {
  public:
@@ -33,12 +20,12 @@ class KamailioRpc {
   // Returns the call's "result"; throws RpcError.
   virtual nlohmann::json call(const std::string& endpoint, const std::string& method,
                               const nlohmann::json& params = nlohmann::json::array()) = 0;
-  // Every call, in order, each answered on its own (a change log applied key by key): a client
-  // may send many before their replies arrive. Throws RpcError when the node cannot be reached
-  // (some of the calls may have run). This one makes them one at a time with call(), its
-  // RpcError the reply's error.
-  virtual std::vector<RpcReply> call_each(const std::string& endpoint,
-                                          const std::vector<RpcCall>& calls);
+  // POSTs `body` (text/plain) to one of kamailio.cfg's own xhttp routes, `path` (such as
+  // "/mv/htable"), on the node of `endpoint`: the same listener and checks as its JSON-RPC.
+  // Returns the reply's body; throws RpcError when the node cannot be reached or answers with a
+  // status other than 200.
+  virtual std::string post(const std::string& endpoint, const std::string& path,
+                           const std::string& body) = 0;
 };
 
 // Whether `method` reloads or lists a whole table (htable.reload, dispatcher.list, uac.reg_dump,
