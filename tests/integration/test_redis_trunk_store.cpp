@@ -269,6 +269,18 @@ BOOST_FIXTURE_TEST_CASE(kamailio_rows_follow_trunk, StoreFixture) {
   BOOST_TEST_REQUIRE(store.create(other, written, nullptr) == WriteResult::ok);
   BOOST_TEST(other.edge_set == 1002);
   BOOST_TEST(other.edge_order == 2);
+  BOOST_TEST_REQUIRE(store.find(other.id).has_value());
+  BOOST_TEST(store.find(other.id)->edge_set == 1002);
+  BOOST_TEST(store.find(other.id)->edge_order == 2);
+  // A create refused (its inbound_ip is taken) is placed nowhere: the next customer's set and
+  // the next rank are still free.
+  auto refused = trunk("cust_11", "10.8.0.9");
+  BOOST_TEST_REQUIRE(store.create(refused, written, nullptr) == WriteResult::inbound_ip_exists);
+  auto placed = trunk("cust_11");
+  BOOST_TEST_REQUIRE(store.create(placed, written, nullptr) == WriteResult::ok);
+  BOOST_TEST(placed.edge_set == 1003);
+  BOOST_TEST(placed.edge_order == 3);
+  BOOST_TEST(store.remove(placed, written) == WriteResult::ok);
   BOOST_TEST(check_trunk_consistency(pool, kamailio_db).empty());
 
   BOOST_TEST(store.remove(moved, written) == WriteResult::ok);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <sstream>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -167,6 +168,10 @@ Script edge_rows_script(std::string_view body) {
                  {"{probe_refs}", std::string(keys::kEdgeProbeRefs)},
                  {"{probe_slots}", std::string(keys::kEdgeProbeSlots)},
                  {"{probe_at}", std::string(keys::kEdgeProbeAt)},
+                 {"{customer_sets}", std::string(keys::kEdgeCustomerSets)},
+                 {"{last_customer_set}", std::string(keys::kEdgeLastCustomerSet)},
+                 {"{last_trunk_order}", std::string(keys::kEdgeLastTrunkOrder)},
+                 {"{first_customer_set}", std::to_string(model::kFirstCustomerDispatcherSet)},
                  {"{keyed_by_owner}", keyed_by_owner.dump()},
                  {"{padding_owner}", model::kPaddingOwner},
                  {"{registration_prefix}", std::string(keys::kRegistrationPrefix)},
@@ -274,7 +279,7 @@ RedisTrunkStore::RedisTrunkStore(RedisPool& pool, int kamailio_db, model::EdgeSe
       delete_(edge_rows_script(lua_source::kTrunkDelete)),
       set_app_servers_(edge_rows_script(lua_source::kAppServersSet)),
       rewrite_(edge_rows_script(lua_source::kTrunkEdgeRewrite)),
-      placement_({lua_source::kTrunkPlacement}) {}
+      placement_(edge_rows_script(lua_source::kTrunkPlacement)) {}
 
 nlohmann::json RedisTrunkStore::edge_args(nlohmann::json edge_rows) const {
   return {{"daemon_db", std::to_string(pool_.endpoint().db)},
@@ -283,12 +288,7 @@ nlohmann::json RedisTrunkStore::edge_args(nlohmann::json edge_rows) const {
 }
 
 void RedisTrunkStore::place(model::Trunk& trunk) {
-  auto reply = run_script(pool_, placement_,
-                          {{"customer_sets", std::string(keys::kEdgeCustomerSets)},
-                           {"last_customer_set", std::string(keys::kEdgeLastCustomerSet)},
-                           {"last_trunk_order", std::string(keys::kEdgeLastTrunkOrder)}},
-                          {{"customer_id", trunk.customer_id},
-                           {"first_set", std::to_string(model::kFirstCustomerDispatcherSet)}});
+  auto reply = run_script(pool_, placement_, {}, {{"customer_id", trunk.customer_id}});
   if (reply.type == RedisReply::Type::error || reply.elements.size() != 2)
     throw std::runtime_error("placement script: " + reply.text);
   trunk.edge_set = reply.elements[0].integer;
@@ -360,10 +360,14 @@ void RedisTrunkStore::record_edge_rows_layout(int layout) {
 
 WriteResult RedisTrunkStore::create(model::Trunk& trunk, const model::AuditEntry& audit,
                                     IdempotentCreate* idempotency) {
-  place(trunk);
+  // The script places the trunk (edge set and order) in the same step as it writes it; its rows
+  // depend only on its being placed, so they are built with stand-ins it replaces.
+  trunk.edge_set = model::kFirstCustomerDispatcherSet;
+  trunk.edge_order = 0;
   auto inbound = inbound_entry(trunk);
   auto args = edge_args(trunk_edge_json(trunk, settings_, false));
   args["trunk_id"] = trunk.id;
+  args["customer_id"] = trunk.customer_id;
   put_if_set(args, "gateway_name", trunk.gateway_name.value_or(""));
   if (!inbound.family.empty()) args["inbound"] = inbound_argument(inbound);
   args["audit"] = audit_argument(audit);
@@ -383,8 +387,17 @@ WriteResult RedisTrunkStore::create(model::Trunk& trunk, const model::AuditEntry
                              reply.elements[3].text};
     return WriteResult::replayed;
   }
-  trunk.edge_generation = written_generation(reply).value_or(trunk.edge_generation);
-  return to_write_result(reply);
+  auto result = to_write_result(reply);
+  if (result == WriteResult::ok) {
+    // "ok:<generation>:<set>:<order>"
+    std::istringstream written(reply.text.substr(3));
+    char colon = 0;
+    if (!(written >> trunk.edge_generation >> colon >> trunk.edge_set >> colon >>
+          trunk.edge_order)) {
+      throw std::runtime_error("create script: unexpected reply " + reply.text);
+    }
+  }
+  return result;
 }
 
 WriteResult RedisTrunkStore::update(const model::Trunk& before, model::Trunk& after,

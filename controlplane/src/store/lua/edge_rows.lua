@@ -59,6 +59,21 @@ local PROBE_OF = '{probe_of}'        -- trunk -> the destination it has in the p
 local PROBE_REFS = '{probe_refs}'    -- destination -> how many trunks have it
 local PROBE_SLOTS = '{probe_slots}'  -- destination -> its index in the list
 local PROBE_AT = '{probe_at}'        -- index -> destination
+local CUSTOMER_SETS = '{customer_sets}'            -- customer -> its set (Trunk::edge_set)
+local LAST_CUSTOMER_SET = '{last_customer_set}'    -- counter of the sets handed out
+local LAST_TRUNK_ORDER = '{last_trunk_order}'      -- counter of the trunks' age ranks
+local FIRST_CUSTOMER_SET = {first_customer_set}
+
+-- Where a new trunk of `customer_id` goes in outbound routing: its customer's set (handed out at
+-- the customer's first trunk) and the next age rank. Returns set, order (numbers).
+local function place_trunk(customer_id)
+  local set = redis.call('HGET', CUSTOMER_SETS, customer_id)
+  if not set then
+    set = redis.call('INCR', LAST_CUSTOMER_SET) + FIRST_CUSTOMER_SET - 1
+    redis.call('HSET', CUSTOMER_SETS, customer_id, set)
+  end
+  return tonumber(set), redis.call('INCR', LAST_TRUNK_ORDER)
+end
 
 -- Appends one audit entry (an array: field, value, ...) to the trail and the trunk's stream,
 -- each trimmed to about its cap (MAXLEN ~: whole macro nodes, so cheap).

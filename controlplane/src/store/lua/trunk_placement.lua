@@ -1,12 +1,6 @@
--- trunk_placement: where a new trunk goes in outbound routing: its customer's dispatcher set
--- (handed out at the customer's first trunk) and its age rank.
--- KEY: customer_sets (hash, customer -> dispatcher set), last_customer_set (counter),
--- last_trunk_order (counter).
--- ARG: customer_id; first_set (the first customer set, as a string).
+-- trunk_placement: where a trunk written before trunks were placed goes in outbound routing
+-- (built on edge_rows: place_trunk). A new trunk is placed by trunk_create itself.
+-- ARG: customer_id.
 -- Returns {dispatcher set, order}.
-local set = redis.call('HGET', KEY.customer_sets, ARG.customer_id)
-if not set then
-  set = redis.call('INCR', KEY.last_customer_set) + tonumber(ARG.first_set) - 1
-  redis.call('HSET', KEY.customer_sets, ARG.customer_id, set)
-end
-return {tonumber(set), redis.call('INCR', KEY.last_trunk_order)}
+local set, order = place_trunk(ARG.customer_id)
+return {set, order}
