@@ -13,6 +13,7 @@
 #   CHILDREN=4                  Kamailio's UDP workers (MV_CHILDREN), edge and relay alike
 #   NODES=1                     edge nodes started by start_edge_nodes (one Redis for all)
 #   DS_PING_INTERVAL=3600       MV_DS_PING_INTERVAL: no OPTIONS probes during a benchmark
+#   HTTP_THREADS=16             the daemon's http.threads (its request threads)
 #   KAMAILIO_ARGS               extra kamailio options, e.g. "-x fm" for another memory manager
 #   RPC_TIMEOUT_MS              the daemon's kamailio.rpc_timeout_ms (unset: its default)
 #   HEALTH_RELOAD_S             the daemon's kamailio.health_reload_interval_s (unset: its default)
@@ -204,7 +205,7 @@ start_daemon() {
   cat >"$CONFIG" <<EOF
 http:
   listen: 127.0.0.1:$http_port
-  threads: 16
+  threads: ${HTTP_THREADS:-16}
   # registration_poll.sh creates 10,000 trunks with one key: the per-key limit is not measured.
   rate_limit: {per_second: 1000000, burst: 1000000}
 redis:

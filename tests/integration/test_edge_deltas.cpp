@@ -256,6 +256,42 @@ BOOST_FIXTURE_TEST_CASE(catching_up_reloads_are_paced_while_writes_stream, Delta
   BOOST_TEST(rpc.take_calls()["htable.reload"] == 1);
 }
 
+// Verifies a stream of writes does not have the node count htable mv every round (htable.stats
+// walks every slot of every table): with count_every of an hour, 40 writes streamed one by one
+// reach the node in many rounds and no count, and the node reads in sync; with count_every 0
+// (a count every round) the same stream has as many counts as rounds.
+BOOST_FIXTURE_TEST_CASE(a_stream_of_writes_is_not_counted_every_round, DeltaFixture) {
+  InstrumentedRpc rpc(node);
+  int next_network = 0;
+  auto stream = [&](edge::EdgeReloader& edge) {
+    for (int i = 0; i < 40; ++i) {
+      auto t = trunk("127.31." + std::to_string(next_network++) + ".1");
+      BOOST_TEST_REQUIRE(store.create(t, written, nullptr) == store::WriteResult::ok);
+      edge.trunks_changed();
+      std::this_thread::sleep_for(30ms);  // about a round per write (settle: 10 ms)
+    }
+    BOOST_TEST_REQUIRE(wait_until([&] { return node_has_every_change(); }, 10s));
+    BOOST_TEST_REQUIRE(wait_until([&] { return edge.status()[0].in_sync(); }, 10s));
+    return rpc.take_calls();
+  };
+  edge::EdgeReloader::Timing timing;
+  timing.count_every = 1h;
+  auto edge = reloader(rpc, timing);
+  BOOST_TEST_REQUIRE(wait_until([&] { return edge->status()[0].in_sync(); }, 20s));
+  rpc.take_calls();
+  auto paced = stream(*edge);
+  BOOST_TEST(paced["POST /mv/htable"] >= 10);
+  BOOST_TEST(paced["htable.stats"] == 0);
+  edge.reset();
+
+  timing.count_every = 0ms;
+  auto every_round = reloader(rpc, timing);
+  BOOST_TEST_REQUIRE(wait_until([&] { return every_round->status()[0].in_sync(); }, 20s));
+  rpc.take_calls();
+  auto counted = stream(*every_round);
+  BOOST_TEST(counted["htable.stats"] >= counted["POST /mv/htable"]);
+}
+
 // Verifies the audit's count comparison proves drift only at the version the node has: counted
 // after a write the node has not had yet (a bulk import's audits), the counts differ and the
 // table is not taken for drifted; at that version, a node without the write has drifted.

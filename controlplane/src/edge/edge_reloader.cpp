@@ -38,7 +38,7 @@ EdgeReloader::EdgeReloader(kamailio::KamailioRpc& rpc, store::RedisPool& daemon_
       ledger_(daemon_db, kamailio_db, edge_replicas, timing.replica_wait, endpoints_, *log_),
       publisher_(rpc, ledger_,
                  {timing.max_htable_changes, timing.max_htable_changes_per_key,
-                  timing.reload_pause_factor},
+                  timing.reload_pause_factor, timing.count_every},
                  *log_),
       verifier_(rpc, ledger_, *log_) {
   for (std::size_t i = 0; i < endpoints_.size(); ++i) {

@@ -88,6 +88,9 @@ class EdgeReloader final : public TrunkChangeListener, public EdgeStatusSource, 
     double reload_pause_factor = NodePublisher::Settings{}.reload_pause_factor;
     // Writes this far apart are no longer a stream: a node far behind reloads without a pause.
     std::chrono::milliseconds writes_quiet{1000};
+    // htable mv is counted on the node at most this often while its changes are confirmed one
+    // by one (they keep the count between): NodePublisher::Settings, where the cost is.
+    std::chrono::milliseconds count_every = NodePublisher::Settings{}.count_every;
     // htable mv keys compared with Redis, one by one, in every round that finds the node in
     // step: a value changed on the node behind the daemon's back is found within (keys in the
     // table / this) rounds, one round per verify_every at rest. 0: none.

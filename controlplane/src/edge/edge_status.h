@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,6 +15,9 @@ struct TableStatus {
   std::int64_t loaded_version = -1;      // mv:edge:table_versions when it last loaded; -1 unknown
   std::int64_t last_reload_unix_ns = 0;  // its last whole-table reload on the node (its end)
   std::int64_t last_reload_took_ns = 0;  // how long that reload's RPC took
+  // When the node last counted the table's rows itself (htable: NodePublisher::Settings::
+  // count_every; between counts loaded_rows is what its confirmed changes give).
+  std::chrono::steady_clock::time_point counted_at{};
 };
 
 // What one Kamailio node has loaded, as last checked.

@@ -32,6 +32,7 @@ std::optional<std::int64_t> NodeVerifier::start_up_version(const std::string& en
 bool NodeVerifier::count_table(const std::string& endpoint, TableStatus& table,
                                std::int64_t version) {
   table.loaded_rows = kamailio::loaded_row_count(rpc_, endpoint, table.table);
+  table.counted_at = std::chrono::steady_clock::now();
   // Redis may have changed since it was counted; the next round settles that. The rows this
   // daemon wrote are counted in O(1); Kamailio's whole database (a SCAN) only when they differ.
   table.expected_rows = ledger_.owned_rows(table.table);
@@ -51,6 +52,7 @@ bool NodeVerifier::count_table(const std::string& endpoint, TableStatus& table,
 bool NodeVerifier::counts_match(const std::string& endpoint, TableStatus& table) {
   table.expected_rows = ledger_.owned_rows(table.table);
   table.loaded_rows = kamailio::loaded_row_count(rpc_, endpoint, table.table);
+  table.counted_at = std::chrono::steady_clock::now();
   if (table.loaded_rows == table.expected_rows) return true;
   // Counted after writes moved Redis past the version the node has: no proof of drift (a bulk
   // import's audits reloaded 330,000 keys on both nodes for nothing); the next audit compares.
