@@ -35,7 +35,7 @@ class NodePublisher {
     double max_htable_changes_per_key = 0.33;
     // A paced reload waits this many times its previous reload's duration after that one ended.
     double reload_pause_factor = 2.0;
-    // A table that counted right and whose changes since the node confirmed one by one is
+    // A table loaded at a known version whose changes since the node confirmed one by one is
     // counted on the node again (htable.stats, which walks every slot of every htable: ~45 % of
     // the nodes' CPU in a bulk import when counted every round) at most this often.
     std::chrono::milliseconds count_every{1000};
