@@ -425,6 +425,37 @@ BOOST_FIXTURE_TEST_CASE(audit_repairs_keys_a_slice_per_round, DeltaFixture) {
   BOOST_TEST(rpc.take_calls()["htable.reload"] == 0);
 }
 
+// Verifies a reply of a shape the daemon does not expect during the htable audit (htable.get of
+// an mv key answering a bare string) is logged, not thrown out of the node's thread (which would
+// end the daemon): the rounds go on, and a change made afterwards still reaches the node.
+BOOST_FIXTURE_TEST_CASE(an_odd_reply_to_the_audit_does_not_end_the_round_thread, DeltaFixture) {
+  edge::EdgeReloader::Timing timing;
+  timing.verify_every = 200ms;
+  timing.audit_keys_per_round = 5;
+  InstrumentedRpc rpc(node);
+  auto first = trunk("127.42.0.1");
+  BOOST_TEST_REQUIRE(store.create(first, written, nullptr) == store::WriteResult::ok);
+  auto edge = reloader(rpc, timing);
+  BOOST_TEST_REQUIRE(wait_until([&] { return edge->status()[0].in_sync(); }, 20s));
+  rpc.answer("htable.get", "mv", "not an object");
+  rpc.take_log();
+  int odd_replies = 0;  // audit reads answered oddly, in as many rounds
+  BOOST_TEST_REQUIRE(wait_until(
+      [&] {
+        for (const auto& [method, params] : rpc.take_log()) {
+          odd_replies += method == "htable.get" && params[0] == "mv";
+        }
+        return odd_replies >= 3;
+      },
+      10s));
+  rpc.answer("htable.get", "mv", nullptr);
+
+  auto second = trunk("127.42.0.2");
+  BOOST_TEST_REQUIRE(store.create(second, written, nullptr) == store::WriteResult::ok);
+  edge->trunks_changed();
+  BOOST_TEST(wait_until([&] { return node_value("s:127.42.0.2").is_string(); }, 10s));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace mv::test
