@@ -71,7 +71,8 @@ BOOST_FIXTURE_TEST_CASE(whole_table_calls_get_their_own_bound, SlowNode) {
 // Verifies post() and kamailio.cfg's /mv/htable route on a real node: sets (a string with bytes
 // that would break a line apart, an integer), deletes (a key the table lacks is no error), lines
 // applied in order (a key set then deleted in one batch ends deleted), the reply the number of
-// lines; a malformed line is the node's 400, an RpcError, with the lines before it applied.
+// lines; a malformed line (an unknown change, a key or value not in hex, an integer that is
+// none) is the node's 400, an RpcError, with the lines before it applied.
 BOOST_AUTO_TEST_CASE(htable_batch_applies_every_line_in_order) {
   RedisServer redis;
   KamailioEdge node(redis);
@@ -97,6 +98,11 @@ BOOST_AUTO_TEST_CASE(htable_batch_applies_every_line_in_order) {
   }
   BOOST_TEST(node.rpc("htable.get", {"mv", "x:4"})["item"]["value"] == "v4");
   BOOST_TEST(node.rpc("htable.get", {"mv", "x:6"}).contains("error"));
+  // Keys and values that are not what the format says are refused, not applied as garbage.
+  for (const std::string line : {"S zz 7637", "S 783a3 7637", "S 783a37 zz", "I 783a37 4x"}) {
+    BOOST_CHECK_THROW(client.post(node.rpc_url(), "/mv/htable", line + "\n"), kamailio::RpcError);
+  }
+  BOOST_TEST(node.rpc("htable.get", {"mv", "x:7"}).contains("error"));
   BOOST_CHECK_THROW(client.post(node.rpc_url(), "/mv/nothing", "S 783a37 7637\n"),
                     kamailio::RpcError);
 }

@@ -76,7 +76,7 @@ struct HtableChange {
 // not once per trunk.
 std::vector<HtableChange> coalesce_htable_changes(const std::vector<HtableChange>& changes);
 // The changes (coalesce_htable_changes), many to a request (kamailio.cfg's /mv/htable route:
-// ~3 us of the node's CPU a change, where a JSON-RPC call each cost ~43 us). Throws RpcError.
+// ~4 us of the node's CPU a change, where a JSON-RPC call each cost ~43 us). Throws RpcError.
 void apply_htable_changes(KamailioRpc& rpc, const std::string& endpoint,
                           const std::vector<HtableChange>& changes);
 
