@@ -29,7 +29,7 @@ class NodePublisher {
     // More htable changes than this and than this share of the table's keys at once reload the
     // table instead. Set when a change through JSON-RPC cost a node ~3 times what a key costs in
     // a whole reload (43 us against ~14 us, bench/edge/rpc_cost.sh and the 100k imports); a
-    // batched change (kamailio::apply_htable_changes) costs the node ~4 us, but reading the log
+    // batched change (kamailio::apply_htable_changes) costs the node ~6 us, but reading the log
     // costs the daemon and Redis too, and these were not measured again.
     std::int64_t max_htable_changes = 2000;
     double max_htable_changes_per_key = 0.33;

@@ -75,8 +75,9 @@ struct HtableChange {
 // with every change made in turn. A bulk import's slice sets the probe list's count (p:n) once,
 // not once per trunk.
 std::vector<HtableChange> coalesce_htable_changes(const std::vector<HtableChange>& changes);
-// The changes (coalesce_htable_changes), many to a request (kamailio.cfg's /mv/htable route:
-// ~4 us of the node's CPU a change, where a JSON-RPC call each cost ~43 us). Throws RpcError.
+// The changes (coalesce_htable_changes), many to a request (kamailio.cfg's /mv/htable route: ~6
+// us of the node's CPU a change, where a JSON-RPC call each cost ~28 us; bench/edge/rpc_cost.sh).
+// Throws RpcError.
 void apply_htable_changes(KamailioRpc& rpc, const std::string& endpoint,
                           const std::vector<HtableChange>& changes);
 
